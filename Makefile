@@ -1,0 +1,57 @@
+# docgen: `make run` renders every example, `make test` runs the whole suite.
+# Both create .venv when missing (Python 3.11, pip and apt are all a fresh machine needs).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# System libraries WeasyPrint loads (Pango, HarfBuzz, fontconfig) and the tools tests call.
+RUNTIME_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+TEST_TOOLS := poppler-utils qpdf
+
+.PHONY: run test test-fast golden-update bench sysdeps sysdeps-test venv clean
+
+run: venv
+	$(BIN)/docgen examples examples --out out
+
+test: venv sysdeps-test
+	$(BIN)/python -m pytest
+
+# Developer loop: skips the suites marked slow (CI runs them through `make test`).
+test-fast: venv sysdeps-test
+	$(BIN)/python -m pytest -m "not slow"
+
+# The only way to regenerate golden/; review every changed page as a PNG before committing.
+golden-update: venv
+	$(BIN)/docgen golden --update
+
+bench: venv
+	$(BIN)/python bench/render.py
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt | sysdeps
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+sysdeps:
+	@missing=""; \
+	for lib in libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0; do \
+	  ldconfig -p | grep -q "$$lib" || missing=yes; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing $(RUNTIME_LIBS) with apt-get"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(RUNTIME_LIBS); \
+	fi
+
+sysdeps-test: sysdeps
+	@if ! command -v pdftotext >/dev/null || ! command -v qpdf >/dev/null; then \
+	  echo "installing $(TEST_TOOLS) with apt-get"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(TEST_TOOLS); \
+	fi
+
+clean:
+	rm -rf out .pytest_cache

@@ -1,0 +1,35 @@
+"""docgen: documents and statements for health-benefit plans, from structured enrollment data."""
+
+from docgen.documents import KINDS, document_html, render_document
+from docgen.errors import (
+    ConfigError,
+    DocgenError,
+    GoldenMismatch,
+    InputError,
+    Problem,
+    RenderError,
+    ResourceError,
+    UnknownKindError,
+)
+from docgen.model import Enrollment, parse_enrollment
+from docgen.rules import check_enrollment, enrollment_number
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "KINDS",
+    "ConfigError",
+    "DocgenError",
+    "Enrollment",
+    "GoldenMismatch",
+    "InputError",
+    "Problem",
+    "RenderError",
+    "ResourceError",
+    "UnknownKindError",
+    "check_enrollment",
+    "document_html",
+    "enrollment_number",
+    "parse_enrollment",
+    "render_document",
+]

@@ -1,0 +1,156 @@
+"""Command line: `docgen render`, `validate`, `examples`, `golden`, `kinds`, `schema`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from docgen import __version__
+from docgen.config import SETTINGS
+from docgen.documents import KINDS, build_view, document_html, get_kind, input_shape, kinds_for, render_document
+from docgen.errors import DocgenError, InputError, Problem
+from docgen.files import write_atomic
+from docgen.model import ROOT_PATH, Enrollment
+
+LOGGER = logging.getLogger("docgen")
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_INPUT = 2
+
+
+def _read_input(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(ROOT_PATH, "readable-file", f"cannot read {path}: {exc.strerror}")]) from exc
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    data = _read_input(args.input)
+    if args.html:
+        write_atomic(args.html, document_html(args.kind, data).encode("utf-8"))
+        return EXIT_OK
+    write_atomic(args.output, render_document(args.kind, data))
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    build_view(get_kind(args.kind), _read_input(args.input))
+    print(f"{args.input}: valid for {args.kind}")
+    return EXIT_OK
+
+
+def _cmd_examples(args: argparse.Namespace) -> int:
+    """Render every kind that applies to each example into OUT/<stem>/<kind>.pdf."""
+    failures = 0
+    examples = sorted(args.folder.glob("*.json"))
+    if not examples:
+        raise InputError([Problem(ROOT_PATH, "examples-present", f"no *.json files in {args.folder}")])
+    for example in examples:
+        data = example.read_bytes()
+        try:
+            shape = input_shape(json.loads(data))
+        except json.JSONDecodeError:
+            shape = None
+        if shape is None:
+            print(f"{example}: not a docgen input shape; skipped", file=sys.stderr)
+            failures += 1
+            continue
+        for kind in kinds_for(shape):
+            target = args.out / example.stem / f"{kind.name}.pdf"
+            try:
+                write_atomic(target, render_document(kind.name, data))
+            except InputError as exc:
+                failures += 1
+                for problem in exc.problems:
+                    print(f"{example} ({kind.name}): {problem}", file=sys.stderr)
+                continue
+            print(target)
+    return EXIT_INPUT if failures else EXIT_OK
+
+
+def _cmd_golden(args: argparse.Namespace) -> int:
+    from docgen import golden  # noqa: PLC0415  (pdfplumber only loads for this command)
+
+    selected = [case for case in golden.cases() if not args.only or case.kind in args.only]
+    if args.update:
+        for case in selected:
+            for path in golden.update(case):
+                print(path.relative_to(SETTINGS.home))
+        print("Review every page above as a picture before committing golden/.", file=sys.stderr)
+        return EXIT_OK
+    mismatches = [m for case in selected for m in golden.compare(case, args.diff_dir)]
+    for mismatch in mismatches:
+        print(mismatch, file=sys.stderr)
+    print(f"{len(selected)} golden documents checked, {len(mismatches)} mismatches")
+    return EXIT_FAILURE if mismatches else EXIT_OK
+
+
+def _cmd_kinds(args: argparse.Namespace) -> int:
+    for kind in KINDS.values():
+        print(f"{kind.name:<14} {kind.shape.value:<12} {kind.description}")
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(Enrollment.model_json_schema(), indent=2))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="docgen", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"docgen {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress (never personal data)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    render = commands.add_parser("render", help="render one document")
+    render.add_argument("kind", choices=sorted(KINDS))
+    render.add_argument("input", type=Path, help="input JSON file")
+    target = render.add_mutually_exclusive_group(required=True)
+    target.add_argument("-o", "--output", type=Path, help="PDF to write")
+    target.add_argument("--html", type=Path, help="write the final HTML instead of the PDF")
+    render.set_defaults(handler=_cmd_render)
+
+    validate = commands.add_parser("validate", help="check an input against the schema and every rule")
+    validate.add_argument("kind", choices=sorted(KINDS))
+    validate.add_argument("input", type=Path)
+    validate.set_defaults(handler=_cmd_validate)
+
+    examples = commands.add_parser("examples", help="render every applicable kind for each example")
+    examples.add_argument("folder", type=Path, nargs="?", default=SETTINGS.examples_dir)
+    examples.add_argument("--out", type=Path, default=Path("out"))
+    examples.set_defaults(handler=_cmd_examples)
+
+    golden = commands.add_parser("golden", help="check renders against golden/, or regenerate it")
+    golden.add_argument("--update", action="store_true", help="rewrite golden/ (then review every page)")
+    golden.add_argument("--only", action="append", choices=sorted(KINDS), help="limit to a kind")
+    golden.add_argument("--diff-dir", type=Path, default=Path("out/golden-diff"))
+    golden.set_defaults(handler=_cmd_golden)
+
+    kinds = commands.add_parser("kinds", help="list the document kinds")
+    kinds.set_defaults(handler=_cmd_kinds)
+
+    schema = commands.add_parser("schema", help="print the enrollment input's JSON schema")
+    schema.set_defaults(handler=_cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status (0 done, 1 failure, 2 bad input or usage)."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(name)s: %(message)s")
+    try:
+        status: int = args.handler(args)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INPUT
+    except DocgenError as exc:
+        print(f"docgen: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    return status

@@ -1,0 +1,320 @@
+"""Enrollment Summary and Confirmation Statement (seed 000, steps 17 and 18): display-ready views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from docgen.errors import InputError, Problem
+from docgen.model import (
+    Administrator,
+    CoverageElection,
+    Dependent,
+    Enrollment,
+    FlexElection,
+    Gender,
+)
+from docgen.render import DocumentMetadata
+from docgen import rules
+
+_GENDER_WORDS = {Gender.FEMALE: "Female", Gender.MALE: "Male", Gender.UNKNOWN: "Unspecified"}
+_COVERAGE_TITLES = {"medical": "Medical", "dental": "Dental", "vision": "Vision"}
+_FLEX_TITLES = {
+    "medical_spending_account": "Medical Spending Account",
+    "day_care_spending_account": "Day Care Spending Account",
+}
+
+
+@dataclass(frozen=True)
+class Contact:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class AdministratorView:
+    name: str
+    address_lines: tuple[str, ...]
+    contacts: tuple[Contact, ...]
+    hours: str | None
+
+
+@dataclass(frozen=True)
+class HeaderView:
+    group_id: str
+    division_id: str
+    group_name: str
+    enrollment_type: str
+    window_start: date
+    window_end: date
+    plan_year_start: date
+    plan_year_end: date
+    enrollment_number: str
+    submitted_at: datetime
+    confirmation_number: str | None
+
+
+@dataclass(frozen=True)
+class ParticipantView:
+    name: str
+    participant_id: str
+    address_lines: tuple[str, ...]
+    email: str
+    home_phone: str
+    work_phone: str
+    date_of_birth: date
+    gender: str
+    marital_status: str
+
+
+@dataclass(frozen=True)
+class DependentRow:
+    ssn: str
+    last: str
+    first: str
+    middle: str
+    sex: str
+    birthdate: date
+    relationship: str
+    student: str
+    handicapped: str
+
+
+@dataclass(frozen=True)
+class CoveredRow:
+    name: str
+    ssn: str
+    relation: str
+
+
+@dataclass(frozen=True)
+class CoverageView:
+    benefit: str
+    elected: bool
+    plan: str
+    level: str
+    effective_date: date | None
+    covered: tuple[CoveredRow, ...]
+
+
+@dataclass(frozen=True)
+class FlexRow:
+    benefit: str
+    elected: bool
+    plan: str
+    level: str
+    effective_date: date | None
+    per_pay_employee: Decimal
+    per_pay_employer: Decimal
+    per_pay_other: Decimal
+    pay_periods: int
+    annual_total: Decimal
+
+
+@dataclass(frozen=True)
+class FlexTotals:
+    per_pay_employee: Decimal
+    per_pay_employer: Decimal
+    per_pay_other: Decimal
+    annual_total: Decimal
+
+
+@dataclass(frozen=True)
+class StatementView:
+    """Everything the statement templates print, already computed and formatted as values."""
+
+    title: str
+    is_confirmation: bool
+    administrator: AdministratorView
+    header: HeaderView
+    participant: ParticipantView
+    dependents: tuple[DependentRow, ...]
+    coverages: tuple[CoverageView, ...]
+    flex_accounts: tuple[FlexRow, ...]
+    flex_totals: FlexTotals | None
+    metadata: DocumentMetadata
+
+
+def person_name(first: str, middle: str, last: str) -> str:
+    """FIRST MIDDLE LAST with empty parts left out, as the portal prints names."""
+    return " ".join(part for part in (first, middle, last) if part)
+
+
+def _yes_no(flag: bool) -> str:
+    return "Y" if flag else "N"
+
+
+def _administrator(enrollment: Enrollment) -> AdministratorView:
+    admin: Administrator = enrollment.administrator
+    contacts = [Contact("Toll free", admin.phone)] if admin.phone else []
+    if enrollment.group.id_card is not None:
+        contacts.append(Contact("Health customer service", enrollment.group.id_card.customer_service_phone))
+    if enrollment.group.flex is not None:
+        contacts.append(Contact("Flex customer service", enrollment.group.flex.customer_service_phone))
+        contacts.append(Contact("Flex claims fax", enrollment.group.flex.claims_fax))
+    if admin.email:
+        contacts.append(Contact("E-mail", admin.email))
+    if admin.website:
+        contacts.append(Contact("Website", admin.website))
+    return AdministratorView(
+        name=admin.name,
+        address_lines=admin.address,
+        contacts=tuple(contact for contact in contacts if contact.value),
+        hours=admin.customer_service_hours,
+    )
+
+
+def _header(enrollment: Enrollment, confirmation: bool) -> HeaderView:
+    group = enrollment.group
+    submission = enrollment.enrollment
+    return HeaderView(
+        group_id=group.group_id,
+        division_id=group.division_id,
+        group_name=group.name,
+        enrollment_type=submission.type,
+        window_start=submission.window.start,
+        window_end=submission.window.end,
+        plan_year_start=group.plan_year.start,
+        plan_year_end=group.plan_year.end,
+        enrollment_number=rules.enrollment_number(enrollment),
+        submitted_at=submission.submitted_at,
+        confirmation_number=submission.confirmation_number if confirmation else None,
+    )
+
+
+def _participant(enrollment: Enrollment) -> ParticipantView:
+    person = enrollment.participant
+    address = person.address
+    return ParticipantView(
+        name=person_name(person.first_name, person.middle_name, person.last_name),
+        participant_id=person.participant_id,
+        address_lines=tuple(
+            line
+            for line in (address.line1, address.line2, f"{address.city}, {address.state} {address.zip}")
+            if line
+        ),
+        email=person.email,
+        home_phone=person.home_phone,
+        work_phone=person.work_phone,
+        date_of_birth=person.date_of_birth,
+        gender=_GENDER_WORDS[person.gender],
+        marital_status=person.marital_status,
+    )
+
+
+def _dependent_row(dependent: Dependent) -> DependentRow:
+    return DependentRow(
+        ssn=dependent.ssn.masked,
+        last=dependent.last_name,
+        first=dependent.first_name,
+        middle=dependent.middle_name,
+        sex=dependent.gender.value,
+        birthdate=dependent.date_of_birth,
+        relationship=dependent.relationship,
+        student=_yes_no(dependent.student),
+        handicapped=_yes_no(dependent.handicapped),
+    )
+
+
+def _coverage(name: str, election: CoverageElection, dependents: dict[str, Dependent]) -> CoverageView:
+    covered = tuple(
+        CoveredRow(
+            name=person_name(d.first_name, d.middle_name, d.last_name),
+            ssn=d.ssn.masked,
+            relation=d.relationship,
+        )
+        for d in (dependents[i] for i in election.covered_dependents)
+    )
+    return CoverageView(
+        benefit=_COVERAGE_TITLES[name],
+        elected=election.elected,
+        plan=election.plan or "",
+        level=election.level or "",
+        effective_date=election.effective_date,
+        covered=covered if election.elected else (),
+    )
+
+
+def _flex_row(enrollment: Enrollment, name: str, election: FlexElection) -> FlexRow:
+    periods = (
+        rules.remaining_pay_periods(enrollment.group, election.effective_date)
+        if election.elected and election.effective_date
+        else 0
+    )
+    return FlexRow(
+        benefit=_FLEX_TITLES[name],
+        elected=election.elected,
+        plan=election.plan or "",
+        level=election.level or "",
+        effective_date=election.effective_date,
+        per_pay_employee=election.per_pay_employee,
+        per_pay_employer=election.per_pay_employer,
+        per_pay_other=election.per_pay_other,
+        pay_periods=periods,
+        annual_total=rules.flex_annual_total(enrollment.group, election),
+    )
+
+
+def _flex_totals(rows: tuple[FlexRow, ...]) -> FlexTotals | None:
+    if not rows:
+        return None
+    elected = [row for row in rows if row.elected]
+    return FlexTotals(
+        per_pay_employee=sum((r.per_pay_employee for r in elected), Decimal("0.00")),
+        per_pay_employer=sum((r.per_pay_employer for r in elected), Decimal("0.00")),
+        per_pay_other=sum((r.per_pay_other for r in elected), Decimal("0.00")),
+        annual_total=sum((r.annual_total for r in elected), Decimal("0.00")),
+    )
+
+
+def build_statement(enrollment: Enrollment, *, confirmation: bool) -> StatementView:
+    """The view of a validated enrollment for the summary (False) or the statement (True)."""
+    if confirmation and enrollment.enrollment.confirmation_number is None:
+        raise InputError([
+            Problem(
+                "enrollment.confirmation_number",
+                "confirmation-number-required",
+                "is required for the confirmation statement (it exists once the enrollment is submitted)",
+            )
+        ])
+    title = "Enrollment Confirmation Statement" if confirmation else "Enrollment Summary"
+    dependents = {d.dependent_id: d for d in enrollment.dependents}
+    elections = enrollment.elections
+    coverages = tuple(
+        _coverage(name, election, dependents)
+        for name in rules.COVERAGES
+        if (election := getattr(elections, name)) is not None
+    )
+    flex_rows = tuple(
+        _flex_row(enrollment, name, election)
+        for name in rules.FLEX_ACCOUNTS
+        if (election := getattr(elections, name)) is not None
+    )
+    group = enrollment.group
+    return StatementView(
+        title=title,
+        is_confirmation=confirmation,
+        administrator=_administrator(enrollment),
+        header=_header(enrollment, confirmation),
+        participant=_participant(enrollment),
+        dependents=tuple(_dependent_row(d) for d in enrollment.dependents),
+        coverages=coverages,
+        flex_accounts=flex_rows,
+        flex_totals=_flex_totals(flex_rows),
+        metadata=DocumentMetadata(
+            title=title,
+            author=enrollment.administrator.name,
+            subject=f"Group {group.group_id}, plan year {group.plan_year.start.year}"
+            f"-{group.plan_year.end.year}, enrollment {rules.enrollment_number(enrollment)}",
+            created=enrollment.enrollment.submitted_at,
+        ),
+    )
+
+
+def build_summary(enrollment: Enrollment) -> StatementView:
+    return build_statement(enrollment, confirmation=False)
+
+
+def build_confirmation(enrollment: Enrollment) -> StatementView:
+    return build_statement(enrollment, confirmation=True)

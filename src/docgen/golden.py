@@ -1,0 +1,126 @@
+"""Golden files: reviewed renders of every example x kind, and the comparison tests run against them.
+
+Layout: golden/<example stem>/<kind>.pdf and <kind>-page<N>.png (96 dpi). Only
+`docgen golden --update` writes here; review the PNGs as pictures before committing.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import zip_longest
+from pathlib import Path
+
+import pdfplumber
+from PIL import Image, ImageChops
+
+from docgen.config import SETTINGS
+from docgen.documents import KINDS, input_shape, render_document
+from docgen.files import write_atomic
+from docgen.raster import page_images, png_bytes
+
+GOLDEN_DPI = 96
+#: A pixel "differs" when any channel moves by more than this (anti-aliasing noise is smaller).
+CHANNEL_TOLERANCE = 48
+#: Share of differing pixels a page may have and still match (0.05%: a few glyph edges).
+MAX_DIFFERING_SHARE = 0.0005
+
+
+@dataclass(frozen=True)
+class GoldenCase:
+    """One example input rendered as one kind."""
+
+    example: Path
+    kind: str
+
+    @property
+    def folder(self) -> Path:
+        return SETTINGS.golden_dir / self.example.stem
+
+    @property
+    def pdf_path(self) -> Path:
+        return self.folder / f"{self.kind}.pdf"
+
+    def page_path(self, number: int) -> Path:
+        return self.folder / f"{self.kind}-page{number}.png"
+
+    @property
+    def id(self) -> str:
+        return f"{self.example.stem}/{self.kind}"
+
+
+def cases(examples_dir: Path = SETTINGS.examples_dir) -> Iterator[GoldenCase]:
+    """Every example in examples/ with every kind that applies to its shape."""
+    for example in sorted(examples_dir.glob("*.json")):
+        shape = input_shape(json.loads(example.read_bytes()))
+        for kind in KINDS.values():
+            if kind.shape is shape:
+                yield GoldenCase(example, kind.name)
+
+
+def words(pdf: bytes) -> list[tuple[int, str, float, float]]:
+    """(page, text, x0, top) of every word, positions to 0.01 pt."""
+    found = []
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        for number, page in enumerate(document.pages, start=1):
+            for word in page.extract_words():
+                found.append((number, word["text"], round(word["x0"], 2), round(word["top"], 2)))
+    return found
+
+
+def pixel_difference(actual: Image.Image, expected: Image.Image) -> tuple[float, Image.Image]:
+    """Share of pixels differing beyond the tolerance, and an image marking them in red."""
+    if actual.size != expected.size:
+        return 1.0, actual
+    delta = ImageChops.difference(actual, expected).convert("L")
+    mask = delta.point(lambda value: 255 if value > CHANNEL_TOLERANCE else 0)
+    share = mask.histogram()[255] / (mask.width * mask.height)
+    marked = Image.blend(expected, actual, 0.5)
+    marked.paste((255, 0, 0), mask=mask)
+    return share, marked
+
+
+def update(case: GoldenCase) -> list[Path]:
+    """Re-render one case into golden/ (PDF and one PNG per page); returns the files written."""
+    pdf = render_document(case.kind, case.example.read_bytes())
+    for stale in case.folder.glob(f"{case.kind}-page*.png"):
+        stale.unlink()
+    write_atomic(case.pdf_path, pdf)
+    written = [case.pdf_path]
+    for number, image in enumerate(page_images(pdf, GOLDEN_DPI), start=1):
+        write_atomic(case.page_path(number), png_bytes(image))
+        written.append(case.page_path(number))
+    return written
+
+
+def compare(case: GoldenCase, diff_dir: Path) -> list[str]:
+    """Mismatches between a fresh render and the golden; diff images go to `diff_dir`."""
+    if not case.pdf_path.exists():
+        return [f"{case.id}: no golden; run `docgen golden --update` and review the pages"]
+    pdf = render_document(case.kind, case.example.read_bytes())
+    mismatches = []
+    actual_words, expected_words = words(pdf), words(case.pdf_path.read_bytes())
+    if actual_words != expected_words:
+        actual, expected = next(
+            pair for pair in zip_longest(actual_words, expected_words) if pair[0] != pair[1]
+        )
+        mismatches.append(f"{case.id}: words or positions differ, first {actual} vs golden {expected}")
+    pages = page_images(pdf, GOLDEN_DPI)
+    expected_pages = sorted(case.folder.glob(f"{case.kind}-page*.png"))
+    if len(pages) != len(expected_pages):
+        mismatches.append(f"{case.id}: {len(pages)} pages, golden has {len(expected_pages)}")
+    for number, image in enumerate(pages, start=1):
+        golden_png = case.page_path(number)
+        if not golden_png.exists():
+            continue
+        share, marked = pixel_difference(image, Image.open(golden_png).convert("RGB"))
+        if share > MAX_DIFFERING_SHARE:
+            diff_path = diff_dir / case.example.stem / f"{case.kind}-page{number}-diff.png"
+            write_atomic(diff_path, png_bytes(marked))
+            write_atomic(diff_path.with_name(f"{case.kind}-page{number}-actual.png"), png_bytes(image))
+            mismatches.append(
+                f"{case.id} page {number}: {share:.3%} of pixels differ; see {diff_path}"
+            )
+    return mismatches

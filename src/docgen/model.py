@@ -1,0 +1,405 @@
+"""Portal input: frozen pydantic models parsed once at the edge; failures become InputError."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Annotated, Any, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationError,
+    WithJsonSchema,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
+
+from docgen.errors import InputError, Problem
+from docgen.money import has_at_most_cents
+from docgen.privacy import SSN
+
+ROOT_PATH = "$"
+M = TypeVar("M", bound=BaseModel)
+
+# --- field types -------------------------------------------------------------------------
+
+
+def _iso_date(value: object) -> object:
+    # Dates are ISO strings in the portal's JSON (issue: "dates ISO in input"); pydantic's lax
+    # mode would also take Unix timestamps and "2016-07-01T00:00", which we do not want.
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise PydanticCustomError("iso-date", "must be an ISO date, YYYY-MM-DD")
+    return value
+
+
+def _iso_datetime(value: object) -> object:
+    if not isinstance(value, str) or not re.fullmatch(
+        r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?", value
+    ):
+        raise PydanticCustomError(
+            "iso-datetime", "must be an ISO local date and time, YYYY-MM-DDTHH:MM:SS"
+        )
+    return value
+
+
+def _money(value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise PydanticCustomError("money", "must be an amount in dollars, as \"1300.00\"")
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise PydanticCustomError("money", "must be an amount in dollars, as \"1300.00\"") from None
+    if not amount.is_finite():
+        raise PydanticCustomError("money", "must be a finite amount")
+    if amount < 0:
+        raise PydanticCustomError("money-non-negative", "must not be negative")
+    if not has_at_most_cents(amount):
+        raise PydanticCustomError("money-cents", "must have at most two decimal places")
+    return amount
+
+
+def _ssn(value: object) -> SSN:
+    if isinstance(value, SSN):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("ssn", "must be a Social Security number as a string")
+    try:
+        return SSN(value)
+    except ValueError as exc:
+        # The message never repeats the value: an SSN must not reach an error body or a log.
+        raise PydanticCustomError("ssn", str(exc)) from None
+
+
+def _matching(rule: str, pattern: str, message: str) -> Any:
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise PydanticCustomError(rule, message)
+        return value
+
+    return AfterValidator(check)
+
+
+IsoDate = Annotated[
+    date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})
+]
+IsoDateTime = Annotated[
+    datetime,
+    BeforeValidator(_iso_datetime),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_money),
+    PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["1300.00"]}),
+]
+MaskedSSN = Annotated[
+    SSN,
+    PlainValidator(_ssn),
+    PlainSerializer(lambda ssn: ssn.masked, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{3}-?\d{2}-?\d{4}$"}),
+]
+GroupId = Annotated[
+    str, _matching("digits", r"\d{1,10}", "must be 1 to 10 digits"),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{1,10}$"}),
+]
+# Seed 000 step 3: "your 12 digit participant ID number".
+ParticipantId = Annotated[
+    str, _matching("participant-id", r"\d{12}", "must be the 12-digit participant ID"),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{12}$"}),
+]
+# Two digits: it is also the person code on the member's ID card (01, 02, ...).
+DependentId = Annotated[
+    str, _matching("dependent-id", r"\d{2}", "must be a two-digit dependent ID, as \"01\""),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{2}$"}),
+]
+StateCode = Annotated[
+    str, _matching("state", r"[A-Z]{2}", "must be a two-letter USPS state code, as \"MT\""),
+    WithJsonSchema({"type": "string", "pattern": r"^[A-Z]{2}$"}),
+]
+ZipCode = Annotated[
+    str, _matching("zip", r"\d{5}(-\d{4})?", "must be a ZIP code, 12345 or 12345-6789"),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{5}(-\d{4})?$"}),
+]
+Email = Annotated[
+    str, _matching("email", r"(|[^@\s]+@[^@\s]+\.[^@\s]+)", "must be an e-mail address or empty"),
+]
+Text = Annotated[str, Field(max_length=200)]
+RequiredText = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Gender(str, Enum):
+    FEMALE = "F"
+    MALE = "M"
+    UNKNOWN = "U"
+
+
+class FilingStatus(str, Enum):
+    """Federal filing status (Form W-4 step 1(c), plus married filing separately)."""
+
+    SINGLE = "single"
+    MARRIED_FILING_JOINTLY = "married_filing_jointly"
+    MARRIED_FILING_SEPARATELY = "married_filing_separately"
+    HEAD_OF_HOUSEHOLD = "head_of_household"
+
+
+class DependentStatus(str, Enum):
+    ACTIVE = "Active"
+    TERMINATED = "Terminated"
+
+
+# --- models ------------------------------------------------------------------------------
+
+
+class Frozen(BaseModel):
+    """Base of every input model: immutable, and unknown keys are errors (typos surface)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DateRange(Frozen):
+    start: IsoDate
+    end: IsoDate
+
+
+class Administrator(Frozen):
+    name: RequiredText
+    address: tuple[RequiredText, ...] = Field(min_length=1, max_length=4)
+    phone: Text
+    email: Email = ""
+    website: Text = ""
+    #: Customer-service hours as the administrator publishes them (seed 002:
+    #: "Monday - Friday 6:00 am - 6:00 pm MST"); left off documents when absent.
+    customer_service_hours: Text | None = None
+
+
+class Rx(Frozen):
+    bin: Annotated[str, _matching("rx-bin", r"\d{6}", "must be the six-digit NCPDP RxBIN")]
+    pcn: Text
+    group: Text
+
+
+class Copay(Frozen):
+    label: RequiredText
+    amount: Money
+
+
+class IdCard(Frozen):
+    network: RequiredText
+    rx: Rx
+    copays: tuple[Copay, ...] = ()
+    customer_service_phone: Text
+    claims_address: tuple[RequiredText, ...] = Field(min_length=1, max_length=4)
+
+
+class FlexSettings(Frozen):
+    health_fsa_max: Money
+    carryover_max: Money
+    runout_days: int = Field(ge=0, le=366)
+    customer_service_phone: Text
+    claims_fax: Text
+
+
+class Group(Frozen):
+    group_id: GroupId
+    division_id: GroupId
+    name: RequiredText
+    pay_periods_per_year: int = Field(ge=1, le=365)
+    plan_year: DateRange
+    id_card: IdCard | None = None
+    flex: FlexSettings | None = None
+    #: The payroll calendar of the plan year; when given, it decides how many pay periods
+    #: remain after an election's effective date (otherwise they are prorated by days).
+    pay_dates: tuple[IsoDate, ...] | None = None
+
+
+class Submission(Frozen):
+    type: RequiredText
+    window: DateRange
+    submitted_at: IsoDateTime
+    confirmation_number: Annotated[
+        str, _matching("confirmation-number", r"\d{1,20}", "must be digits")
+    ] | None = None
+
+
+class Address(Frozen):
+    line1: RequiredText
+    line2: Text = ""
+    city: RequiredText
+    state: StateCode
+    zip: ZipCode
+
+
+class Participant(Frozen):
+    participant_id: ParticipantId
+    first_name: RequiredText
+    middle_name: Text = ""
+    last_name: RequiredText
+    date_of_birth: IsoDate
+    gender: Gender
+    marital_status: Text = ""
+    address: Address
+    home_phone: Text = ""
+    work_phone: Text = ""
+    email: Email = ""
+    tax_filing_status: FilingStatus | None = None
+
+
+class Dependent(Frozen):
+    dependent_id: DependentId
+    ssn: MaskedSSN
+    first_name: RequiredText
+    middle_name: Text = ""
+    last_name: RequiredText
+    gender: Gender
+    date_of_birth: IsoDate
+    relationship: RequiredText
+    student: bool = False
+    handicapped: bool = False
+    status: DependentStatus
+
+
+class CoverageElection(Frozen):
+    """Medical, dental or vision: elected or declined, with the dependents it covers."""
+
+    elected: bool
+    plan: Text | None = None
+    level: Text | None = None
+    effective_date: IsoDate | None = None
+    covered_dependents: tuple[DependentId, ...] = ()
+
+
+class FlexElection(Frozen):
+    """A flexible spending account election, per pay period."""
+
+    elected: bool
+    plan: Text | None = None
+    level: Text | None = None
+    effective_date: IsoDate | None = None
+    per_pay_employee: Money = Decimal("0.00")
+    per_pay_employer: Money = Decimal("0.00")
+    per_pay_other: Money = Decimal("0.00")
+    #: The portal's "Total Employee Contribution to Year End"; checked when sent, else computed.
+    annual_total: Money | None = None
+
+
+class Elections(Frozen):
+    medical: CoverageElection | None = None
+    dental: CoverageElection | None = None
+    vision: CoverageElection | None = None
+    medical_spending_account: FlexElection | None = None
+    day_care_spending_account: FlexElection | None = None
+
+
+class Enrollment(Frozen):
+    """One member's enrollment, exactly as the member portal sends it."""
+
+    administrator: Administrator
+    group: Group
+    enrollment: Submission
+    participant: Participant
+    dependents: tuple[Dependent, ...] = Field(default=(), max_length=40)
+    elections: Elections
+
+
+# --- parsing -----------------------------------------------------------------------------
+
+# Pydantic's error types, renamed to the rule ids docgen documents. Custom errors raised
+# above already carry docgen rule ids and pass through unchanged.
+_RULE_IDS: dict[str, str] = {
+    "missing": "required",
+    "extra_forbidden": "unknown-field",
+    "json_invalid": "json-syntax",
+    "json_type": "json-syntax",
+    "model_type": "type-object",
+    "model_attributes_type": "type-object",
+    "dict_type": "type-object",
+    "list_type": "type-array",
+    "tuple_type": "type-array",
+    "string_type": "type-string",
+    "bool_type": "type-boolean",
+    "bool_parsing": "type-boolean",
+    "int_type": "type-integer",
+    "int_parsing": "type-integer",
+    "int_from_float": "type-integer",
+    "greater_than_equal": "range",
+    "less_than_equal": "range",
+    "string_too_short": "required",
+    "string_too_long": "max-length",
+    "too_short": "min-items",
+    "too_long": "max-items",
+    "enum": "allowed-values",
+    "literal_error": "allowed-values",
+    "date_from_datetime_parsing": "iso-date",
+    "date_parsing": "iso-date",
+    "datetime_from_date_parsing": "iso-datetime",
+    "datetime_parsing": "iso-datetime",
+}
+
+
+_MESSAGES: dict[str, str] = {
+    "type-object": "must be an object",
+    "type-array": "must be a list",
+    "type-string": "must be a string",
+    "type-boolean": "must be true or false",
+    "type-integer": "must be a whole number",
+    "iso-date": "must be a real calendar date, YYYY-MM-DD",
+    "iso-datetime": "must be a real local date and time, YYYY-MM-DDTHH:MM:SS",
+}
+
+
+def json_path(loc: tuple[int | str, ...]) -> str:
+    """('dependents', 1, 'date_of_birth') -> 'dependents[1].date_of_birth'."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or ROOT_PATH
+
+
+def _problem(error: ErrorDetails) -> Problem:
+    kind = error["type"]
+    rule = _RULE_IDS.get(kind, kind.replace("_", "-"))
+    message = error["msg"]
+    if kind == "string_too_short" and error.get("ctx", {}).get("min_length") == 1:
+        message = "must not be empty"
+    elif kind == "missing":
+        message = "is required"
+    elif kind == "extra_forbidden":
+        message = "is not a field of this document; check its spelling"
+    elif kind != rule and rule in _MESSAGES:
+        message = _MESSAGES[rule]
+    elif message.startswith("Input should be"):
+        message = "must be" + message.removeprefix("Input should be")
+    return Problem(json_path(tuple(error["loc"])), rule, message)
+
+
+def problems_from(exc: ValidationError) -> list[Problem]:
+    """Every schema problem in a pydantic error, without the offending input values."""
+    return [_problem(e) for e in exc.errors(include_url=False, include_input=False)]
+
+
+def parse_model(model: type[M], data: bytes | str | dict[str, Any]) -> M:
+    """Validate JSON text or a decoded object into `model`, or raise InputError."""
+    try:
+        if isinstance(data, bytes | str):
+            return model.model_validate_json(data)
+        return model.model_validate(data)
+    except ValidationError as exc:
+        # `from None`: pydantic's own message repeats input values (SSNs among them), so it
+        # must not ride along in a traceback or a log.
+        raise InputError(problems_from(exc)) from None
+
+
+def parse_enrollment(data: bytes | str | dict[str, Any]) -> Enrollment:
+    """Parse the portal's enrollment JSON; schema problems only (rules.py checks the rest)."""
+    return parse_model(Enrollment, data)
+

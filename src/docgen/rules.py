@@ -1,0 +1,273 @@
+"""Enrollment rules (seed 000, steps 10-18, and IRS limits): pure functions over a parsed Enrollment."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+
+from docgen.errors import InputError, Problem
+from docgen.model import (
+    CoverageElection,
+    DateRange,
+    DependentStatus,
+    Enrollment,
+    FilingStatus,
+    FlexElection,
+    Group,
+)
+from docgen.money import floor_int, format_money
+
+COVERAGES = ("medical", "dental", "vision")
+FLEX_ACCOUNTS = ("medical_spending_account", "day_care_spending_account")
+
+# IRC §129(a)(2)(A): the dependent-care exclusion per calendar year, halved for married
+# filing separately. $5,000 through 2025; Public Law 119-21 (2025) raised it to $7,500 for
+# taxable years beginning after December 31, 2025.
+_DEPENDENT_CARE_MAX_BY_FIRST_YEAR = ((2026, Decimal("7500.00")), (0, Decimal("5000.00")))
+
+
+def enrollment_number(enrollment: Enrollment) -> str:
+    """Group ID + participant ID + submission time as YYYYMMDDHHMMSS (seed 000, step 17)."""
+    return (
+        enrollment.group.group_id
+        + enrollment.participant.participant_id
+        + enrollment.enrollment.submitted_at.strftime("%Y%m%d%H%M%S")
+    )
+
+
+def remaining_pay_periods(group: Group, effective_date: date) -> int:
+    """Pay periods from an election's effective date to the end of the plan year.
+
+    With a payroll calendar (`group.pay_dates`) they are counted; otherwise the yearly
+    periods are prorated by the days of the plan year that remain, rounded down so an
+    annual total never promises a deduction that will not happen.
+    """
+    plan_year = group.plan_year
+    start = min(max(effective_date, plan_year.start), plan_year.end)
+    if group.pay_dates is not None:
+        return sum(1 for paid in group.pay_dates if start <= paid <= plan_year.end)
+    days_left = (plan_year.end - start).days + 1
+    days_in_year = (plan_year.end - plan_year.start).days + 1
+    return floor_int(Decimal(group.pay_periods_per_year * days_left) / Decimal(days_in_year))
+
+
+def per_pay_total(election: FlexElection) -> Decimal:
+    """Employee + employer + other contribution each pay period."""
+    return election.per_pay_employee + election.per_pay_employer + election.per_pay_other
+
+
+def flex_annual_total(group: Group, election: FlexElection) -> Decimal:
+    """Seed 000 step 15: "Total Employee Contribution to Year End" = per pay x periods left."""
+    if not election.elected or election.effective_date is None:
+        return Decimal("0.00")
+    return election.per_pay_employee * remaining_pay_periods(group, election.effective_date)
+
+
+def dependent_care_limit(plan_year_start: date, filing_status: FilingStatus | None) -> Decimal:
+    """Household dependent-care maximum for the calendar year in which the plan year starts."""
+    limit = next(
+        amount
+        for first_year, amount in _DEPENDENT_CARE_MAX_BY_FIRST_YEAR
+        if plan_year_start.year >= first_year
+    )
+    if filing_status is FilingStatus.MARRIED_FILING_SEPARATELY:
+        return limit / 2
+    return limit
+
+
+def check_enrollment(enrollment: Enrollment) -> list[Problem]:
+    """Every rule the enrollment breaks, in document order; empty when it is valid."""
+    return [
+        *_check_dates(enrollment),
+        *_check_dependents(enrollment),
+        *_check_coverages(enrollment),
+        *_check_flex(enrollment),
+    ]
+
+
+def validate_enrollment(enrollment: Enrollment) -> Enrollment:
+    """Return the enrollment unchanged, or raise InputError listing every broken rule."""
+    problems = check_enrollment(enrollment)
+    if problems:
+        raise InputError(problems)
+    return enrollment
+
+
+def _range_order(path: str, span: DateRange) -> Iterator[Problem]:
+    if span.end < span.start:
+        yield Problem(f"{path}.end", "date-range-order", "must not be before the start date")
+
+
+def _check_dates(enrollment: Enrollment) -> Iterator[Problem]:
+    submission = enrollment.enrollment
+    plan_year = enrollment.group.plan_year
+    yield from _range_order("enrollment.window", submission.window)
+    yield from _range_order("group.plan_year", plan_year)
+    submitted_on = submission.submitted_at.date()
+    if not submission.window.start <= submitted_on <= submission.window.end:
+        yield Problem(
+            "enrollment.submitted_at",
+            "submitted-in-window",
+            f"must fall inside the enrollment window {submission.window.start.isoformat()}"
+            f" to {submission.window.end.isoformat()}",
+        )
+    for index, paid in enumerate(enrollment.group.pay_dates or ()):
+        if not plan_year.start <= paid <= plan_year.end:
+            yield Problem(
+                f"group.pay_dates[{index}]",
+                "pay-date-in-plan-year",
+                "must fall inside the plan year",
+            )
+
+
+def _check_dependents(enrollment: Enrollment) -> Iterator[Problem]:
+    counts = Counter(dependent.dependent_id for dependent in enrollment.dependents)
+    for index, dependent in enumerate(enrollment.dependents):
+        if counts[dependent.dependent_id] > 1:
+            yield Problem(
+                f"dependents[{index}].dependent_id",
+                "dependent-id-unique",
+                f"dependent ID {dependent.dependent_id} is used by more than one dependent",
+            )
+
+
+def _check_election_basics(
+    path: str, election: CoverageElection | FlexElection, plan_year: DateRange
+) -> Iterator[Problem]:
+    if not election.elected:
+        return
+    for field in ("plan", "level", "effective_date"):
+        if getattr(election, field) is None:
+            yield Problem(
+                f"{path}.{field}", "required-when-elected", "is required when the benefit is elected"
+            )
+    effective = election.effective_date
+    if effective is not None and not plan_year.start <= effective <= plan_year.end:
+        yield Problem(
+            f"{path}.effective_date",
+            "effective-in-plan-year",
+            f"must fall inside the plan year {plan_year.start.isoformat()}"
+            f" to {plan_year.end.isoformat()}",
+        )
+
+
+def _check_coverages(enrollment: Enrollment) -> Iterator[Problem]:
+    elections = enrollment.elections
+    plan_year = enrollment.group.plan_year
+    dependents = {dependent.dependent_id: dependent for dependent in enrollment.dependents}
+    medical = elections.medical
+    medical_covers = set(medical.covered_dependents) if medical and medical.elected else set()
+    for name in COVERAGES:
+        election: CoverageElection | None = getattr(elections, name)
+        if election is None:
+            continue
+        path = f"elections.{name}"
+        yield from _check_election_basics(path, election, plan_year)
+        if not election.elected:
+            if election.covered_dependents:
+                yield Problem(
+                    f"{path}.covered_dependents",
+                    "declined-covers-nobody",
+                    "must be empty when the benefit is declined",
+                )
+            continue
+        # Seed 000 steps 13-14: "You must elect medical to be eligible for dental/vision."
+        if name != "medical" and not (medical and medical.elected):
+            yield Problem(
+                f"{path}.elected", f"{name}-requires-medical", f"{name} requires medical to be elected"
+            )
+        seen: set[str] = set()
+        for index, dependent_id in enumerate(election.covered_dependents):
+            item = f"{path}.covered_dependents[{index}]"
+            dependent = dependents.get(dependent_id)
+            if dependent_id in seen:
+                yield Problem(item, "covered-dependent-unique", f"dependent {dependent_id} is listed twice")
+            seen.add(dependent_id)
+            if dependent is None:
+                yield Problem(item, "dependent-exists", f"no dependent has ID {dependent_id}")
+            elif dependent.status is not DependentStatus.ACTIVE:
+                yield Problem(
+                    item, "dependent-active", f"dependent {dependent_id} is not Active and cannot be covered"
+                )
+            if name != "medical" and medical and medical.elected and dependent_id not in medical_covers:
+                yield Problem(
+                    item,
+                    "covered-by-medical",
+                    f"dependent {dependent_id} must also be covered by medical",
+                )
+
+
+def _check_flex(enrollment: Enrollment) -> Iterator[Problem]:
+    group = enrollment.group
+    elections = enrollment.elections
+    if group.flex is None and any(
+        getattr(elections, name) is not None and getattr(elections, name).elected
+        for name in FLEX_ACCOUNTS
+    ):
+        yield Problem("group.flex", "flex-settings-required", "is required when a flex account is elected")
+    for name in FLEX_ACCOUNTS:
+        election: FlexElection | None = getattr(elections, name)
+        if election is None:
+            continue
+        path = f"elections.{name}"
+        yield from _check_election_basics(path, election, group.plan_year)
+        if not election.elected:
+            if per_pay_total(election) or election.annual_total:
+                yield Problem(
+                    f"{path}.per_pay_employee",
+                    "declined-contributes-nothing",
+                    "contributions must be zero when the account is declined",
+                )
+            continue
+        if election.effective_date is None:
+            continue
+        periods = remaining_pay_periods(group, election.effective_date)
+        annual = election.per_pay_employee * periods
+        if election.annual_total is not None and election.annual_total != annual:
+            yield Problem(
+                f"{path}.annual_total",
+                "flex-annual-total",
+                f"must equal the per-pay contribution x remaining pay periods:"
+                f" {format_money(election.per_pay_employee)} x {periods} = {format_money(annual)}",
+            )
+        if name == "medical_spending_account":
+            yield from _check_health_fsa(enrollment, election, annual, periods)
+        else:
+            yield from _check_dependent_care(enrollment, election, periods)
+
+
+def _check_health_fsa(
+    enrollment: Enrollment, election: FlexElection, annual: Decimal, periods: int
+) -> Iterator[Problem]:
+    flex = enrollment.group.flex
+    if flex is None:
+        return  # reported once by _check_flex
+    # IRC §125(i) caps the employee's salary reduction; employer credits are not counted.
+    if annual > flex.health_fsa_max:
+        yield Problem(
+            "elections.medical_spending_account.per_pay_employee",
+            "health-fsa-max",
+            f"annual total {format_money(annual)} ({format_money(election.per_pay_employee)}"
+            f" x {periods} pay periods) exceeds the plan's health FSA maximum of"
+            f" {format_money(flex.health_fsa_max)}",
+        )
+
+
+def _check_dependent_care(
+    enrollment: Enrollment, election: FlexElection, periods: int
+) -> Iterator[Problem]:
+    # IRC §129 limits all dependent-care assistance, employer contributions included.
+    annual = per_pay_total(election) * periods
+    limit = dependent_care_limit(
+        enrollment.group.plan_year.start, enrollment.participant.tax_filing_status
+    )
+    if annual > limit:
+        yield Problem(
+            "elections.day_care_spending_account.per_pay_employee",
+            "dependent-care-max",
+            f"annual total {format_money(annual)} ({format_money(per_pay_total(election))}"
+            f" x {periods} pay periods) exceeds the {enrollment.group.plan_year.start.year}"
+            f" household dependent-care maximum of {format_money(limit)}",
+        )
