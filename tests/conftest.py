@@ -1,0 +1,63 @@
+"""Shared fixtures: the example inputs, PDF text helpers, and a no-warnings guard on every test."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+SHARED_EXAMPLES = ROOT.parent / "shared" / "examples"
+JANE = EXAMPLES / "jane-example.json"
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # An empty run must never look green (pytest's exit status 5 is nonzero, and this
+    # makes the reason explicit when a path or marker filter selected nothing).
+    if not session.items and not session.config.option.collectonly:
+        raise pytest.UsageError("no tests were collected: refusing to report success")
+
+
+@pytest.fixture(autouse=True)
+def assert_no_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail any test during which WeasyPrint or docgen logged a warning (weasyprint's own habit)."""
+    caplog.set_level(logging.WARNING)
+    yield
+    noisy = [
+        record for record in caplog.get_records("call")
+        if record.levelno >= logging.WARNING and record.name.split(".")[0] in ("weasyprint", "docgen")
+    ]
+    assert not noisy, [f"{r.name}: {r.getMessage()}" for r in noisy]
+
+
+def load_jane() -> dict[str, Any]:
+    return copy.deepcopy(_JANE_DATA)
+
+
+_JANE_DATA: dict[str, Any] = json.loads(JANE.read_bytes())
+
+
+@pytest.fixture
+def jane() -> dict[str, Any]:
+    """A fresh, mutable copy of the canonical portal input."""
+    return load_jane()
+
+
+def pdf_text(pdf: bytes) -> list[str]:
+    """Extracted text of each page."""
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return [page.extract_text() or "" for page in document.pages]
+
+
+def pdf_words(pdf: bytes) -> list[list[dict[str, Any]]]:
+    """Words with their boxes, per page."""
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return [page.extract_words() for page in document.pages]

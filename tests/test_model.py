@@ -1,0 +1,141 @@
+"""Input model: the portal's shape accepted unchanged, every problem reported with its JSON path."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from docgen.errors import InputError
+from docgen.model import Enrollment, json_path, parse_enrollment
+from tests.conftest import EXAMPLES, SHARED_EXAMPLES
+
+
+def problems(data: dict[str, Any] | bytes) -> list[tuple[str, str]]:
+    with pytest.raises(InputError) as caught:
+        parse_enrollment(data if isinstance(data, bytes) else json.dumps(data))
+    return [(p.path, p.rule) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.name)
+def test_project_examples_parse(path: Path) -> None:
+    assert isinstance(parse_enrollment(path.read_bytes()), Enrollment)
+
+
+def _shared_examples() -> list[Path]:
+    return sorted(SHARED_EXAMPLES.glob("*.json")) if SHARED_EXAMPLES.is_dir() else []
+
+
+@pytest.mark.skipif(not SHARED_EXAMPLES.is_dir(), reason="../shared is not beside this checkout")
+@pytest.mark.parametrize("path", _shared_examples(), ids=lambda p: p.name)
+def test_shared_examples_parse_unchanged(path: Path) -> None:
+    assert isinstance(parse_enrollment(path.read_bytes()), Enrollment)
+
+
+def test_example_values_are_typed(jane: dict[str, Any]) -> None:
+    enrollment = parse_enrollment(json.dumps(jane))
+    flex = enrollment.elections.medical_spending_account
+    assert flex is not None and flex.per_pay_employee == Decimal("50.00")
+    assert isinstance(flex.per_pay_employee, Decimal)
+    assert enrollment.group.plan_year.start.isoformat() == "2016-07-01"
+    assert enrollment.dependents[0].ssn.masked == "XXX-XX-9988"
+
+
+def test_models_are_frozen(jane: dict[str, Any]) -> None:
+    enrollment = parse_enrollment(json.dumps(jane))
+    with pytest.raises(Exception, match="frozen"):
+        enrollment.participant.first_name = "X"  # type: ignore[misc]
+
+
+def test_json_path_format() -> None:
+    assert json_path(("dependents", 1, "date_of_birth")) == "dependents[1].date_of_birth"
+    assert json_path(("elections", "dental", "elected")) == "elections.dental.elected"
+    assert json_path(()) == "$"
+
+
+def test_every_problem_is_reported_at_once(jane: dict[str, Any]) -> None:
+    jane["dependents"][1]["date_of_birth"] = "08/11/1994"
+    jane["elections"]["dental"]["elected"] = "yes please"
+    del jane["group"]["name"]
+    assert problems(jane) == [
+        ("group.name", "required"),
+        ("dependents[1].date_of_birth", "iso-date"),
+        ("elections.dental.elected", "type-boolean"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda d: d["dependents"][0].update(date_of_birth="2016-02-30"), ("dependents[0].date_of_birth", "iso-date")),
+        (lambda d: d["dependents"][0].update(date_of_birth=20160101), ("dependents[0].date_of_birth", "iso-date")),
+        (lambda d: d["enrollment"].update(submitted_at="2016-04-15"), ("enrollment.submitted_at", "iso-datetime")),
+        (lambda d: d["participant"].update(nickname="J"), ("participant.nickname", "unknown-field")),
+        (lambda d: d["participant"].update(participant_id="7799016183"), ("participant.participant_id", "participant-id")),
+        (lambda d: d["participant"]["address"].update(zip="5990"), ("participant.address.zip", "zip")),
+        (lambda d: d["participant"]["address"].update(state="Montana"), ("participant.address.state", "state")),
+        (lambda d: d["participant"].update(gender="Female"), ("participant.gender", "allowed-values")),
+        (lambda d: d["participant"].update(email="jane at example"), ("participant.email", "email")),
+        (lambda d: d["participant"].update(first_name=""), ("participant.first_name", "required")),
+        (lambda d: d["dependents"][1].update(dependent_id="2"), ("dependents[1].dependent_id", "dependent-id")),
+        (lambda d: d["dependents"][1].update(status="Pending"), ("dependents[1].status", "allowed-values")),
+        (lambda d: d["group"].update(pay_periods_per_year=0), ("group.pay_periods_per_year", "range")),
+        (lambda d: d["group"]["id_card"]["rx"].update(bin="12345"), ("group.id_card.rx.bin", "rx-bin")),
+        (lambda d: d["elections"]["medical_spending_account"].update(per_pay_employee="-1.00"),
+         ("elections.medical_spending_account.per_pay_employee", "money-non-negative")),
+        (lambda d: d["elections"]["medical_spending_account"].update(per_pay_employee="50.001"),
+         ("elections.medical_spending_account.per_pay_employee", "money-cents")),
+        (lambda d: d["elections"]["medical_spending_account"].update(per_pay_employee="fifty"),
+         ("elections.medical_spending_account.per_pay_employee", "money")),
+        (lambda d: d["elections"]["medical_spending_account"].update(per_pay_employee="NaN"),
+         ("elections.medical_spending_account.per_pay_employee", "money")),
+        (lambda d: d["elections"]["dental"].update(covered_dependents="01"), ("elections.dental.covered_dependents", "type-array")),
+        (lambda d: d.update(dependents={}), ("dependents", "type-array")),
+    ],
+)
+def test_schema_rule_and_path(jane: dict[str, Any], mutate: Any, expected: tuple[str, str]) -> None:
+    mutate(jane)
+    assert problems(jane) == [expected]
+
+
+def test_malformed_json_is_a_problem_at_the_root() -> None:
+    assert problems(b'{"administrator": ') == [("$", "json-syntax")]
+
+
+def test_bad_ssn_is_reported_without_its_value(jane: dict[str, Any]) -> None:
+    jane["dependents"][0]["ssn"] = "889-88-99"
+    with pytest.raises(InputError) as caught:
+        parse_enrollment(json.dumps(jane))
+    assert [(p.path, p.rule) for p in caught.value.problems] == [("dependents[0].ssn", "ssn")]
+    assert "889-88-99" not in str(caught.value)
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+def test_money_accepts_json_numbers(jane: dict[str, Any]) -> None:
+    jane["elections"]["medical_spending_account"]["per_pay_employee"] = 50.5
+    flex = parse_enrollment(json.dumps(jane)).elections.medical_spending_account
+    assert flex is not None and flex.per_pay_employee == Decimal("50.5")
+
+
+def test_optional_additions_are_optional(jane: dict[str, Any]) -> None:
+    for key in ("id_card", "flex"):
+        del jane["group"][key]
+    enrollment = parse_enrollment(json.dumps(jane))
+    assert enrollment.group.pay_dates is None and enrollment.administrator.customer_service_hours is None
+
+
+def test_dump_never_contains_a_full_ssn(jane: dict[str, Any]) -> None:
+    enrollment = parse_enrollment(json.dumps(jane))
+    dumped = enrollment.model_dump_json() + repr(enrollment)
+    assert "889-88-9988" not in dumped and "XXX-XX-9988" in dumped
+
+
+def test_json_schema_describes_the_input() -> None:
+    schema = Enrollment.model_json_schema()
+    assert set(schema["required"]) == {"administrator", "group", "enrollment", "participant", "elections"}
+    dependent = schema["$defs"]["Dependent"]["properties"]
+    assert dependent["date_of_birth"]["format"] == "date"
+    assert dependent["ssn"]["pattern"]

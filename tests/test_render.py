@@ -1,0 +1,131 @@
+"""Rendering engine: escaping, the confined fetcher, deterministic bytes, bundled fonts, metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from docgen.config import SETTINGS
+from docgen.documents import render_document
+from docgen.errors import RenderError, ResourceError
+from docgen.render import ConfinedFetcher, DocumentMetadata, html_to_pdf, render_html
+from tests.conftest import pdf_text
+
+HOSTILE = '<img src="file:///etc/passwd">'
+REMOTE = '<link rel="stylesheet" href="http://example.com/x.css">'
+
+
+@pytest.fixture
+def fetched(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every URL the renderer asks the fetcher for, allowed or not."""
+    urls: list[str] = []
+    original = ConfinedFetcher.fetch
+
+    def spy(self: ConfinedFetcher, url: str, headers: Any = None) -> Any:
+        urls.append(url)
+        return original(self, url, headers)
+
+    monkeypatch.setattr(ConfinedFetcher, "fetch", spy)
+    return urls
+
+
+def test_markup_in_input_is_printed_as_text_and_fetches_nothing(jane: dict[str, Any], fetched: list[str]) -> None:
+    jane["participant"]["first_name"] = HOSTILE
+    jane["participant"]["address"]["line2"] = REMOTE
+    jane["group"]["name"] = "<script>alert(1)</script> & Sons"
+    pdf = render_document("confirmation", json.dumps(jane))
+    squashed = "".join("".join(pdf_text(pdf)).split())  # table cells may wrap long values
+    for markup in (HOSTILE, REMOTE, "<script>alert(1)</script> & Sons"):
+        assert "".join(markup.split()) in squashed
+    assert fetched, "the stylesheet and fonts should have been fetched"
+    allowed = (SETTINGS.assets_dir.as_uri(), SETTINGS.fonts_dir.as_uri())
+    assert [url for url in fetched if not url.startswith(allowed)] == []
+
+
+def test_final_html_escapes_input(jane: dict[str, Any]) -> None:
+    from docgen.documents import document_html
+
+    jane["participant"]["first_name"] = HOSTILE
+    html = document_html("summary", json.dumps(jane))
+    assert HOSTILE not in html
+    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://example.com/logo.png",
+        "https://example.com/font.ttf",
+        "ftp://example.com/x",
+        (SETTINGS.assets_dir / ".." / "src" / "docgen" / "config.py").as_uri(),
+        (SETTINGS.fonts_dir / "missing.ttf").as_uri(),
+        "file://otherhost" + str(SETTINGS.fonts_dir / "LiberationSans-Regular.ttf"),
+    ],
+)
+def test_fetcher_refuses_everything_outside_assets_and_fonts(url: str) -> None:
+    fetcher = ConfinedFetcher((SETTINGS.assets_dir, SETTINGS.fonts_dir))
+    with pytest.raises(ResourceError):
+        fetcher.fetch(url)
+    assert fetcher.refused == [url]
+
+
+def test_fetcher_refuses_symlinks_leading_out(tmp_path: Path) -> None:
+    root = tmp_path / "assets"
+    root.mkdir()
+    (root / "escape.css").symlink_to("/etc/hostname")
+    fetcher = ConfinedFetcher((root,))
+    with pytest.raises(ResourceError):
+        fetcher.fetch((root / "escape.css").as_uri())
+
+
+def test_fetcher_serves_bundled_files_and_data_uris() -> None:
+    fetcher = ConfinedFetcher((SETTINGS.assets_dir, SETTINGS.fonts_dir))
+    font = SETTINGS.fonts_dir / "LiberationSans-Regular.ttf"
+    assert fetcher.fetch(font.as_uri()).read() == font.read_bytes()
+    assert fetcher.fetch("data:text/plain;base64,aGk=").read() == b"hi"
+
+
+def test_a_template_asking_for_a_forbidden_file_fails_the_render() -> None:
+    html = f'<html><head><base href="{SETTINGS.home.as_uri()}/"></head><body>{HOSTILE}</body></html>'
+    with pytest.raises(ResourceError, match="etc/passwd"):
+        html_to_pdf(html)
+
+
+def test_undefined_template_variables_fail_loudly() -> None:
+    metadata = DocumentMetadata("t", "a", "s", created=__import__("datetime").datetime(2016, 4, 15))
+    with pytest.raises(RenderError, match="has no attribute"):
+        render_html("summary.html", object(), metadata)
+
+
+def test_same_input_same_bytes(jane: dict[str, Any]) -> None:
+    data = json.dumps(jane)
+    digests = {hashlib.sha256(render_document("confirmation", data)).hexdigest() for _ in range(2)}
+    assert len(digests) == 1
+
+
+def test_only_bundled_fonts_are_embedded(jane: dict[str, Any]) -> None:
+    reader = PdfReader(io.BytesIO(render_document("confirmation", json.dumps(jane))))
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    assert fonts == {"Docgen-Sans", "Docgen-Sans-Bold"}
+
+
+def test_metadata_is_fixed_and_holds_no_personal_data(jane: dict[str, Any]) -> None:
+    pdf = render_document("confirmation", json.dumps(jane))
+    info = PdfReader(io.BytesIO(pdf)).metadata
+    assert info is not None
+    assert info.title == "Enrollment Confirmation Statement"
+    assert info.author == "Allegiance Benefit Plan Management, Inc."
+    assert info["/CreationDate"] == info["/ModDate"] == "D:20160415"
+    values = " ".join(str(value) for value in info.values())
+    for secret in ("889-88-9988", "9988", "1954", "03/30", "JANE", "STEPHEN"):
+        assert secret not in values
