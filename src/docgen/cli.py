@@ -14,9 +14,8 @@ from docgen.config import SETTINGS
 from docgen.documents import KINDS, build_view, document_html, get_kind, input_shape, kinds_for, render_document
 from docgen.errors import DocgenError, InputError, Problem
 from docgen.files import write_atomic
+from docgen.log import LOGGER
 from docgen.model import ROOT_PATH, Enrollment
-
-LOGGER = logging.getLogger("docgen")
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -36,6 +35,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
         write_atomic(args.html, document_html(args.kind, data).encode("utf-8"))
         return EXIT_OK
     write_atomic(args.output, render_document(args.kind, data))
+    LOGGER.info("wrote %s (%s)", args.output, args.kind)
     return EXIT_OK
 
 
@@ -105,7 +105,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="docgen", description=__doc__)
     parser.add_argument("--version", action="version", version=f"docgen {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress (never personal data)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log files written and render timings (never personal data)")
     commands = parser.add_subparsers(dest="command", required=True)
 
     render = commands.add_parser("render", help="render one document")
@@ -143,7 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0 done, 1 failure, 2 bad input or usage)."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    LOGGER.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     try:
         status: int = args.handler(args)
     except InputError as exc:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 import mimetypes
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,6 +18,7 @@ import jinja2
 
 from docgen.config import SETTINGS, Settings, isolate_fontconfig
 from docgen.errors import RenderError, ResourceError
+from docgen.log import LOGGER
 from docgen.money import format_money
 
 # Before WeasyPrint loads fontconfig (at import): only the bundled fonts exist for it.
@@ -25,9 +26,6 @@ isolate_fontconfig(SETTINGS.fonts_dir, Path(tempfile.gettempdir()) / "docgen-fon
 
 import weasyprint  # noqa: E402  (must follow the fontconfig isolation above)
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
-
-LOGGER = logging.getLogger("docgen")
-
 
 @dataclass(frozen=True)
 class DocumentMetadata:
@@ -116,6 +114,7 @@ def render_html(template: str, view: object, metadata: DocumentMetadata) -> str:
 def html_to_pdf(html: str, settings: Settings = SETTINGS) -> bytes:
     """Lay out and write the PDF; the same HTML always gives the same bytes."""
     fetcher = ConfinedFetcher((settings.assets_dir, settings.fonts_dir))
+    started = time.perf_counter()
     try:
         document = weasyprint.HTML(
             string=html, base_url=settings.home.as_uri() + "/", url_fetcher=fetcher
@@ -127,6 +126,7 @@ def html_to_pdf(html: str, settings: Settings = SETTINGS) -> bytes:
         raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
     if not isinstance(pdf, bytes):
         raise RenderError("WeasyPrint returned no PDF")
+    LOGGER.debug("PDF written: %d bytes in %.0f ms", len(pdf), (time.perf_counter() - started) * 1000)
     return pdf
 
 

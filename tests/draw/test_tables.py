@@ -1,0 +1,32 @@
+"""Pixel tests of the CSS parts statements are built from, on tiny pages."""
+
+from __future__ import annotations
+
+from tests.draw.conftest import AssertPixels
+
+
+def test_collapsed_table_borders_are_single_lines(assert_pixels: AssertPixels) -> None:
+    # base.css collapses borders: adjacent cells share one 1px rule, never a doubled one.
+    assert_pixels(
+        """
+        RRRRRRRRR
+        R___R___R
+        R___R___R
+        """,
+        '<table style="width: 9px; border: 1px solid red">'
+        '<tr><td style="border: 1px solid red; height: 2px; padding: 0"></td>'
+        '<td style="border: 1px solid red; padding: 0"></td></tr></table>',
+    )
+
+
+def test_fixed_layout_keeps_declared_column_widths(assert_pixels: AssertPixels) -> None:
+    # table-layout: fixed (base.css): the first column stays 2px wide whatever its content.
+    assert_pixels(
+        """
+        KKRRRRRR
+        KKRRRRRR
+        """,
+        '<table style="width: 8px"><colgroup><col style="width: 2px"><col></colgroup>'
+        '<tr><td style="background: black; height: 2px; padding: 0"></td>'
+        '<td style="background: red; padding: 0"></td></tr></table>',
+    )
