@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import tempfile
 import time
@@ -22,7 +23,9 @@ from docgen.log import LOGGER
 from docgen.money import format_money
 
 # Before WeasyPrint loads fontconfig (at import): only the bundled fonts exist for it.
-isolate_fontconfig(SETTINGS.fonts_dir, Path(tempfile.gettempdir()) / "docgen-fontconfig")
+# One cache folder per checkout, so two checkouts never rewrite each other's config.
+_FONT_CACHE = hashlib.sha256(str(SETTINGS.fonts_dir).encode()).hexdigest()[:12]
+isolate_fontconfig(SETTINGS.fonts_dir, Path(tempfile.gettempdir()) / f"docgen-fontconfig-{_FONT_CACHE}")
 
 import weasyprint  # noqa: E402  (must follow the fontconfig isolation above)
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
