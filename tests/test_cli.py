@@ -85,7 +85,8 @@ def test_examples_renders_each_kind_per_example(tmp_path: Path) -> None:
     examples.mkdir()
     (examples / "jane.json").write_bytes(JANE.read_bytes())
     assert main(["examples", str(examples), "--out", str(tmp_path / "out")]) == 0
-    assert sorted(p.name for p in (tmp_path / "out" / "jane").iterdir()) == ["confirmation.pdf", "summary.pdf"]
+    cards = [f"id-card-{code}{suffix}" for code in ("00", "01", "02") for suffix in ("-back.png", "-front.png", ".pdf")]
+    assert sorted(p.name for p in (tmp_path / "out" / "jane").iterdir()) == sorted(["confirmation.pdf", "summary.pdf", *cards])
 
 
 def test_console_script_is_deterministic_across_processes(tmp_path: Path) -> None:

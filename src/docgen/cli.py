@@ -8,14 +8,25 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from docgen import __version__
 from docgen.config import SETTINGS
-from docgen.documents import KINDS, build_view, document_html, get_kind, input_shape, kinds_for, render_document
+from docgen.documents import (
+    KINDS,
+    build_view,
+    document_html,
+    get_kind,
+    input_shape,
+    kinds_for,
+    render_document,
+    render_output,
+    variants_for,
+)
 from docgen.errors import DocgenError, InputError, Problem
 from docgen.files import write_atomic
 from docgen.log import LOGGER
-from docgen.model import ROOT_PATH, Enrollment
+from docgen.model import ROOT_PATH, Enrollment, parse_enrollment
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -29,12 +40,29 @@ def _read_input(path: Path) -> bytes:
         raise InputError([Problem(ROOT_PATH, "readable-file", f"cannot read {path}: {exc.strerror}")]) from exc
 
 
+def _render_options(args: argparse.Namespace) -> dict[str, Any]:
+    """Kind options from CLI flags; the output's extension chooses the format."""
+    options: dict[str, Any] = {}
+    if args.member is not None:
+        options["member"] = args.member
+    if args.side is not None:
+        options["side"] = args.side
+    if args.sheet:
+        options["sheet"] = True
+    if args.output is not None and args.output.suffix.lower() == ".png":
+        options["format"] = "png"
+    return options
+
+
 def _cmd_render(args: argparse.Namespace) -> int:
     data = _read_input(args.input)
+    options = _render_options(args)
     if args.html:
-        write_atomic(args.html, document_html(args.kind, data).encode("utf-8"))
+        write_atomic(args.html, document_html(args.kind, data, options).encode("utf-8"))
         return EXIT_OK
-    write_atomic(args.output, render_document(args.kind, data))
+    if args.output.suffix.lower() not in (".pdf", ".png"):
+        raise InputError([Problem("output", "output-extension", "must end in .pdf or .png")])
+    write_atomic(args.output, render_document(args.kind, data, options))
     LOGGER.info("wrote %s (%s)", args.output, args.kind)
     return EXIT_OK
 
@@ -61,16 +89,25 @@ def _cmd_examples(args: argparse.Namespace) -> int:
             print(f"{example}: not a docgen input shape; skipped", file=sys.stderr)
             failures += 1
             continue
+        try:
+            enrollment = parse_enrollment(data)
+        except InputError as exc:
+            failures += 1
+            for problem in exc.problems:
+                print(f"{example}: {problem}", file=sys.stderr)
+            continue
         for kind in kinds_for(shape):
-            target = args.out / example.stem / f"{kind.name}.pdf"
-            try:
-                write_atomic(target, render_document(kind.name, data))
-            except InputError as exc:
-                failures += 1
-                for problem in exc.problems:
-                    print(f"{example} ({kind.name}): {problem}", file=sys.stderr)
-                continue
-            print(target)
+            for variant in variants_for(kind, enrollment):
+                try:
+                    output = render_output(kind.name, data, variant.options)
+                except InputError as exc:
+                    failures += 1
+                    for problem in exc.problems:
+                        print(f"{example} ({variant.name}): {problem}", file=sys.stderr)
+                    continue
+                target = args.out / example.stem / f"{variant.name}.{output.extension}"
+                write_atomic(target, output.content)
+                print(target)
     return EXIT_INPUT if failures else EXIT_OK
 
 
@@ -79,6 +116,9 @@ def _cmd_golden(args: argparse.Namespace) -> int:
 
     selected = [case for case in golden.cases() if not args.only or case.kind in args.only]
     if args.update:
+        if args.clean:
+            for stale in SETTINGS.golden_dir.glob("*/*"):
+                stale.unlink()
         for case in selected:
             for path in golden.update(case):
                 print(path.relative_to(SETTINGS.home))
@@ -114,6 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
     target = render.add_mutually_exclusive_group(required=True)
     target.add_argument("-o", "--output", type=Path, help="PDF to write")
     target.add_argument("--html", type=Path, help="write the final HTML instead of the PDF")
+    card = render.add_argument_group("id-card options")
+    card.add_argument("--member", help="person code: 00 for the subscriber (default), 01, 02, ... for dependents")
+    card.add_argument("--side", choices=["front", "back"], help="card side for a PNG (default front)")
+    card.add_argument("--sheet", action="store_true", help="a Letter print sheet with both sides and cut guides")
     render.set_defaults(handler=_cmd_render)
 
     validate = commands.add_parser("validate", help="check an input against the schema and every rule")
@@ -129,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     golden = commands.add_parser("golden", help="check renders against golden/, or regenerate it")
     golden.add_argument("--update", action="store_true", help="rewrite golden/ (then review every page)")
     golden.add_argument("--only", action="append", choices=sorted(KINDS), help="limit to a kind")
+    golden.add_argument("--clean", action="store_true", help="with --update: first delete every golden file")
     golden.add_argument("--diff-dir", type=Path, default=Path("out/golden-diff"))
     golden.set_defaults(handler=_cmd_golden)
 

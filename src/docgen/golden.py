@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from itertools import zip_longest
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 from PIL import Image, ImageChops
 
 from docgen.config import SETTINGS
-from docgen.documents import KINDS, input_shape, render_document
+from docgen.documents import input_shape, kinds_for, render_document, variants_for
 from docgen.files import write_atomic
+from docgen.model import parse_enrollment
 from docgen.raster import page_images, png_bytes
 
 GOLDEN_DPI = 96
@@ -30,10 +32,12 @@ MAX_DIFFERING_SHARE = 0.0005
 
 @dataclass(frozen=True)
 class GoldenCase:
-    """One example input rendered as one kind."""
+    """One example input rendered as one kind (one variant of it: e.g. one member's card)."""
 
     example: Path
     kind: str
+    variant: str
+    options: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def folder(self) -> Path:
@@ -41,23 +45,34 @@ class GoldenCase:
 
     @property
     def pdf_path(self) -> Path:
-        return self.folder / f"{self.kind}.pdf"
+        return self.folder / f"{self.variant}.pdf"
 
     def page_path(self, number: int) -> Path:
-        return self.folder / f"{self.kind}-page{number}.png"
+        return self.folder / f"{self.variant}-page{number}.png"
+
+    def page_paths(self) -> list[Path]:
+        return sorted(self.folder.glob(f"{self.variant}-page*.png"))
 
     @property
     def id(self) -> str:
-        return f"{self.example.stem}/{self.kind}"
+        return f"{self.example.stem}/{self.variant}"
+
+    def render(self) -> bytes:
+        return render_document(self.kind, self.example.read_bytes(), self.options)
 
 
 def cases(examples_dir: Path = SETTINGS.examples_dir) -> Iterator[GoldenCase]:
-    """Every example in examples/ with every kind that applies to its shape."""
+    """Every PDF that `make run` writes: each example with each kind (and variant) that applies."""
     for example in sorted(examples_dir.glob("*.json")):
-        shape = input_shape(json.loads(example.read_bytes()))
-        for kind in KINDS.values():
-            if kind.shape is shape:
-                yield GoldenCase(example, kind.name)
+        data = example.read_bytes()
+        shape = input_shape(json.loads(data))
+        if shape is None:
+            continue
+        enrollment = parse_enrollment(data)
+        for kind in kinds_for(shape):
+            for variant in variants_for(kind, enrollment):
+                if variant.options.get("format", "pdf") == "pdf":
+                    yield GoldenCase(example, kind.name, variant.name, variant.options)
 
 
 def words(pdf: bytes) -> list[tuple[int, str, float, float]]:
@@ -84,8 +99,8 @@ def pixel_difference(actual: Image.Image, expected: Image.Image) -> tuple[float,
 
 def update(case: GoldenCase) -> list[Path]:
     """Re-render one case into golden/ (PDF and one PNG per page); returns the files written."""
-    pdf = render_document(case.kind, case.example.read_bytes())
-    for stale in case.folder.glob(f"{case.kind}-page*.png"):
+    pdf = case.render()
+    for stale in case.page_paths():
         stale.unlink()
     write_atomic(case.pdf_path, pdf)
     written = [case.pdf_path]
@@ -99,7 +114,7 @@ def compare(case: GoldenCase, diff_dir: Path) -> list[str]:
     """Mismatches between a fresh render and the golden; diff images go to `diff_dir`."""
     if not case.pdf_path.exists():
         return [f"{case.id}: no golden; run `docgen golden --update` and review the pages"]
-    pdf = render_document(case.kind, case.example.read_bytes())
+    pdf = case.render()
     mismatches = []
     actual_words, expected_words = words(pdf), words(case.pdf_path.read_bytes())
     if actual_words != expected_words:
@@ -108,7 +123,7 @@ def compare(case: GoldenCase, diff_dir: Path) -> list[str]:
         )
         mismatches.append(f"{case.id}: words or positions differ, first {actual} vs golden {expected}")
     pages = page_images(pdf, GOLDEN_DPI)
-    expected_pages = sorted(case.folder.glob(f"{case.kind}-page*.png"))
+    expected_pages = case.page_paths()
     if len(pages) != len(expected_pages):
         mismatches.append(f"{case.id}: {len(pages)} pages, golden has {len(expected_pages)}")
     for number, image in enumerate(pages, start=1):
@@ -117,9 +132,9 @@ def compare(case: GoldenCase, diff_dir: Path) -> list[str]:
             continue
         share, marked = pixel_difference(image, Image.open(golden_png).convert("RGB"))
         if share > MAX_DIFFERING_SHARE:
-            diff_path = diff_dir / case.example.stem / f"{case.kind}-page{number}-diff.png"
+            diff_path = diff_dir / case.example.stem / f"{case.variant}-page{number}-diff.png"
             write_atomic(diff_path, png_bytes(marked))
-            write_atomic(diff_path.with_name(f"{case.kind}-page{number}-actual.png"), png_bytes(image))
+            write_atomic(diff_path.with_name(f"{case.variant}-page{number}-actual.png"), png_bytes(image))
             mismatches.append(
                 f"{case.id} page {number}: {share:.3%} of pixels differ; see {diff_path}"
             )

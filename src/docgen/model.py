@@ -193,12 +193,44 @@ class Copay(Frozen):
     amount: Money
 
 
+class NetworkAmounts(Frozen):
+    """A cost-sharing amount in and out of network (Consolidated Appropriations Act, 2021, §107)."""
+
+    in_network: Money
+    out_of_network: Money | None = None
+
+
+# Logos are files in assets/logos/; only a plain file name is accepted (no paths, no URLs).
+LogoFile = Annotated[
+    str,
+    _matching("logo-file", r"[A-Za-z0-9][A-Za-z0-9_-]*\.(png|svg)", "must be a .png or .svg file name in assets/logos/"),
+    WithJsonSchema({"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_-]*\.(png|svg)$"}),
+]
+# ISO/IEC 7812 card issuer number after the US health RID 80840 (WEDI guide): ten digits.
+IssuerNumber = Annotated[
+    str,
+    _matching("issuer-number", r"\d{10}", "must be the ten digits that follow 80840"),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{10}$"}),
+]
+
+
 class IdCard(Frozen):
     network: RequiredText
     rx: Rx
-    copays: tuple[Copay, ...] = ()
+    copays: tuple[Copay, ...] = Field(default=(), max_length=6)
     customer_service_phone: Text
     claims_address: tuple[RequiredText, ...] = Field(min_length=1, max_length=4)
+    # Optional card data the portal example lacks (issue 4); when absent the card falls back
+    # to the administrator's name, phone and website, and leaves out what has no source.
+    issuer_name: Text | None = None
+    issuer_number: IssuerNumber | None = None
+    logo: LogoFile | None = None
+    pharmacy_help_phone: Text | None = None
+    website: Text | None = None
+    # Four lines of 6 pt type on the back of the card.
+    notice: Annotated[str, Field(max_length=300)] | None = None
+    deductible: NetworkAmounts | None = None
+    out_of_pocket_max: NetworkAmounts | None = None
 
 
 class FlexSettings(Frozen):

@@ -28,7 +28,7 @@ def test_a_changed_document_is_caught_and_a_diff_written(tmp_path: Path) -> None
     case = next(case for case in CASES if case.id == "jane-example/confirmation")
     changed = tmp_path / "jane-example.json"
     changed.write_text(case.example.read_text().replace('"JANE"', '"JANINE"'))
-    mismatches = golden.compare(golden.GoldenCase(changed, case.kind), tmp_path / "diff")
+    mismatches = golden.compare(golden.GoldenCase(changed, case.kind, case.variant), tmp_path / "diff")
     assert any("words or positions differ" in m for m in mismatches)
     assert any("of pixels differ" in m for m in mismatches)
     assert (tmp_path / "diff" / "jane-example" / "confirmation-page1-diff.png").is_file()

@@ -1,0 +1,225 @@
+"""Member ID cards (seed 001 "ID Card Image"): one card per person covered by medical, front and back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from docgen.barcodes import pdf417_svg, svg_data_uri
+from docgen.documents.statements import person_name
+from docgen.errors import InputError, Problem
+from docgen.model import Enrollment, IdCard, NetworkAmounts
+from docgen.money import format_card_amount
+from docgen.render import DocumentMetadata
+
+SUBSCRIBER_CODE = "00"
+#: US health-care Registered Application Provider Identifier for card issuers (WEDI guide).
+HEALTH_RID = "80840"
+#: Payload format tag of the PDF417 symbol (see README, "ID card barcode").
+PAYLOAD_TAG = "HIC1"
+#: The PDF417 box on the card back (width, height in mm), as in assets/css/idcard.css.
+BARCODE_BOX_MM = (78.6, 11.0)
+
+
+class CardSide(str, Enum):
+    FRONT = "front"
+    BACK = "back"
+
+
+class CardFormat(str, Enum):
+    PDF = "pdf"
+    PNG = "png"
+
+
+class CardOptions(BaseModel):
+    """What the caller chooses about a card: whose, which side, print sheet, file format."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    member: Annotated[str, Field(pattern=r"^\d{2}$")] = SUBSCRIBER_CODE
+    side: CardSide = CardSide.FRONT
+    sheet: bool = False
+    format: CardFormat = CardFormat.PDF
+
+
+@dataclass(frozen=True)
+class Cardholder:
+    code: str
+    name: str
+    last_name: str
+    first_and_middle: str
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class CostRow:
+    """A cost-sharing line the Consolidated Appropriations Act asks cards to show."""
+
+    label: str
+    in_network: str
+    out_of_network: str
+
+
+@dataclass(frozen=True)
+class CardView:
+    """Display-ready values for both sides of one member's card."""
+
+    sheet: bool
+    issuer_name: str
+    issuer_size: str
+    logo_path: str | None
+    network: str
+    member_name: str
+    name_size: str
+    member_id: str
+    group_id: str
+    group_name: str
+    effective_date: date | None
+    issuer_id: str | None
+    pharmacy: tuple[Row, ...]
+    copays: tuple[Row, ...]
+    cost_sharing: tuple[CostRow, ...]
+    customer_service_phone: str
+    pharmacy_phone: str | None
+    website: str | None
+    claims_to: tuple[str, ...]
+    notice: str | None
+    barcode_uri: str
+    payload: str
+    metadata: DocumentMetadata
+
+
+def cardholders(enrollment: Enrollment) -> list[Cardholder]:
+    """The subscriber and every dependent covered by medical, in person-code order."""
+    medical = enrollment.elections.medical
+    if medical is None or not medical.elected:
+        return []
+    person = enrollment.participant
+    holders = [
+        Cardholder(
+            SUBSCRIBER_CODE,
+            person_name(person.first_name, person.middle_name, person.last_name),
+            person.last_name,
+            person_name(person.first_name, person.middle_name, ""),
+        )
+    ]
+    covered = set(medical.covered_dependents)
+    for dependent in sorted(enrollment.dependents, key=lambda d: d.dependent_id):
+        if dependent.dependent_id in covered:
+            holders.append(
+                Cardholder(
+                    dependent.dependent_id,
+                    person_name(dependent.first_name, dependent.middle_name, dependent.last_name),
+                    dependent.last_name,
+                    person_name(dependent.first_name, dependent.middle_name, ""),
+                )
+            )
+    return holders
+
+
+def member_id(enrollment: Enrollment, code: str) -> str:
+    """Participant ID, a hyphen and the two-digit person code: 779901618322-01."""
+    return f"{enrollment.participant.participant_id}-{code}"
+
+
+def barcode_payload(enrollment: Enrollment, card: IdCard, holder: Cardholder, issuer_name: str) -> str:
+    """The PDF417 text: identification only, no SSN and no birth date (WEDI guide)."""
+    fields = [
+        ("ISS", f"{HEALTH_RID}{card.issuer_number}" if card.issuer_number else ""),
+        ("ISN", issuer_name),
+        ("MID", member_id(enrollment, holder.code)),
+        # INCITS 284 name order: LAST/FIRST MIDDLE.
+        ("NAM", f"{holder.last_name}/{holder.first_and_middle}"),
+        ("GRP", enrollment.group.group_id),
+        ("RXB", card.rx.bin),
+        ("RXP", card.rx.pcn),
+        ("RXG", card.rx.group),
+        ("RXI", member_id(enrollment, holder.code)),
+    ]
+    return "\n".join([PAYLOAD_TAG, *(f"{key}={value}" for key, value in fields if value)])
+
+
+def _network_rows(label: str, amounts: NetworkAmounts | None) -> list[CostRow]:
+    if amounts is None:
+        return []
+    out = amounts.out_of_network
+    return [CostRow(label, format_card_amount(amounts.in_network), format_card_amount(out) if out is not None else "")]
+
+
+def _size_class(text: str, normal: int, long: int) -> str:
+    """A type-size step for long text, so it fits its block at no less than 6 pt."""
+    return "normal" if len(text) <= normal else "long" if len(text) <= long else "longest"
+
+
+def build_card(enrollment: Enrollment, options: CardOptions) -> CardView:
+    """The card of the person with `options.member` as person code."""
+    if options.sheet and options.format is CardFormat.PNG:
+        raise InputError([Problem("format", "sheet-is-pdf", "the print sheet is a PDF; ask for png without sheet")])
+    card = enrollment.group.id_card
+    if card is None:
+        raise InputError([Problem("group.id_card", "id-card-data-required", "is required to print ID cards")])
+    holders = {holder.code: holder for holder in cardholders(enrollment)}
+    holder = holders.get(options.member)
+    if holder is None:
+        covered = ", ".join(sorted(holders)) or "nobody (medical is not elected)"
+        raise InputError([
+            Problem(
+                "member",
+                "member-covered-by-medical",
+                f"person {options.member} is not covered by medical and gets no ID card; cards exist for {covered}",
+            )
+        ])
+    admin = enrollment.administrator
+    issuer_name = card.issuer_name or admin.name
+    medical = enrollment.elections.medical
+    mid = member_id(enrollment, holder.code)
+    payload = barcode_payload(enrollment, card, holder, issuer_name)
+    return CardView(
+        sheet=options.sheet,
+        issuer_name=issuer_name,
+        # The wordmark may wrap to two lines; past ~40 characters it steps down.
+        issuer_size=_size_class(issuer_name, 40, 56),
+        logo_path=f"assets/logos/{card.logo}" if card.logo else None,
+        network=card.network,
+        member_name=holder.name,
+        # Names step down a size so 40 characters still fit one line of the member block.
+        name_size=_size_class(holder.name, 24, 32),
+        member_id=mid,
+        group_id=enrollment.group.group_id,
+        group_name=enrollment.group.name,
+        effective_date=medical.effective_date if medical else None,
+        issuer_id=card.issuer_number,
+        # NCPDP pharmacy ID card labels.
+        pharmacy=(
+            Row("RxBIN", card.rx.bin),
+            Row("RxPCN", card.rx.pcn),
+            Row("RxGRP", card.rx.group),
+            Row("RxID", mid),
+        ),
+        copays=tuple(Row(copay.label, format_card_amount(copay.amount)) for copay in card.copays),
+        cost_sharing=tuple(
+            _network_rows("Deductible", card.deductible) + _network_rows("Out-of-Pocket Max", card.out_of_pocket_max)
+        ),
+        customer_service_phone=card.customer_service_phone or admin.phone,
+        pharmacy_phone=card.pharmacy_help_phone,
+        website=card.website or admin.website or None,
+        claims_to=(admin.name, *card.claims_address),
+        notice=card.notice,
+        barcode_uri=svg_data_uri(pdf417_svg(payload, aspect=BARCODE_BOX_MM[0] / BARCODE_BOX_MM[1])),
+        payload=payload,
+        metadata=DocumentMetadata(
+            title="Member ID Card",
+            author=issuer_name,
+            subject=f"Group {enrollment.group.group_id}, {card.network}",
+            created=enrollment.enrollment.submitted_at,
+        ),
+    )
