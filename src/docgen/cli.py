@@ -23,7 +23,7 @@ from docgen.documents import (
     render_output,
     variants_for,
 )
-from docgen.errors import DocgenError, InputError, Problem
+from docgen.errors import DocgenError, GoldenMismatch, InputError, Problem
 from docgen.files import write_atomic
 from docgen.log import LOGGER
 from docgen.model import ROOT_PATH, Enrollment, parse_enrollment
@@ -125,10 +125,10 @@ def _cmd_golden(args: argparse.Namespace) -> int:
         print("Review every page above as a picture before committing golden/.", file=sys.stderr)
         return EXIT_OK
     mismatches = [m for case in selected for m in golden.compare(case, args.diff_dir)]
-    for mismatch in mismatches:
-        print(mismatch, file=sys.stderr)
-    print(f"{len(selected)} golden documents checked, {len(mismatches)} mismatches")
-    return EXIT_FAILURE if mismatches else EXIT_OK
+    if mismatches:
+        raise GoldenMismatch("\n".join(mismatches))
+    print(f"{len(selected)} golden documents match")
+    return EXIT_OK
 
 
 def _cmd_kinds(args: argparse.Namespace) -> int:

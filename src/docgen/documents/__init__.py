@@ -150,15 +150,16 @@ def parse_options(kind: DocumentKind, options: Mapping[str, Any] | None) -> Base
         raise InputError(problems_from(exc)) from None
 
 
+def _view(kind: DocumentKind, data: bytes | str | dict[str, Any], options: BaseModel | None) -> View:
+    enrollment = validate_enrollment(parse_enrollment(data))
+    return kind.build(enrollment) if options is None else kind.build(enrollment, options)
+
+
 def build_view(
     kind: DocumentKind, data: bytes | str | dict[str, Any], options: Mapping[str, Any] | None = None
 ) -> View:
     """Parse, check every rule, and build the kind's view; raises InputError with all problems."""
-    parsed_options = parse_options(kind, options)
-    enrollment = validate_enrollment(parse_enrollment(data))
-    if parsed_options is None:
-        return kind.build(enrollment)
-    return kind.build(enrollment, parsed_options)
+    return _view(kind, data, parse_options(kind, options))
 
 
 def document_html(
@@ -176,7 +177,7 @@ def render_output(
     """The document in its requested format (PDF unless the kind's options ask otherwise)."""
     kind = get_kind(kind_name)
     parsed_options = parse_options(kind, options)
-    view = build_view(kind, data, options)
+    view = _view(kind, data, parsed_options)
     pdf = html_to_pdf(render_html(kind.template, view, view.metadata))
     if kind.finish is None:
         return Output(pdf, PDF_MEDIA_TYPE, "pdf")
