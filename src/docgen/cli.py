@@ -15,6 +15,7 @@ from docgen.documents import KINDS, build_view, document_html, get_kind, input_s
 from docgen.errors import DocgenError, InputError, Problem
 from docgen.files import write_atomic
 from docgen.log import LOGGER
+from docgen.illustration import TaxSavingsInput
 from docgen.model import ROOT_PATH, Enrollment
 
 EXIT_OK = 0
@@ -98,7 +99,8 @@ def _cmd_kinds(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    print(json.dumps(Enrollment.model_json_schema(), indent=2))
+    model = TaxSavingsInput if args.shape == "illustration" else Enrollment
+    print(json.dumps(model.model_json_schema(), indent=2))
     return EXIT_OK
 
 
@@ -135,7 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     kinds = commands.add_parser("kinds", help="list the document kinds")
     kinds.set_defaults(handler=_cmd_kinds)
 
-    schema = commands.add_parser("schema", help="print the enrollment input's JSON schema")
+    schema = commands.add_parser("schema", help="print an input shape's JSON schema")
+    schema.add_argument("shape", nargs="?", choices=["enrollment", "illustration"], default="enrollment")
     schema.set_defaults(handler=_cmd_schema)
     return parser
 
