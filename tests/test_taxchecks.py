@@ -87,6 +87,26 @@ def test_expenses_over_pay(mary: dict[str, Any]) -> None:
     assert ("expenses", "expenses-within-pay") in problems(mary)
 
 
+def test_expenses_over_pay_in_whole_dollars(mary: dict[str, Any]) -> None:
+    # 50.50 + 50.50 = 101.00 fits 101.00 exactly, but the table prints $51 + $51 over $101.
+    mary.update(pay={"amount": "101.00", "frequency": "monthly"}, overrides={})
+    mary["expenses"] = [{"kind": "premium", "label": "A", "amount": "50.50"},
+                        {"kind": "premium", "label": "B", "amount": "50.50"}]
+    assert problems(mary) == [("expenses", "expenses-within-pay")]
+
+
+def test_w4_other_income_larger_than_pay_is_blamed(mary: dict[str, Any]) -> None:
+    del mary["overrides"]
+    mary["tax"]["w4"] = {"other_income": "1000000.00"}
+    assert ("tax.w4.other_income", "taxes-within-pay") in problems(mary)
+
+
+def test_day_care_that_rounds_to_nothing(mary: dict[str, Any]) -> None:
+    mary["expenses"] = [{"kind": "dependent_care", "label": "Sitter", "amount": "0.40"}]
+    care = illustrate(parse_illustration(mary)).care
+    assert care is not None and care.fsa_saving == 0 and care.annual_expenses == 0
+
+
 def test_state_without_rules_needs_both_state_overrides(mary: dict[str, Any]) -> None:
     mary["tax"]["state"] = "CA"
     assert illustrate(parse_illustration(mary)).no_plan.state == 146  # both given

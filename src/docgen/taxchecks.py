@@ -11,7 +11,7 @@ from docgen import taxtables
 from docgen.errors import Problem
 from docgen.illustration import ExpenseKind, TaxSavingsInput
 from docgen.model import FilingStatus
-from docgen.money import format_money
+from docgen.money import format_dollars, format_money, to_dollars
 from docgen.rules import dependent_care_limit
 
 ZERO = Decimal("0.00")
@@ -109,10 +109,12 @@ def check_illustration(data: TaxSavingsInput) -> list[Problem]:
             problems.append(Problem(f"expenses[{index}].qualifying_individuals", "qualifying-individuals-care-only",
                                     "applies to dependent-care expenses only"))
     problems.extend(_check_limits(data, lines, status))
-    flex = sum((line.amount for line in lines), ZERO)
-    if flex > data.pay.amount:
+    # Compared as the table prints them, in whole dollars (taxes.py rounds each line).
+    flex = sum((to_dollars(line.amount) for line in lines), ZERO)
+    if flex > to_dollars(data.pay.amount):
         problems.append(Problem("expenses", "expenses-within-pay",
-                                f"the expenses ({format_money(flex)}) exceed the pay ({format_money(data.pay.amount)})"))
+                                f"the expenses ({format_dollars(flex)} in whole dollars) exceed the pay"
+                                f" ({format_dollars(data.pay.amount)})"))
     overrides = data.overrides
     if taxtables.state_rule(data.tax.state, year) is None and (
         overrides.no_plan.state is None or overrides.flex_plan.state is None

@@ -158,7 +158,8 @@ def _care(
     periods, table = data.pay.frequency.periods, taxtables.care_credit_table().years[data.tax.year]
     per_period = sum((amount for _, amount in care), ZERO)
     # The FSA's share of the table's tax saving: the day-care dollars' part of all flex dollars.
-    fsa_saving = to_dollars((no_plan.taxes - flex_plan.taxes) * per_period * periods / flex_plan.flex)
+    saving = no_plan.taxes - flex_plan.taxes
+    fsa_saving = to_dollars(saving * per_period * periods / flex_plan.flex) if flex_plan.flex else ZERO
     individuals = max(line.qualifying_individuals for line, _ in care)
     limit = table.expense_limit_one if individuals == 1 else table.expense_limit_two_or_more
     annual = per_period * periods
@@ -179,10 +180,14 @@ def _care(
 
 def _check_columns(data: TaxSavingsInput, no_plan: Column, flex_plan: Column) -> list[Problem]:
     problems = []
+    w4 = data.tax.w4
+    # Computed taxes stay under the pay unless the W-4 adds withholding or income to it.
+    computed_cause = ("tax.w4.extra_withholding" if w4.extra_withholding else
+                      "tax.w4.other_income" if w4.other_income else "pay.amount")
     for name, column in (("no_plan", no_plan), ("flex_plan", flex_plan)):
         if column.net < 0:
             given = [f for f, is_given in (("federal", column.federal_given), ("state", column.state_given)) if is_given]
-            path = f"overrides.{name}.{given[0]}" if given else "tax.w4.extra_withholding"
+            path = f"overrides.{name}.{given[0]}" if given else computed_cause
             problems.append(Problem(path, "taxes-within-pay", f"the {name.replace('_', ' ')} taxes exceed its taxable pay"))
     for tax in ("federal", "state"):
         if getattr(flex_plan, tax) > getattr(no_plan, tax):
