@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/render.py [--runs N] [--input examples/jane-example.json]
 
+Only the kinds of the input's shape are timed (examples/mary.json: tax-savings).
+
 docgen's full render (parse, rules, view, Jinja, confined fetcher, PDF) is timed against
 WeasyPrint rendering docgen's final HTML with its default settings; both in one process,
 interleaved, so the ratio is measured under the same conditions.
@@ -10,6 +12,7 @@ interleaved, so the ratio is measured under the same conditions.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
 from collections.abc import Callable
@@ -18,7 +21,7 @@ from pathlib import Path
 import weasyprint
 
 from docgen.config import SETTINGS
-from docgen.documents import KINDS, document_html, render_document
+from docgen.documents import document_html, input_shape, kinds_for, render_document
 
 
 def interleaved_medians(
@@ -52,7 +55,10 @@ def main() -> None:
         f"{'kind':<14}{'docgen wall/cpu ms':>20}{'weasyprint wall/cpu ms':>24}"
         f"{'overhead (cpu)':>16}{'overhead (wall)':>17}"
     )
-    for kind in KINDS:
+    shape = input_shape(json.loads(data))
+    if shape is None:
+        parser.error(f"{args.input} is not a docgen input shape")
+    for kind in (k.name for k in kinds_for(shape)):
         html = document_html(kind, data)
 
         def full() -> bytes:

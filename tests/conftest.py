@@ -13,10 +13,22 @@ from typing import Any
 import pdfplumber
 import pytest
 
+from docgen.documents import InputShape, input_shape
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SHARED_EXAMPLES = ROOT.parent / "shared" / "examples"
 JANE = EXAMPLES / "jane-example.json"
+MARY = EXAMPLES / "mary.json"
+
+
+def examples_of(shape: InputShape) -> list[Path]:
+    """The inputs in examples/ of one shape (enrollment files, illustration files)."""
+    return [path for path in sorted(EXAMPLES.glob("*.json")) if input_shape(json.loads(path.read_bytes())) is shape]
+
+
+ENROLLMENT_EXAMPLES = examples_of(InputShape.ENROLLMENT)
+ILLUSTRATION_EXAMPLES = examples_of(InputShape.ILLUSTRATION)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from docgen.cli import main
-from tests.conftest import JANE, ROOT
+from tests.conftest import JANE, MARY, ROOT
 
 DOCGEN = Path(sys.executable).with_name("docgen")
 
@@ -110,3 +110,52 @@ def test_pdftotext_sees_what_the_acceptance_asks(tmp_path: Path) -> None:
     for expected in ("001067577990161832220160415140752", "0000020131", "XXX-XX-9988", "1,300.00", "2,600.00"):
         assert expected in text
     assert "889-88-9988" not in text
+
+
+def test_render_tax_savings(tmp_path: Path) -> None:
+    out = tmp_path / "tax-savings.pdf"
+    assert main(["render", "tax-savings", str(MARY), "-o", str(out)]) == 0
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "$1,548" in text and "$129" in text
+
+
+def test_examples_render_each_shape_only_as_its_kinds(tmp_path: Path) -> None:
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    (examples / "jane.json").write_bytes(JANE.read_bytes())
+    (examples / "mary.json").write_bytes(MARY.read_bytes())
+    assert main(["examples", str(examples), "--out", str(tmp_path / "out")]) == 0
+    jane_files = {p.name for p in (tmp_path / "out" / "jane").iterdir()}
+    assert {"confirmation.pdf", "summary.pdf", "id-card-00.pdf"} <= jane_files
+    assert "tax-savings.pdf" not in jane_files
+    assert sorted(p.name for p in (tmp_path / "out" / "mary").iterdir()) == ["tax-savings.pdf"]
+
+
+def test_wrong_shape_is_one_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "x.pdf"
+    assert main(["render", "summary", str(MARY), "-o", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "$: this is an illustration input; summary takes an enrollment input [input-shape]"
+    ]
+    assert not out.exists()
+
+
+def test_illustration_limit_problem_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads(MARY.read_bytes())
+    data["expenses"][1]["amount"] = "300.00"
+    out = tmp_path / "t.pdf"
+    assert main(["render", "tax-savings", str(write(tmp_path, data)), "-o", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "expenses[1].amount: brings the annual total to 3,600.00 (12 pay periods), over the plan's"
+        " health FSA maximum of 3,300.00 [health-fsa-max]"
+    ]
+    assert not out.exists()
+
+
+def test_schema_of_the_illustration_input(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "illustration"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert {"pay", "tax", "expenses"} <= set(schema["required"])
+    assert "overrides" in schema["properties"]

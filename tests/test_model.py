@@ -11,7 +11,7 @@ import pytest
 
 from docgen.errors import InputError
 from docgen.model import Enrollment, json_path, parse_enrollment
-from tests.conftest import EXAMPLES, SHARED_EXAMPLES
+from tests.conftest import ENROLLMENT_EXAMPLES, SHARED_EXAMPLES
 
 
 def problems(data: dict[str, Any] | bytes) -> list[tuple[str, str]]:
@@ -20,7 +20,7 @@ def problems(data: dict[str, Any] | bytes) -> list[tuple[str, str]]:
     return [(p.path, p.rule) for p in caught.value.problems]
 
 
-@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", ENROLLMENT_EXAMPLES, ids=lambda p: p.name)
 def test_project_examples_parse(path: Path) -> None:
     assert isinstance(parse_enrollment(path.read_bytes()), Enrollment)
 

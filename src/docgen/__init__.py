@@ -11,6 +11,7 @@ from docgen.errors import (
     ResourceError,
     UnknownKindError,
 )
+from docgen.illustration import TaxSavingsInput, parse_illustration
 from docgen.model import Enrollment, parse_enrollment
 from docgen.rules import check_enrollment, enrollment_number
 
@@ -26,10 +27,12 @@ __all__ = [
     "Problem",
     "RenderError",
     "ResourceError",
+    "TaxSavingsInput",
     "UnknownKindError",
     "check_enrollment",
     "document_html",
     "enrollment_number",
     "parse_enrollment",
+    "parse_illustration",
     "render_document",
 ]

@@ -19,6 +19,7 @@ from docgen.documents import (
     get_kind,
     input_shape,
     kinds_for,
+    parse_input,
     render_document,
     render_output,
     variants_for,
@@ -26,7 +27,8 @@ from docgen.documents import (
 from docgen.errors import DocgenError, GoldenMismatch, InputError, Problem
 from docgen.files import write_atomic
 from docgen.log import LOGGER
-from docgen.model import ROOT_PATH, Enrollment, parse_enrollment
+from docgen.illustration import TaxSavingsInput
+from docgen.model import ROOT_PATH, Enrollment
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -90,14 +92,14 @@ def _cmd_examples(args: argparse.Namespace) -> int:
             failures += 1
             continue
         try:
-            enrollment = parse_enrollment(data)
+            parsed = parse_input(shape, data)
         except InputError as exc:
             failures += 1
             for problem in exc.problems:
                 print(f"{example}: {problem}", file=sys.stderr)
             continue
         for kind in kinds_for(shape):
-            for variant in variants_for(kind, enrollment):
+            for variant in variants_for(kind, parsed):
                 try:
                     output = render_output(kind.name, data, variant.options)
                 except InputError as exc:
@@ -138,7 +140,8 @@ def _cmd_kinds(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    print(json.dumps(Enrollment.model_json_schema(), indent=2))
+    model = TaxSavingsInput if args.shape == "illustration" else Enrollment
+    print(json.dumps(model.model_json_schema(), indent=2))
     return EXIT_OK
 
 
@@ -180,7 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     kinds = commands.add_parser("kinds", help="list the document kinds")
     kinds.set_defaults(handler=_cmd_kinds)
 
-    schema = commands.add_parser("schema", help="print the enrollment input's JSON schema")
+    schema = commands.add_parser("schema", help="print an input shape's JSON schema")
+    schema.add_argument("shape", nargs="?", choices=["enrollment", "illustration"], default="enrollment")
     schema.set_defaults(handler=_cmd_schema)
     return parser
 

@@ -18,9 +18,8 @@ import pdfplumber
 from PIL import Image, ImageChops
 
 from docgen.config import SETTINGS
-from docgen.documents import input_shape, kinds_for, render_document, variants_for
+from docgen.documents import input_shape, kinds_for, parse_input, render_document, variants_for
 from docgen.files import write_atomic
-from docgen.model import parse_enrollment
 from docgen.raster import page_images, png_bytes
 
 GOLDEN_DPI = 96
@@ -68,9 +67,9 @@ def cases(examples_dir: Path = SETTINGS.examples_dir) -> Iterator[GoldenCase]:
         shape = input_shape(json.loads(data))
         if shape is None:
             continue
-        enrollment = parse_enrollment(data)
+        parsed = parse_input(shape, data)
         for kind in kinds_for(shape):
-            for variant in variants_for(kind, enrollment):
+            for variant in variants_for(kind, parsed):
                 if variant.options.get("format", "pdf") == "pdf":
                     yield GoldenCase(example, kind.name, variant.name, variant.options)
 

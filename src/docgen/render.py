@@ -20,7 +20,7 @@ import jinja2
 from docgen.config import SETTINGS, Settings, isolate_fontconfig
 from docgen.errors import RenderError, ResourceError
 from docgen.log import LOGGER
-from docgen.money import format_money
+from docgen.money import format_dollars, format_money
 
 # Before WeasyPrint loads fontconfig (at import): only the bundled fonts exist for it.
 # One cache folder per checkout, so two checkouts never rewrite each other's config.
@@ -89,6 +89,11 @@ def money(value: Decimal) -> str:
     return format_money(value)
 
 
+def dollars(value: Decimal) -> str:
+    """$1,548: the tax-savings illustration's whole dollars."""
+    return format_dollars(value)
+
+
 @cache
 def environment(templates_dir: Path = SETTINGS.templates_dir) -> jinja2.Environment:
     """The one Jinja environment: autoescaped, strict about undefined names, formatting only."""
@@ -100,7 +105,7 @@ def environment(templates_dir: Path = SETTINGS.templates_dir) -> jinja2.Environm
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.filters.update(money=money, usdate=usdate, ustimestamp=ustimestamp, w3cdate=w3cdate)
+    env.filters.update(money=money, dollars=dollars, usdate=usdate, ustimestamp=ustimestamp, w3cdate=w3cdate)
     return env
 
 

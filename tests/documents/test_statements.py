@@ -13,7 +13,7 @@ import pytest
 
 from docgen.documents import render_document
 from docgen.errors import InputError
-from tests.conftest import EXAMPLES, JANE, pdf_text, pdf_words
+from tests.conftest import ENROLLMENT_EXAMPLES, EXAMPLES, JANE, pdf_text, pdf_words
 
 
 @cache
@@ -142,7 +142,7 @@ def test_twelve_dependents_all_listed_with_repeated_table_header() -> None:
     assert "Dependents covered under this plan" in pages[1]
 
 
-@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("example", ENROLLMENT_EXAMPLES, ids=lambda p: p.stem)
 @pytest.mark.parametrize("kind", ["summary", "confirmation"])
 def test_nothing_clipped_or_overlapping(kind: str, example: Path) -> None:
     pdf = rendered(kind, example)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -11,8 +12,10 @@ from pydantic import BaseModel, ValidationError
 
 from docgen.documents import idcard
 from docgen.documents.statements import build_confirmation, build_summary
+from docgen.documents.tax_savings import build_tax_savings
 from docgen.errors import InputError, Problem, UnknownKindError
-from docgen.model import Enrollment, parse_enrollment, problems_from
+from docgen.illustration import parse_illustration
+from docgen.model import ROOT_PATH, Enrollment, parse_enrollment, problems_from
 from docgen.render import DocumentMetadata, html_to_pdf, render_html
 from docgen.rules import validate_enrollment
 
@@ -23,6 +26,19 @@ class InputShape(Enum):
     """Which JSON shape a kind takes."""
 
     ENROLLMENT = "enrollment"
+    ILLUSTRATION = "illustration"
+
+
+def _enrollment(data: bytes | str | dict[str, Any]) -> Enrollment:
+    return validate_enrollment(parse_enrollment(data))
+
+
+#: Each shape's parser: schema problems and the shape's own rules become one InputError.
+#: (An illustration's rules are checked by its calculator, taxes.illustrate, as it builds.)
+PARSERS: dict[InputShape, Callable[[bytes | str | dict[str, Any]], Any]] = {
+    InputShape.ENROLLMENT: _enrollment,
+    InputShape.ILLUSTRATION: parse_illustration,
+}
 
 
 class View(Protocol):
@@ -53,12 +69,13 @@ class DocumentKind:
     description: str
     template: str
     shape: InputShape
-    #: Builds the view; takes (enrollment) or, for kinds with options, (enrollment, options).
+    #: Builds the view from the parsed input of `shape` (Enrollment, TaxSavingsInput), and the
+    #: parsed options for kinds that have them.
     build: Callable[..., View]
     #: The caller's choices (CLI flags, API query parameters), validated like input.
     options: type[BaseModel] | None = None
     #: The files `make run` writes per input; default: one PDF named after the kind.
-    variants: Callable[[Enrollment], list[Variant]] | None = None
+    variants: Callable[[Any], list[Variant]] | None = None
     #: Turns the PDF into the requested output (e.g. a PNG); default: the PDF itself.
     finish: Callable[[bytes, Any], Output] | None = None
 
@@ -108,6 +125,13 @@ KINDS: dict[str, DocumentKind] = {
             variants=_card_variants,
             finish=_finish_card,
         ),
+        DocumentKind(
+            "tax-savings",
+            'Tax-savings illustration, "Flex puts tax dollars back into your pocket" (seed 003)',
+            "tax-savings.html",
+            InputShape.ILLUSTRATION,
+            build_tax_savings,
+        ),
     )
 }
 
@@ -123,7 +147,12 @@ def get_kind(name: str) -> DocumentKind:
 
 def input_shape(data: object) -> InputShape | None:
     """Guess an input's shape from its top-level keys (for rendering a folder of examples)."""
-    if isinstance(data, dict) and {"participant", "elections"} <= data.keys():
+    if not isinstance(data, dict):
+        return None
+    # An illustration may carry an enrollment's participant, so it is recognised first.
+    if {"pay", "expenses"} <= data.keys():
+        return InputShape.ILLUSTRATION
+    if {"participant", "elections"} <= data.keys():
         return InputShape.ENROLLMENT
     return None
 
@@ -132,8 +161,13 @@ def kinds_for(shape: InputShape) -> list[DocumentKind]:
     return [kind for kind in KINDS.values() if kind.shape is shape]
 
 
-def variants_for(kind: DocumentKind, enrollment: Enrollment) -> list[Variant]:
-    return kind.variants(enrollment) if kind.variants else [Variant(kind.name)]
+def parse_input(shape: InputShape, data: bytes | str | dict[str, Any]) -> Any:
+    """Parse and check an input of a shape; raises InputError with every problem."""
+    return PARSERS[shape](data)
+
+
+def variants_for(kind: DocumentKind, parsed: Any) -> list[Variant]:
+    return kind.variants(parsed) if kind.variants else [Variant(kind.name)]
 
 
 def parse_options(kind: DocumentKind, options: Mapping[str, Any] | None) -> BaseModel | None:
@@ -150,9 +184,24 @@ def parse_options(kind: DocumentKind, options: Mapping[str, Any] | None) -> Base
         raise InputError(problems_from(exc)) from None
 
 
+def _check_shape(kind: DocumentKind, data: bytes | str | dict[str, Any]) -> None:
+    """An input of another shape gets one clear problem instead of a screenful of schema ones."""
+    try:
+        decoded = json.loads(data) if isinstance(data, bytes | str) else data
+    except ValueError:
+        return  # the parser reports the JSON syntax error with its position
+    shape = input_shape(decoded)
+    if shape is not None and shape is not kind.shape:
+        raise InputError([Problem(
+            ROOT_PATH, "input-shape",
+            f"this is an {shape.value} input; {kind.name} takes an {kind.shape.value} input",
+        )])
+
+
 def _view(kind: DocumentKind, data: bytes | str | dict[str, Any], options: BaseModel | None) -> View:
-    enrollment = validate_enrollment(parse_enrollment(data))
-    return kind.build(enrollment) if options is None else kind.build(enrollment, options)
+    _check_shape(kind, data)
+    parsed = parse_input(kind.shape, data)
+    return kind.build(parsed) if options is None else kind.build(parsed, options)
 
 
 def build_view(

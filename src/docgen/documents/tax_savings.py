@@ -1,0 +1,272 @@
+"""Tax-savings illustration (seed 003, "Flex puts tax dollars back into your pocket"): the display-ready view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from docgen import taxtables
+from docgen.illustration import ExpenseKind, PayFrequency, TaxSavingsInput
+from docgen.money import format_dollars
+from docgen.render import DocumentMetadata
+from docgen.taxes import CareComparison, Column, Illustration, illustrate
+
+TITLE = "Tax-Savings Illustration"
+#: Seed 003's heading.
+HEADLINE = "Flex puts tax dollars back into your pocket"
+#: Seed 003's footnote, word for word.
+VARIES = "*Actual amounts will vary based on the current Federal and State Income tax rates and withholdings."
+_STATUS_WORDS = {
+    "single": "single",
+    "married_filing_jointly": "married filing jointly",
+    "married_filing_separately": "married filing separately",
+    "head_of_household": "head of household",
+}
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How a pay frequency is said: "Monthly Net Pay", "earns $3,500 a month", "each month"."""
+
+    title: str
+    rate: str
+    each: str
+    unit: str
+
+
+_WORDING = {
+    PayFrequency.MONTHLY: Wording("Monthly", "a month", "each month", "months"),
+    PayFrequency.SEMIMONTHLY: Wording("Semimonthly", "twice a month", "each paycheck", "paychecks"),
+    PayFrequency.BIWEEKLY: Wording("Biweekly", "every two weeks", "each paycheck", "paychecks"),
+    PayFrequency.WEEKLY: Wording("Weekly", "a week", "each week", "weeks"),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    no_plan: Decimal
+    flex_plan: Decimal
+    #: line, subtotal, tax, expense, total: how the row is drawn.
+    style: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: its label and amount, and where the template draws them (SVG user units)."""
+
+    label: str
+    amount: Decimal
+    y: int
+    text_y: int
+    width: Decimal
+    gain_x: Decimal
+    gain_width: Decimal
+    amount_x: Decimal
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Take-home pay without and with the plan, drawn by the template as inline SVG."""
+
+    width: int
+    height: int
+    bar_x: int
+    bar_height: int
+    bars: tuple[Bar, ...]
+
+
+@dataclass(frozen=True)
+class CareView:
+    label: str
+    annual_expenses: Decimal
+    fsa_saving: Decimal
+    credit_expenses: Decimal
+    credit_percent: Decimal
+    credit: Decimal
+    credit_allowed: bool
+    limit_note: str
+    verdict: str
+
+
+@dataclass(frozen=True)
+class AdministratorView:
+    name: str
+    address_lines: tuple[str, ...]
+    contacts: tuple[str, ...]
+    hours: str | None
+
+
+@dataclass(frozen=True)
+class TaxSavingsView:
+    """Everything the illustration prints, already computed and worded."""
+
+    title: str
+    headline: str
+    subtitle: str
+    administrator: AdministratorView | None
+    situation: str
+    wording: Wording
+    gain: Decimal
+    annual_gain: Decimal
+    gain_owner: str
+    gain_formula: str
+    rows: tuple[Row, ...]
+    chart: Chart
+    care: CareView | None
+    footnotes: tuple[str, ...]
+    metadata: DocumentMetadata
+
+
+def _name(data: TaxSavingsInput) -> str | None:
+    if data.person is not None:
+        return data.person.first_name
+    return data.participant.first_name if data.participant is not None else None
+
+
+def _situation(data: TaxSavingsInput, result: Illustration, wording: Wording) -> str:
+    """Seed 003's story in one sentence: who, what they earn, and what they pay."""
+    name = _name(data)
+    described = f"{name}, {data.person.description}," if name and data.person and data.person.description else name
+    parts = [f"{line.label} ({format_dollars(amount)})" for line, amount in zip(result.expenses, result.amounts)]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    subject, earn, pay = (described, "earns", "pays") if described else ("You", "earn", "pay")
+    return (f"{subject} {earn} {format_dollars(result.no_plan.gross)} {wording.rate} and {pay}"
+            f" {format_dollars(result.flex_plan.flex)} {wording.rate} for {listed}.")
+
+
+def _rows(result: Illustration, wording: Wording) -> tuple[Row, ...]:
+    no, flex = result.no_plan, result.flex_plan
+    return (
+        Row("Gross Pay", no.gross, flex.gross, "line"),
+        Row("Flex Plan", no.flex, flex.flex, "line"),
+        Row("Taxable Pay", no.taxable, flex.taxable, "subtotal"),
+        Row("Federal Tax*", no.federal, flex.federal, "tax"),
+        Row("State Tax*", no.state, flex.state, "tax"),
+        Row("FICA / Medicare*", no.fica, flex.fica, "tax"),
+        Row("Net Pay", no.net, flex.net, "subtotal"),
+        *(Row(line.label, paid, zero, "expense")
+          for line, paid, zero in zip(result.expenses, no.after_tax, flex.after_tax)),
+        Row(f"{wording.title} Net Pay", no.take_home, flex.take_home, "total"),
+    )
+
+
+def _chart(result: Illustration) -> Chart:
+    # The longer bar fills the track; both start at zero so their lengths compare honestly.
+    width, bar_x, track, bar_height = 262, 72, Decimal(140), 18
+    top = max(result.no_plan.take_home, result.flex_plan.take_home, Decimal(1))
+
+    def length(amount: Decimal) -> Decimal:
+        return max(Decimal(0), (track * amount / top).quantize(Decimal("0.1")))
+
+    base = length(result.no_plan.take_home)
+    with_plan = length(result.flex_plan.take_home)
+    # The with-plan bar is the without-plan length plus the gain, drawn in its own colour.
+    shared = min(base, with_plan)
+    bars = (
+        Bar("Without the plan", result.no_plan.take_home, 6, 19, base, bar_x + base, Decimal(0), bar_x + base + 5),
+        Bar("With the plan", result.flex_plan.take_home, 36, 49, shared, bar_x + shared,
+            with_plan - shared, bar_x + with_plan + 5),
+    )
+    return Chart(width=width, height=62, bar_x=bar_x, bar_height=bar_height, bars=bars)
+
+
+def _care(care: CareComparison | None, result: Illustration) -> CareView | None:
+    if care is None:
+        return None
+    label = " and ".join(line.label for line in result.expenses if line.kind is ExpenseKind.DEPENDENT_CARE)
+    difference = care.fsa_saving - care.credit
+    if difference > 0:
+        verdict = f"The FSA saves {format_dollars(difference)} more a year than the credit."
+    elif difference < 0:
+        verdict = f"The credit saves {format_dollars(-difference)} more a year than the FSA."
+    else:
+        verdict = "The FSA and the credit save the same."
+    if not care.credit_allowed:
+        verdict = "The credit is not available when married filing separately (IRC §21(e)(2))."
+    people = "1 person" if care.qualifying_individuals == 1 else "2 or more"
+    limit_note = f"limit for {people}" if care.credit_expenses < care.annual_expenses else "all of them"
+    return CareView(label, care.annual_expenses, care.fsa_saving, care.credit_expenses,
+                    care.credit_percent, care.credit, care.credit_allowed, limit_note, verdict)
+
+
+def _source(no_plan_given: bool, flex_plan_given: bool, computed: str) -> str:
+    """Where a tax line's figures come from: the plan's own amounts, the tables, or both."""
+    if no_plan_given and flex_plan_given:
+        return "the plan's own figures"
+    if no_plan_given or flex_plan_given:
+        column = "No Plan" if no_plan_given else "Flex Plan"
+        return f"{computed}; the {column} amount is the plan's own figure"
+    return computed
+
+
+def _footnotes(data: TaxSavingsInput, result: Illustration, wording: Wording) -> tuple[str, ...]:
+    year = data.tax.year
+    fica = taxtables.fica_table().years[year]
+    no, flex = result.no_plan, result.flex_plan
+    status = _STATUS_WORDS[result.filing_status.value]
+    federal = _source(no.federal_given, flex.federal_given,
+                      f"withholding by IRS Publication 15-T ({year}), percentage method for automated"
+                      f" payroll, Form W-4 filing status {status}")
+    rule = taxtables.state_rule(data.tax.state, year)
+    state_name = taxtables.state_table().states[data.tax.state].name if rule is not None else data.tax.state
+    state = _source(no.state_given, flex.state_given,
+                    f"{state_name} withholding" + (" (no income tax on wages)" if rule and rule.kind == "none" else ""))
+    taxes = f"Federal and state tax: {federal}." if federal == state else f"Federal tax: {federal}. State tax: {state}."
+    notes = [
+        VARIES,
+        f"{taxes} FICA / Medicare:"
+        f" {fica.social_security_percent}% social security on pay up to {format_dollars(fica.social_security_wage_base)}"
+        f" a year plus {fica.medicare_percent}% Medicare, on the pay left after the flex plan ({year}).",
+        f"Whole dollars: each tax line is rounded to the nearest dollar (half up) and every other line is"
+        f" figured from the printed lines, so the table adds up. The yearly gain is the {wording.title.lower()}"
+        f" gain times {result.periods}.",
+    ]
+    if result.care is not None:
+        notes.append(
+            "Day care: the FSA saving is the day-care share of the table's tax saving for the year. The credit"
+            " (IRC §21) is figured on an income estimated from the pay after the other pre-tax elections; its"
+            " expense limit is reduced by FSA money, so the same dollars cannot get both."
+        )
+    return tuple(notes)
+
+
+def _administrator(data: TaxSavingsInput) -> AdministratorView | None:
+    admin = data.administrator
+    if admin is None:
+        return None
+    contacts = tuple(value for value in (admin.phone, admin.website, admin.email) if value)
+    return AdministratorView(admin.name, admin.address, contacts, admin.customer_service_hours)
+
+
+def build_tax_savings(data: TaxSavingsInput) -> TaxSavingsView:
+    """The view of a valid illustration input; raises InputError listing every problem."""
+    result = illustrate(data)
+    wording = _WORDING[data.pay.frequency]
+    name = _name(data)
+    admin = _administrator(data)
+    plan = f"{data.plan.name} · " if data.plan.name else ""
+    subtitle = f"{plan}Tax year {data.tax.year} · {wording.title.lower()} pay"
+    return TaxSavingsView(
+        title=TITLE,
+        headline=HEADLINE,
+        subtitle=subtitle,
+        administrator=admin,
+        situation=_situation(data, result, wording),
+        wording=wording,
+        gain=result.gain,
+        annual_gain=result.annual_gain,
+        gain_owner=f"{name}'s pocket" if name else "your pocket",
+        gain_formula=f"{format_dollars(result.gain)} × {result.periods} {wording.unit}",
+        rows=_rows(result, wording),
+        chart=_chart(result),
+        care=_care(result.care, result),
+        footnotes=_footnotes(data, result, wording),
+        metadata=DocumentMetadata(
+            title=TITLE,
+            author=admin.name if admin else "docgen",
+            subject=f"Flex plan tax-savings illustration, tax year {data.tax.year}",
+            created=datetime(data.tax.year, 1, 1),
+        ),
+    )

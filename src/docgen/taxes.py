@@ -1,0 +1,221 @@
+"""The tax-savings illustration (seed 003): Decimal arithmetic, whole-dollar lines that add up as printed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal
+
+from docgen import taxtables
+from docgen.errors import InputError, Problem
+from docgen.illustration import ColumnOverride, ExpenseKind, TaxSavingsInput, W4
+from docgen.model import FilingStatus
+from docgen.money import to_dollars
+from docgen.taxtables import CareCreditYear, FicaYear, Pub15T, StateRule
+from docgen.taxchecks import ExpenseLine, check_illustration, expense_lines, filing_status
+
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+
+
+# --- the three taxes, per pay period, unrounded --------------------------------------------
+
+
+def federal_withholding(wages: Decimal, periods: int, status: FilingStatus, tables: Pub15T, w4: W4) -> Decimal:
+    """IRS Publication 15-T, Worksheet 1A (Form W-4 from 2020 or later, Step 2 box not checked)."""
+    key = taxtables.w4_status(status)
+    annual = wages * periods + w4.other_income  # lines 1c-1e
+    adjusted = max(ZERO, annual - (w4.deductions + tables.line_1g[key]))  # lines 1f-1i
+    row = [r for r in tables.schedules[key] if adjusted >= r.at_least][-1]  # lines 2a-2e
+    tentative = (row.base + (adjusted - row.at_least) * row.percent / HUNDRED) / periods  # 2f-2h
+    after_credits = max(ZERO, tentative - w4.dependents_credit / periods)  # lines 3a-3c
+    return after_credits + w4.extra_withholding  # lines 4a-4b
+
+
+def fica(wages: Decimal, periods: int, rates: FicaYear) -> Decimal:
+    """Social security up to the year's wage base plus Medicare (IRC §3101), averaged over the year."""
+    annual = wages * periods
+    social_security = min(annual, rates.social_security_wage_base) * rates.social_security_percent
+    medicare = annual * rates.medicare_percent
+    additional = max(ZERO, annual - rates.additional_medicare_over) * rates.additional_medicare_percent
+    return (social_security + medicare + additional) / HUNDRED / periods
+
+
+def state_withholding(wages: Decimal, periods: int, status: FilingStatus, rule: StateRule) -> Decimal:
+    """The state's annualized withholding formula (data/state-withholding.json), per period."""
+    annual = wages * periods
+    if rule.kind == "none":
+        return ZERO
+    if rule.kind == "flat":
+        return annual * rule.percent / HUNDRED / periods
+    brackets = rule.brackets[status]
+    tax = ZERO
+    for bracket, upper in zip(brackets, [*(b.over for b in brackets[1:]), None]):
+        if annual > bracket.over:
+            top = annual if upper is None else min(annual, upper)
+            tax += (top - bracket.over) * bracket.percent / HUNDRED
+    return tax / periods
+
+
+def care_credit_percent(agi: Decimal, joint: bool, table: CareCreditYear) -> Decimal:
+    """IRC §21(a)(2): the percentage falls 1 point per step (or fraction) of AGI over each threshold."""
+    percent = table.start_percent
+    for phase in table.phases:
+        over = agi - (phase.agi_over_joint if joint else phase.agi_over)
+        if over > 0:
+            points = (over / (phase.step_joint if joint else phase.step)).to_integral_value(ROUND_CEILING)
+            percent = max(phase.floor_percent, percent - points)
+    return percent
+
+
+# --- the illustration ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the brochure's table, every amount a whole dollar per pay period."""
+
+    gross: Decimal
+    flex: Decimal
+    taxable: Decimal
+    federal: Decimal
+    state: Decimal
+    fica: Decimal
+    net: Decimal
+    after_tax: tuple[Decimal, ...]
+    take_home: Decimal
+    federal_given: bool
+    state_given: bool
+
+    @property
+    def taxes(self) -> Decimal:
+        return self.federal + self.state + self.fica
+
+
+@dataclass(frozen=True)
+class CareComparison:
+    """The dependent-care FSA against the federal Child and Dependent Care Credit, per year."""
+
+    annual_expenses: Decimal
+    fsa_saving: Decimal
+    credit_expenses: Decimal
+    credit_percent: Decimal
+    credit: Decimal
+    credit_allowed: bool
+    agi: Decimal
+    qualifying_individuals: int
+
+
+@dataclass(frozen=True)
+class Illustration:
+    periods: int
+    expenses: tuple[ExpenseLine, ...]
+    amounts: tuple[Decimal, ...]
+    no_plan: Column
+    flex_plan: Column
+    gain: Decimal
+    annual_gain: Decimal
+    care: CareComparison | None
+    filing_status: FilingStatus
+
+
+def _column(
+    data: TaxSavingsInput, status: FilingStatus, flex: Decimal, after_tax: tuple[Decimal, ...],
+    override: ColumnOverride,
+) -> Column:
+    # Seed 003 prints whole dollars and its table adds up: each line is rounded half-up, and
+    # the taxes are figured on the printed taxable pay, so every derived line follows from them.
+    year, periods = data.tax.year, data.pay.frequency.periods
+    gross = to_dollars(data.pay.amount)
+    taxable = gross - flex
+    if override.federal is not None:
+        federal = to_dollars(override.federal)
+    else:
+        tables = taxtables.pub15t(year)
+        assert tables is not None  # check_illustration reports unsupported years
+        federal = to_dollars(federal_withholding(taxable, periods, status, tables, data.tax.w4))
+    if override.state is not None:
+        state = to_dollars(override.state)
+    else:
+        rule = taxtables.state_rule(data.tax.state, year)
+        assert rule is not None  # check_illustration reports states without rules
+        state = to_dollars(state_withholding(taxable, periods, status, rule))
+    social = to_dollars(fica(taxable, periods, taxtables.fica_table().years[year]))
+    net = taxable - federal - state - social
+    return Column(
+        gross=gross, flex=flex, taxable=taxable, federal=federal, state=state, fica=social, net=net,
+        after_tax=after_tax, take_home=net - sum(after_tax, ZERO),
+        federal_given=override.federal is not None, state_given=override.state is not None,
+    )
+
+
+def _care(
+    data: TaxSavingsInput, lines: tuple[ExpenseLine, ...], amounts: tuple[Decimal, ...],
+    no_plan: Column, flex_plan: Column, status: FilingStatus,
+) -> CareComparison | None:
+    care = [(line, amount) for line, amount in zip(lines, amounts) if line.kind is ExpenseKind.DEPENDENT_CARE]
+    if not care:
+        return None
+    periods, table = data.pay.frequency.periods, taxtables.care_credit_table().years[data.tax.year]
+    per_period = sum((amount for _, amount in care), ZERO)
+    # The FSA's share of the table's tax saving: the day-care dollars' part of all flex dollars.
+    saving = no_plan.taxes - flex_plan.taxes
+    fsa_saving = to_dollars(saving * per_period * periods / flex_plan.flex) if flex_plan.flex else ZERO
+    individuals = max(line.qualifying_individuals for line, _ in care)
+    limit = table.expense_limit_one if individuals == 1 else table.expense_limit_two_or_more
+    annual = per_period * periods
+    credit_expenses = min(annual, limit)
+    # AGI: the year's pay after the other pre-tax elections, the ones the member keeps.
+    agi = (flex_plan.taxable + per_period) * periods
+    percent = care_credit_percent(agi, status is FilingStatus.MARRIED_FILING_JOINTLY, table)
+    # §21(e)(2): married people filing separately cannot take the credit; it is nonrefundable,
+    # so it is also held to the year's federal income tax (the No Plan column's).
+    allowed = status is not FilingStatus.MARRIED_FILING_SEPARATELY
+    credit = min(to_dollars(credit_expenses * percent / HUNDRED), no_plan.federal * periods) if allowed else ZERO
+    return CareComparison(
+        annual_expenses=annual, fsa_saving=fsa_saving, credit_expenses=credit_expenses,
+        credit_percent=percent, credit=credit, credit_allowed=allowed, agi=agi,
+        qualifying_individuals=individuals,
+    )
+
+
+def _check_columns(data: TaxSavingsInput, no_plan: Column, flex_plan: Column) -> list[Problem]:
+    problems = []
+    w4 = data.tax.w4
+    # Computed taxes stay under the pay unless the W-4 adds withholding or income to it.
+    computed_cause = ("tax.w4.extra_withholding" if w4.extra_withholding else
+                      "tax.w4.other_income" if w4.other_income else "pay.amount")
+    for name, column in (("no_plan", no_plan), ("flex_plan", flex_plan)):
+        if column.net < 0:
+            given = [f for f, is_given in (("federal", column.federal_given), ("state", column.state_given)) if is_given]
+            path = f"overrides.{name}.{given[0]}" if given else computed_cause
+            problems.append(Problem(path, "taxes-within-pay", f"the {name.replace('_', ' ')} taxes exceed its taxable pay"))
+    for tax in ("federal", "state"):
+        if getattr(flex_plan, tax) > getattr(no_plan, tax):
+            path = f"overrides.flex_plan.{tax}" if getattr(flex_plan, f"{tax}_given") else f"overrides.no_plan.{tax}"
+            problems.append(Problem(
+                path, "flex-tax-not-higher",
+                f"the flex plan's {tax} tax must not exceed the no-plan amount: taxes do not rise when taxable pay falls",
+            ))
+    return problems
+
+
+def illustrate(data: TaxSavingsInput) -> Illustration:
+    """Every row of the brochure's table for both columns, the gain, and the day-care comparison."""
+    problems = check_illustration(data)
+    if problems:
+        raise InputError(problems)
+    status = filing_status(data)
+    assert status is not None  # check_illustration reports a missing filing status
+    lines = expense_lines(data)
+    amounts = tuple(to_dollars(line.amount) for line in lines)
+    no_plan = _column(data, status, ZERO, amounts, data.overrides.no_plan)
+    flex_plan = _column(data, status, sum(amounts, ZERO), tuple(ZERO for _ in amounts), data.overrides.flex_plan)
+    problems = _check_columns(data, no_plan, flex_plan)
+    if problems:
+        raise InputError(problems)
+    gain = flex_plan.take_home - no_plan.take_home
+    return Illustration(
+        periods=data.pay.frequency.periods, expenses=lines, amounts=amounts,
+        no_plan=no_plan, flex_plan=flex_plan, gain=gain, annual_gain=gain * data.pay.frequency.periods,
+        care=_care(data, lines, amounts, no_plan, flex_plan, status), filing_status=status,
+    )

@@ -1,0 +1,183 @@
+"""The tax-savings illustration as a reader sees it: the brochure's table, the gain first, the chart."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from docgen.documents import document_html, render_document
+from docgen.errors import InputError
+from tests.conftest import EXAMPLES, ILLUSTRATION_EXAMPLES, JANE, MARY, pdf_text, pdf_words
+
+JORDAN = EXAMPLES / "jordan.json"
+GAIN_GREEN = (0x2E / 255, 0x7D / 255, 0x4F / 255)
+BAR_GREY = (0x9A / 255, 0xA7 / 255, 0xB6 / 255)
+
+
+def _rounded(colour: tuple[float, ...]) -> tuple[float, ...]:
+    return tuple(round(channel, 3) for channel in colour)
+
+
+def _colour(rect: dict[str, Any]) -> tuple[float, ...]:
+    return tuple(round(channel, 3) for channel in rect["non_stroking_color"])
+
+
+@cache
+def rendered(example: Path = MARY) -> bytes:
+    return render_document("tax-savings", example.read_bytes())
+
+
+def table_lines(pdf: bytes) -> list[str]:
+    """The comparison table's lines: the words left of the chart column, joined per line."""
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        page = document.pages[0]
+        top = next(w["top"] for w in page.extract_words() if w["text"] == "No")
+        region = page.crop((0, top - 2, page.width * 0.47, page.height))
+        lines = [line["text"] for line in region.extract_text_lines()]
+    return lines[: lines.index(next(line for line in lines if "Net Pay" in line and "$" in line and "Monthly" in line)) + 1]
+
+
+def test_every_cell_of_the_brochure_table() -> None:
+    # Seed 003, column for column: NO PLAN / FLEX PLAN.
+    assert table_lines(rendered()) == [
+        "No Plan Flex Plan",
+        "Gross Pay $3,500 $3,500",
+        "Flex Plan $0 $500",
+        "Taxable Pay $3,500 $3,000",
+        "Federal Tax* $290 $229",
+        "State Tax* $146 $116",
+        "FICA / Medicare* $268 $230",
+        "Net Pay $2,796 $2,425",
+        "Insurance $100 $0",
+        "Braces $100 $0",
+        "Daycare $300 $0",
+        "Monthly Net Pay $2,296 $2,425",
+    ]
+
+
+def test_situation_in_one_sentence() -> None:
+    text = " ".join(pdf_text(rendered())[0].split())
+    sentence = ("Mary, a single mother of two, earns $3,500 a month and pays $500 a month for"
+                " Insurance ($100), Braces ($100) and Daycare ($300).")
+    assert sentence in text
+
+
+def test_the_gain_is_the_largest_text_and_comes_before_the_table() -> None:
+    with pdfplumber.open(io.BytesIO(rendered())) as document:
+        page = document.pages[0]
+        words = page.extract_words(extra_attrs=["size"])
+    largest = max(w["size"] for w in words)
+    biggest = [w["text"] for w in words if w["size"] == largest]
+    assert biggest == ["$129", "$1,548"] and largest >= 24
+    gain_top = next(w["top"] for w in words if w["text"] == "$129")
+    table_top = next(w["top"] for w in words if w["text"] == "Gross")
+    assert gain_top < table_top
+    text = " ".join(pdf_text(rendered())[0].split())
+    assert "extra in Mary's pocket each month" in text
+    assert "more to spend for the year ($129 × 12 months)" in text
+
+
+def test_bar_chart_is_drawn_from_the_take_home_amounts() -> None:
+    html = document_html("tax-savings", MARY.read_bytes())
+    assert "<svg" in html and "<img" not in html
+    with pdfplumber.open(io.BytesIO(rendered())) as document:
+        page = document.pages[0]
+        # The bars are the chart's 18-unit-high rectangles (table rules share the grey).
+        rects = [r for r in page.rects if r["height"] == pytest.approx(18) and r["x0"] > page.width / 2]
+    grey = sorted((r for r in rects if _colour(r) == _rounded(BAR_GREY)), key=lambda r: r["top"])
+    green = [r for r in rects if _colour(r) == _rounded(GAIN_GREEN)]
+    assert len(grey) == 2 and len(green) == 1
+    without, with_base = grey
+    # Both bars start at zero; the with-plan bar is the without-plan length plus the gain segment.
+    assert without["x0"] == pytest.approx(with_base["x0"]) == pytest.approx(green[0]["x0"] - with_base["width"])
+    with_plan = with_base["width"] + green[0]["width"]
+    assert without["width"] / with_plan == pytest.approx(2296 / 2425, abs=0.002)
+    assert green[0]["width"] / with_plan == pytest.approx(129 / 2425, abs=0.002)
+
+
+def test_day_care_comparison() -> None:
+    text = " ".join(pdf_text(rendered())[0].split())
+    assert "Expenses counted $3,600 $3,000" in text
+    assert "Saved a year $929 $660" in text
+    assert "The FSA saves $269 more a year than the credit." in text
+    assert "22% credit" in text
+
+
+def test_footnotes() -> None:
+    text = " ".join(pdf_text(rendered())[0].split())
+    assert "*Actual amounts will vary based on the current Federal and State Income tax rates and withholdings." in text
+    assert "Federal and state tax: the plan's own figures." in text
+    assert "6.2% social security on pay up to $176,100 a year plus 1.45% Medicare" in text
+    assert "each tax line is rounded to the nearest dollar (half up)" in text
+    assert "The yearly gain is the monthly gain times 12." in text
+
+
+def test_computed_biweekly_illustration_words_its_period() -> None:
+    text = " ".join(pdf_text(rendered(JORDAN))[0].split())
+    assert "Biweekly Net Pay $1,844 $1,951" in text
+    assert "extra in Jordan's pocket each paycheck" in text and "($107 × 26 paychecks)" in text
+    assert "Publication 15-T (2026), percentage method for automated payroll" in text
+    assert "Illinois withholding" in text and "$184,500" in text
+    assert "The credit saves $501 more a year than the FSA." in text
+
+
+def test_one_page_with_metadata_and_no_name_in_it() -> None:
+    pdf = rendered()
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    info = reader.metadata
+    assert info is not None and info.title == "Tax-Savings Illustration"
+    assert info.author == "Allegiance Benefit Plan Management, Inc."
+    assert "Mary" not in " ".join(str(value) for value in info.values())
+    assert "Page 1 of 1" in pdf_text(pdf)[0]
+
+
+def test_same_input_same_bytes() -> None:
+    assert render_document("tax-savings", MARY.read_bytes()) == rendered()
+
+
+def test_markup_in_labels_is_printed_as_text() -> None:
+    data: dict[str, Any] = json.loads(MARY.read_bytes())
+    data["expenses"][0]["label"] = "<b>Insurance</b>"
+    html = document_html("tax-savings", json.dumps(data))
+    assert "<b>Insurance</b>" not in html and "&lt;b&gt;Insurance&lt;/b&gt;" in html
+
+
+def test_input_errors_render_nothing() -> None:
+    data: dict[str, Any] = copy.deepcopy(json.loads(MARY.read_bytes()))
+    data["expenses"][2]["amount"] = "450.00"
+    with pytest.raises(InputError) as caught:
+        render_document("tax-savings", json.dumps(data))
+    assert [(p.path, p.rule) for p in caught.value.problems] == [("expenses[2].amount", "dependent-care-max")]
+
+
+def test_an_enrollment_file_is_not_an_illustration() -> None:
+    with pytest.raises(InputError) as caught:
+        render_document("tax-savings", JANE.read_bytes())
+    assert [(p.path, p.rule) for p in caught.value.problems] == [("$", "input-shape")]
+
+
+@pytest.mark.parametrize("example", ILLUSTRATION_EXAMPLES, ids=lambda p: p.stem)
+def test_nothing_clipped_or_overlapping(example: Path) -> None:
+    pdf = rendered(example)
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        width, height = document.pages[0].width, document.pages[0].height
+    for number, words in enumerate(pdf_words(pdf), start=1):
+        for word in words:
+            assert 36 <= word["x0"] and word["x1"] <= width - 36, (number, word["text"])
+            assert 36 <= word["top"] and word["bottom"] <= height - 36, (number, word["text"])
+        boxes = sorted(words, key=lambda w: (w["top"], w["x0"]))
+        for i, first in enumerate(boxes):
+            for second in boxes[i + 1 :]:
+                if second["top"] >= first["bottom"] - 0.5:
+                    break
+                overlap_x = min(first["x1"], second["x1"]) - max(first["x0"], second["x0"])
+                assert overlap_x <= 0.5, (number, first["text"], second["text"])

@@ -1,0 +1,251 @@
+"""The calculator: hand-worked withholding from the published tables, seed 003's Mary, and properties."""
+
+from __future__ import annotations
+
+import copy
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from docgen import taxtables
+from docgen.illustration import W4, TaxSavingsInput, parse_illustration
+from docgen.model import FilingStatus
+from docgen.money import to_dollars
+from docgen.taxes import care_credit_percent, federal_withholding, fica, illustrate, state_withholding
+from tests.conftest import MARY
+
+S, MFJ, MFS, HOH = (FilingStatus.SINGLE, FilingStatus.MARRIED_FILING_JOINTLY,
+                    FilingStatus.MARRIED_FILING_SEPARATELY, FilingStatus.HEAD_OF_HOUSEHOLD)
+MARY_DATA: dict[str, Any] = json.loads(MARY.read_bytes())
+
+
+def withholding(year: int, wages: str, periods: int, status: FilingStatus, w4: W4 = W4()) -> Decimal:
+    tables = taxtables.pub15t(year)
+    assert tables is not None
+    return federal_withholding(Decimal(wages), periods, status, tables, w4)
+
+
+# Worksheet 1A by hand: 1c = wages x periods; 1i = 1c - line 1g (12,900 joint, 8,600 others);
+# the row of the Annual Percentage Method table (STANDARD) where 1i falls gives C + D% x (1i - A);
+# divided by the periods (line 2h). Each case shows its arithmetic.
+FEDERAL_CASES = [
+    # 2025, single, monthly 3,500: 42,000 - 8,600 = 33,400; row 18,325: 1,192.50 + 12% x 15,075
+    # = 3,001.50; / 12 = 250.125.
+    (2025, "3500", 12, S, "250.125", "250"),
+    # 2025, joint, biweekly 2,000: 52,000 - 12,900 = 39,100; row 17,100: 10% x 22,000 = 2,200; / 26.
+    (2025, "2000", 26, MFJ, "84.61538461538461538461538462", "85"),
+    # 2025, head of household, weekly 1,000: 52,000 - 8,600 = 43,400; row 30,900: 1,700 + 12% x
+    # 12,500 = 3,200; / 52.
+    (2025, "1000", 52, HOH, "61.53846153846153846153846154", "62"),
+    # 2025, married filing separately uses the single schedule; monthly 5,000: 51,400; 1,192.50 +
+    # 12% x 33,075 = 5,161.50; / 12 = 430.125.
+    (2025, "5000", 12, MFS, "430.125", "430"),
+    # 2025, single, bracket boundary: monthly 2,243.75 -> 26,925 - 8,600 = 18,325, exactly the start
+    # of the 12% row: 1,192.50 + 0 = 1,192.50 (the 10% row ends on the same amount); / 12 = 99.375.
+    (2025, "2243.75", 12, S, "99.375", "99"),
+    # 2025, single, weekly 250: 13,000 - 8,600 = 4,400, under the 6,400 zero bracket.
+    (2025, "250", 52, S, "0", "0"),
+    # 2025, joint, monthly 25,000: 300,000 - 12,900 = 287,100; row 223,800: 35,302 + 24% x 63,300
+    # = 50,494; / 12.
+    (2025, "25000", 12, MFJ, "4207.833333333333333333333333", "4208"),
+    # 2026, single, monthly 3,500: 33,400; row 19,900: 1,240 + 12% x 13,500 = 2,860; / 12.
+    (2026, "3500", 12, S, "238.3333333333333333333333333", "238"),
+    # 2026, joint, biweekly 2,000: 39,100; row 19,300: 10% x 19,800 = 1,980; / 26.
+    (2026, "2000", 26, MFJ, "76.15384615384615384615384615", "76"),
+    # 2026, head of household, weekly 1,000: 43,400; row 33,250: 1,770 + 12% x 10,150 = 2,988; / 52.
+    (2026, "1000", 52, HOH, "57.46153846153846153846153846", "57"),
+    # 2026, married filing separately, monthly 5,000: 51,400; 1,240 + 12% x 31,500 = 5,020; / 12.
+    (2026, "5000", 12, MFS, "418.3333333333333333333333333", "418"),
+    # 2026, single, bracket boundary: monthly 2,375 -> 28,500 - 8,600 = 19,900, the start of the
+    # 12% row: 1,240; / 12.
+    (2026, "2375", 12, S, "103.3333333333333333333333333", "103"),
+    # 2026, head of household, at the zero bracket's end: monthly 2,012.50 -> 24,150 - 8,600 =
+    # 15,550: 0.
+    (2026, "2012.50", 12, HOH, "0", "0"),
+    # 2026, joint, semimonthly 12,500: 300,000 - 12,900 = 287,100; row 230,700: 35,932 + 24% x
+    # 56,400 = 49,468; / 24.
+    (2026, "12500", 24, MFJ, "2061.166666666666666666666667", "2061"),
+]
+
+
+@pytest.mark.parametrize(("year", "wages", "periods", "status", "exact", "dollars"), FEDERAL_CASES)
+def test_federal_withholding_by_hand(
+    year: int, wages: str, periods: int, status: FilingStatus, exact: str, dollars: str
+) -> None:
+    amount = withholding(year, wages, periods, status)
+    assert amount == Decimal(exact)
+    assert to_dollars(amount) == Decimal(dollars)
+
+
+def test_every_year_and_status_has_six_cases() -> None:
+    for year in (2025, 2026):
+        cases = [case for case in FEDERAL_CASES if case[0] == year]
+        assert len(cases) >= 6
+        assert {case[3] for case in cases} == set(FilingStatus)
+
+
+def test_w4_steps_3_and_4() -> None:
+    # 2025 head of household, monthly 3,500: tentative 166.67 (2,000 / 12); step 3 credits of
+    # 4,000 a year are 333.33 a month, more than the tentative amount -> 0, then + 4(c) 25.
+    w4 = W4(dependents_credit=Decimal(4000), extra_withholding=Decimal(25))
+    assert withholding(2025, "3500", 12, HOH, w4) == Decimal(25)
+    # Step 4(a) other income 12,000 and 4(b) deductions 2,400: 42,000 + 12,000 - 2,400 - 8,600 =
+    # 43,000; 1,700 + 12% x 12,100 = 3,152; / 12 = 262.67.
+    w4 = W4(other_income=Decimal(12000), deductions=Decimal(2400))
+    assert to_dollars(withholding(2025, "3500", 12, HOH, w4)) == Decimal(263)
+
+
+def test_fica_with_the_wage_base() -> None:
+    rates = taxtables.fica_table().years[2025]
+    # Seed 003: 7.65% of 3,500 = 267.75, printed 268; of 3,000 = 229.50, printed 230.
+    assert fica(Decimal(3500), 12, rates) == Decimal("267.75")
+    assert to_dollars(fica(Decimal(3000), 12, rates)) == Decimal(230)
+    # 20,000 a month = 240,000 a year: social security stops at 176,100 (10,918.20), Medicare
+    # 1.45% of 240,000 = 3,480, additional 0.9% of 40,000 = 360; 14,758.20 / 12 = 1,229.85.
+    assert fica(Decimal(20000), 12, rates) == Decimal("1229.85")
+    # 2026's wage base is 184,500: 11,439 + 3,480 + 360 = 15,279 / 12 = 1,273.25.
+    assert fica(Decimal(20000), 12, taxtables.fica_table().years[2026]) == Decimal("1273.25")
+
+
+def test_state_withholding_montana_illinois_texas() -> None:
+    montana = taxtables.state_rule("MT", 2025)
+    assert montana is not None
+    # Head of household, 3,500 a month: 42,000 - 22,500 = 19,500 x 4.7% = 916.50; / 12 = 76.375.
+    assert state_withholding(Decimal(3500), 12, HOH, montana) == Decimal("76.375")
+    # Single, 5,000 a month: 60,000; 4.7% x 21,100 = 991.70 + 5.9% x 23,900 = 1,410.10; 2,401.80 / 12.
+    assert state_withholding(Decimal(5000), 12, S, montana) == Decimal("200.15")
+    illinois = taxtables.state_rule("IL", 2025)
+    assert illinois is not None
+    assert state_withholding(Decimal(3000), 12, S, illinois) == Decimal("148.50")  # 4.95% flat
+    texas = taxtables.state_rule("TX", 2026)
+    assert texas is not None
+    assert state_withholding(Decimal(9000), 26, MFJ, texas) == 0
+
+
+@pytest.mark.parametrize(
+    ("year", "agi", "joint", "percent"),
+    [
+        (2025, "15000", False, 35),   # not over 15,000
+        (2025, "15000.01", False, 34),  # a fraction of 2,000 counts as a whole step
+        (2025, "39600", False, 22),   # Mary: 24,600 over -> 13 steps
+        (2025, "43000.01", True, 20),  # the floor
+        (2026, "15000", False, 50),
+        (2026, "39600", False, 37),   # 50 - 13
+        (2026, "60000", False, 35),   # first floor
+        (2026, "80000", False, 32),   # 5,000 over 75,000 -> 3 steps of 2,000
+        (2026, "160000", True, 32),   # joint: 10,000 over 150,000 -> 3 steps of 4,000
+        (2026, "500000", True, 20),
+    ],
+)
+def test_care_credit_percent(year: int, agi: str, joint: bool, percent: int) -> None:
+    table = taxtables.care_credit_table().years[year]
+    assert care_credit_percent(Decimal(agi), joint, table) == percent
+
+
+def test_mary_reproduces_every_cell_of_the_brochure() -> None:
+    result = illustrate(parse_illustration(MARY.read_bytes()))
+    no, flex = result.no_plan, result.flex_plan
+    assert (no.gross, no.flex, no.taxable, no.federal, no.state, no.fica, no.net) == (
+        3500, 0, 3500, 290, 146, 268, 2796)
+    assert (flex.gross, flex.flex, flex.taxable, flex.federal, flex.state, flex.fica, flex.net) == (
+        3500, 500, 3000, 229, 116, 230, 2425)
+    assert [line.label for line in result.expenses] == ["Insurance", "Braces", "Daycare"]
+    assert no.after_tax == (100, 100, 300) and flex.after_tax == (0, 0, 0)
+    assert (no.take_home, flex.take_home) == (2296, 2425)
+    assert (result.gain, result.annual_gain) == (129, 1548)
+    # FICA is computed, not given; federal and state are the brochure's own figures.
+    assert no.federal_given and no.state_given and flex.federal_given and flex.state_given
+    assert "fica" not in MARY_DATA["overrides"]["no_plan"]
+
+
+def test_mary_day_care_comparison() -> None:
+    care = illustrate(parse_illustration(MARY.read_bytes())).care
+    assert care is not None
+    # Tax saving 129 a month, 300 of the 500 is day care: 129 x 0.6 x 12 = 928.80 -> 929. Credit:
+    # AGI (3,000 + 300) x 12 = 39,600 -> 22% of the 3,000 limit for one child = 660.
+    assert (care.annual_expenses, care.fsa_saving, care.credit_expenses) == (3600, 929, 3000)
+    assert (care.agi, care.credit_percent, care.credit) == (39600, 22, 660)
+
+
+def test_mary_computed_without_overrides() -> None:
+    data = copy.deepcopy(MARY_DATA)
+    del data["overrides"]
+    result = illustrate(parse_illustration(data))
+    # 2025 head of household: 42,000 - 8,600 = 33,400 -> 2,000 / 12 = 166.67 -> 167; with the plan
+    # 36,000 - 8,600 = 27,400, in the 10% row from 13,900: 1,350 / 12 = 112.50 -> 113 (half up).
+    assert (result.no_plan.federal, result.flex_plan.federal) == (167, 113)
+    # Montana head of household: 916.50 / 12 = 76.375 -> 76; (36,000 - 22,500) x 4.7% / 12 = 52.875 -> 53.
+    assert (result.no_plan.state, result.flex_plan.state) == (76, 53)
+    assert result.gain == (167 + 76 + 268) - (113 + 53 + 230)
+
+
+# --- properties ----------------------------------------------------------------------------
+
+STATES = ["MT", "IL", "TX"]
+
+
+@st.composite
+def illustrations(draw: st.DrawFn) -> dict[str, Any]:
+    frequency = draw(st.sampled_from(["weekly", "biweekly", "semimonthly", "monthly"]))
+    pay = draw(st.integers(min_value=20_000, max_value=2_000_000))  # cents
+    cents = draw(st.lists(st.integers(min_value=0, max_value=40_000), min_size=1, max_size=3))
+    kinds = draw(st.lists(st.sampled_from(["premium", "medical"]), min_size=len(cents), max_size=len(cents)))
+    return {
+        "pay": {"amount": f"{Decimal(pay) / 100:.2f}", "frequency": frequency},
+        "tax": {
+            "year": draw(st.sampled_from([2025, 2026])),
+            "filing_status": draw(st.sampled_from([s.value for s in FilingStatus])),
+            "state": draw(st.sampled_from(STATES)),
+        },
+        "plan": {"health_fsa_max": "1000000.00"},
+        "expenses": [
+            {"kind": kind, "label": f"Expense {i}", "amount": f"{Decimal(c) / 100:.2f}"}
+            for i, (kind, c) in enumerate(zip(kinds, cents))
+        ],
+    }
+
+
+def _parse(data: dict[str, Any]) -> TaxSavingsInput:
+    return parse_illustration(data)
+
+
+def _fits(data: dict[str, Any]) -> bool:
+    """Expenses within pay as the table prints them (over is an input error: tests/test_taxchecks.py)."""
+    expenses = sum(to_dollars(Decimal(e["amount"])) for e in data["expenses"])
+    return expenses <= to_dollars(Decimal(data["pay"]["amount"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(illustrations())
+def test_the_table_always_adds_up(data: dict[str, Any]) -> None:
+    parsed = _parse(data)
+    assume(_fits(data))
+    result = illustrate(parsed)
+    for column in (result.no_plan, result.flex_plan):
+        assert column.taxable == column.gross - column.flex
+        assert column.net == column.taxable - column.federal - column.state - column.fica
+        assert column.take_home == column.net - sum(column.after_tax)
+        for amount in (column.federal, column.state, column.fica):
+            assert amount >= 0 and amount == amount.to_integral_value()
+    assert result.flex_plan.flex == sum(result.amounts)
+    assert result.no_plan.after_tax == result.amounts
+    assert result.gain == result.flex_plan.take_home - result.no_plan.take_home
+    assert result.annual_gain == result.gain * parsed.pay.frequency.periods
+
+
+@settings(max_examples=150, deadline=None)
+@given(illustrations(), st.integers(min_value=1, max_value=50_000))
+def test_more_pre_tax_expense_never_lowers_take_home_pay(data: dict[str, Any], extra: int) -> None:
+    more = copy.deepcopy(data)
+    more["expenses"][0]["amount"] = f"{Decimal(more['expenses'][0]['amount']) + Decimal(extra) / 100:.2f}"
+    assume(_fits(more))
+    before, after = illustrate(_parse(data)), illustrate(_parse(more))
+    # Paying an expense through the plan never leaves less than paying it after tax, and
+    # moving more of it before tax never shrinks what the plan adds.
+    assert before.gain >= 0 and after.gain >= 0
+    assert after.gain >= before.gain
+    assert after.flex_plan.taxes <= before.flex_plan.taxes
