@@ -11,7 +11,16 @@ from pathlib import Path
 
 from docgen import __version__
 from docgen.config import SETTINGS
-from docgen.documents import KINDS, build_view, document_html, get_kind, input_shape, kinds_for, render_document
+from docgen.documents import (
+    KINDS,
+    build_view,
+    document_html,
+    get_kind,
+    input_shape,
+    kinds_for,
+    render_document,
+    skip_reason,
+)
 from docgen.errors import DocgenError, InputError, Problem
 from docgen.files import write_atomic
 from docgen.log import LOGGER
@@ -46,7 +55,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_examples(args: argparse.Namespace) -> int:
-    """Render every kind that applies to each example into OUT/<stem>/<kind>.pdf."""
+    """Render every kind that applies to each example into OUT/<stem>/<kind>.pdf.
+
+    A kind that does not apply to an example (a claim form for a declined account) is skipped
+    with a note on stderr; it is not a failure, since the example is valid.
+    """
     failures = 0
     examples = sorted(args.folder.glob("*.json"))
     if not examples:
@@ -63,6 +76,10 @@ def _cmd_examples(args: argparse.Namespace) -> int:
             continue
         for kind in kinds_for(shape):
             target = args.out / example.stem / f"{kind.name}.pdf"
+            reason = skip_reason(kind, data)
+            if reason is not None:
+                print(f"{example} ({kind.name}): skipped: {reason}", file=sys.stderr)
+                continue
             try:
                 write_atomic(target, render_document(kind.name, data))
             except InputError as exc:
@@ -93,7 +110,7 @@ def _cmd_golden(args: argparse.Namespace) -> int:
 
 def _cmd_kinds(args: argparse.Namespace) -> int:
     for kind in KINDS.values():
-        print(f"{kind.name:<14} {kind.shape.value:<12} {kind.description}")
+        print(f"{kind.name:<22} {kind.shape.value:<12} {kind.description}")
     return EXIT_OK
 
 

@@ -17,7 +17,7 @@ import pdfplumber
 from PIL import Image, ImageChops
 
 from docgen.config import SETTINGS
-from docgen.documents import KINDS, input_shape, render_document
+from docgen.documents import KINDS, input_shape, render_document, skip_reason
 from docgen.files import write_atomic
 from docgen.raster import page_images, png_bytes
 
@@ -52,11 +52,12 @@ class GoldenCase:
 
 
 def cases(examples_dir: Path = SETTINGS.examples_dir) -> Iterator[GoldenCase]:
-    """Every example in examples/ with every kind that applies to its shape."""
+    """Every example in examples/ with every kind that applies to it (its shape, its elections)."""
     for example in sorted(examples_dir.glob("*.json")):
-        shape = input_shape(json.loads(example.read_bytes()))
+        data = example.read_bytes()
+        shape = input_shape(json.loads(data))
         for kind in KINDS.values():
-            if kind.shape is shape:
+            if kind.shape is shape and skip_reason(kind, data) is None:
                 yield GoldenCase(example, kind.name)
 
 
