@@ -52,7 +52,7 @@ def main() -> None:
 
     print(f"input: {args.input.name}, {args.runs} warm runs each, median")
     print(
-        f"{'kind':<14}{'docgen wall/cpu ms':>20}{'weasyprint wall/cpu ms':>24}"
+        f"{'kind':<22}{'docgen wall/cpu ms':>20}{'weasyprint wall/cpu ms':>24}"
         f"{'overhead (cpu)':>16}{'overhead (wall)':>17}"
     )
     shape = input_shape(json.loads(data))
@@ -72,7 +72,7 @@ def main() -> None:
             alone()
         (docgen_wall, docgen_cpu), (weasy_wall, weasy_cpu) = interleaved_medians(full, alone, args.runs)
         print(
-            f"{kind:<14}{docgen_wall:>11.1f} / {docgen_cpu:<6.1f}{weasy_wall:>15.1f} / {weasy_cpu:<6.1f}"
+            f"{kind:<22}{docgen_wall:>11.1f} / {docgen_cpu:<6.1f}{weasy_wall:>15.1f} / {weasy_cpu:<6.1f}"
             f"{docgen_cpu / weasy_cpu:>15.2f}x{docgen_wall / weasy_wall:>16.2f}x"
         )
 

@@ -86,7 +86,58 @@ def test_examples_renders_each_kind_per_example(tmp_path: Path) -> None:
     (examples / "jane.json").write_bytes(JANE.read_bytes())
     assert main(["examples", str(examples), "--out", str(tmp_path / "out")]) == 0
     cards = [f"id-card-{code}{suffix}" for code in ("00", "01", "02") for suffix in ("-back.png", "-front.png", ".pdf")]
-    assert sorted(p.name for p in (tmp_path / "out" / "jane").iterdir()) == sorted(["confirmation.pdf", "summary.pdf", *cards])
+    assert sorted(p.name for p in (tmp_path / "out" / "jane").iterdir()) == sorted(
+        ["confirmation.pdf", "dependent-care-claim.pdf", "health-fsa-claim.pdf", "summary.pdf", *cards]
+    )
+
+
+def test_examples_skips_the_form_of_a_declined_account(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    (examples / "solo.json").write_bytes((ROOT / "examples" / "participant-only.json").read_bytes())
+    assert main(["examples", str(examples), "--out", str(tmp_path / "out")]) == 0
+    assert sorted(p.name for p in (tmp_path / "out" / "solo").iterdir()) == [
+        "confirmation.pdf", "health-fsa-claim.pdf", "id-card-00-back.png", "id-card-00-front.png",
+        "id-card-00.pdf", "summary.pdf",
+    ]
+    assert capsys.readouterr().err.splitlines() == [
+        f"{examples / 'solo.json'} (dependent-care-claim): skipped: elections.day_care_spending_account.elected:"
+        " the participant declined the Dependent Care FSA, so there is no Dependent Care FSA to claim from"
+        " [claim-account-elected]"
+    ]
+
+
+def test_claim_form_of_a_declined_account_exits_2(
+    tmp_path: Path, jane: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    jane["elections"]["medical_spending_account"] = {"elected": False}
+    out = tmp_path / "h.pdf"
+    assert main(["render", "health-fsa-claim", str(write(tmp_path, jane)), "-o", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "elections.medical_spending_account.elected: the participant declined the Health FSA,"
+        " so there is no Health FSA to claim from [claim-account-elected]"
+    ]
+    assert not out.exists()
+
+
+def test_bad_expense_line_exits_2_with_its_path(
+    tmp_path: Path, jane: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = {"account": "medical_spending_account", "service_start": "2016-08-01", "provider": "Clinic",
+            "description": "Visit", "amount": "25.00"}
+    jane["claims"] = [line, line, {**line, "amount": "25.005"}, {**line, "service_start": "2017-08-01"}]
+    assert main(["validate", "health-fsa-claim", str(write(tmp_path, jane))]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "claims[2].amount: must have at most two decimal places [money-cents]",
+    ]
+    jane["claims"][2]["amount"] = "25.00"
+    assert main(["validate", "health-fsa-claim", str(write(tmp_path, jane))]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "claims[3].service_start: must fall inside the Health FSA coverage period 2016-07-01 to 2017-06-30"
+        " (the run-out is only for submitting) [claim-in-plan-year]",
+    ]
 
 
 def test_console_script_is_deterministic_across_processes(tmp_path: Path) -> None:
@@ -159,3 +210,12 @@ def test_schema_of_the_illustration_input(capsys: pytest.CaptureFixture[str]) ->
     schema = json.loads(capsys.readouterr().out)
     assert {"pay", "tax", "expenses"} <= set(schema["required"])
     assert "overrides" in schema["properties"]
+
+
+@pytest.mark.parametrize("kind", ["health-fsa-claim", "dependent-care-claim"])
+def test_pdftotext_sees_the_claim_forms_acceptance(tmp_path: Path, kind: str) -> None:
+    out = tmp_path / f"{kind}.pdf"
+    assert main(["render", kind, str(JANE), "-o", str(out)]) == 0
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    for expected in ("779901618322", "07/01/2016 – 06/30/2017", "1-877-828-3329", "09/28/2017"):
+        assert expected in text, expected

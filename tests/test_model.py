@@ -139,3 +139,11 @@ def test_json_schema_describes_the_input() -> None:
     dependent = schema["$defs"]["Dependent"]["properties"]
     assert dependent["date_of_birth"]["format"] == "date"
     assert dependent["ssn"]["pattern"]
+
+
+def test_claims_are_an_optional_list_of_expense_lines() -> None:
+    schema = Enrollment.model_json_schema()
+    assert "claims" in schema["properties"] and "claims" not in schema["required"]
+    line = schema["$defs"]["ExpenseLine"]
+    assert set(line["required"]) == {"account", "service_start", "provider", "description", "amount"}
+    assert schema["$defs"]["FlexAccount"]["enum"] == ["medical_spending_account", "day_care_spending_account"]

@@ -14,7 +14,15 @@ from pypdf import PdfReader
 from docgen.config import SETTINGS
 from docgen.documents import render_document
 from docgen.errors import RenderError, ResourceError
-from docgen.render import ConfinedFetcher, DocumentMetadata, html_to_pdf, render_html
+from docgen.render import (
+    ConfinedFetcher,
+    DocumentMetadata,
+    html_to_pdf,
+    marked_html,
+    marked_pdf,
+    render_html,
+    with_stylesheet,
+)
 from tests.conftest import pdf_text
 
 HOSTILE = '<img src="file:///etc/passwd">'
@@ -129,3 +137,43 @@ def test_metadata_is_fixed_and_holds_no_personal_data(jane: dict[str, Any]) -> N
     values = " ".join(str(value) for value in info.values())
     for secret in ("889-88-9988", "9988", "1954", "03/30", "JANE", "STEPHEN"):
         assert secret not in values
+
+
+def _three_pages() -> str:
+    body = "".join(f'<p style="break-before: page">page {n}</p>' for n in (1, 2, 3))
+    return f"<html><head><style>@page {{ size: 3in 3in; margin: 0.5in }}</style></head><body>{body}</body></html>"
+
+
+def _numbered(pages: int) -> str:
+    return "\n".join(
+        f'@page :nth({page}) {{ @top-right {{ content: "mark {page}/{pages}"; font-size: 6pt }} }}'
+        for page in range(1, pages + 1)
+    )
+
+
+@pytest.mark.parametrize("guess", [1, 3, 7])
+def test_page_marks_match_the_real_page_count_whatever_the_guess(guess: int) -> None:
+    pdf = marked_pdf(_three_pages(), _numbered, guess)
+    pages = pdf_text(pdf)
+    assert [f"mark {n}/3" in text for n, text in enumerate(pages, start=1)] == [True] * 3
+    # A wrong first guess costs a second layout, never different bytes.
+    assert pdf == marked_pdf(_three_pages(), _numbered, 3)
+    html = marked_html(_three_pages(), _numbered, guess)
+    assert "@page :nth(3)" in html and "@page :nth(4)" not in html
+
+
+def test_marks_that_move_content_are_refused() -> None:
+    def growing(pages: int) -> str:
+        # An extra page unless made for four or more: 1 gives 4 pages, 4 gives 3.
+        return 'body::after { content: "extra"; display: block; break-before: page }' if pages < 4 else ""
+
+    with pytest.raises(RenderError, match="page count"):
+        marked_pdf(_three_pages(), growing, 1)
+
+
+def test_stylesheet_goes_into_the_head() -> None:
+    assert with_stylesheet("<html><head></head><body></body></html>", "p {}") == (
+        "<html><head><style>\np {}\n</style>\n</head><body></body></html>"
+    )
+    with pytest.raises(RenderError):
+        with_stylesheet("<p>no head</p>", "p {}")

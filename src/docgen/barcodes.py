@@ -1,4 +1,4 @@
-"""Machine-readable symbols drawn as vector SVG data: URIs (crisp at any print or raster resolution)."""
+"""Machine-readable symbols as vector SVG data: URIs (crisp at any print or raster resolution)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import base64
 from collections.abc import Iterator
 
 import pdf417gen
+import qrcode
 from pdf417gen.rendering import barcode_size, modules
+from qrcode.constants import ERROR_CORRECT_M
 
 #: PDF417 module height in module widths. ISO/IEC 15438 asks for at least 3.
 PDF417_ROW_RATIO = 3
@@ -68,4 +70,57 @@ def pdf417_svg(payload: str, aspect: float = 4.0, security_level: int = 3) -> st
 
 def svg_data_uri(svg: str) -> str:
     """Embed an SVG in HTML without a file (the URL fetcher serves data: URIs)."""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return data_uri("image/svg+xml", svg.encode("utf-8"))
+
+
+#: ISO/IEC 18004 asks for a quiet zone of at least four modules around the symbol.
+QR_QUIET_ZONE = 4
+
+
+def qr_matrix(text: str) -> list[list[bool]]:
+    """The QR symbol's modules (True = dark), quiet zone included, in the smallest version that fits.
+
+    Error correction M (15% of the symbol recoverable) survives a fax, a stamp or a pen stroke
+    across the code without making it much denser than L.
+    """
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QR_QUIET_ZONE)
+    code.add_data(text.encode("utf-8"))
+    code.make(fit=True)
+    return [[bool(module) for module in row] for row in code.get_matrix()]
+
+
+def qr_svg(text: str, size: str) -> str:
+    """A QR code as a standalone SVG `size` wide and high (a CSS length, e.g. "0.8in").
+
+    One path of whole-module rectangles on a white square: crisp at any resolution, and the
+    same text always gives the same bytes.
+    """
+    matrix = qr_matrix(text)
+    modules = len(matrix)
+    runs = []
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < modules:
+            if not row[x]:
+                x += 1
+                continue
+            start = x
+            while x < modules and row[x]:
+                x += 1
+            runs.append(f"M{start} {y}h{x - start}v1h{start - x}z")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}"'
+        f' viewBox="0 0 {modules} {modules}" shape-rendering="crispEdges">'
+        f'<rect width="{modules}" height="{modules}" fill="#fff"/>'
+        f'<path d="{"".join(runs)}" fill="#000"/></svg>'
+    )
+
+
+def data_uri(mime_type: str, body: bytes) -> str:
+    """A base64 data: URI (RFC 2397), the only way templates embed generated images."""
+    return f"data:{mime_type};base64,{base64.b64encode(body).decode('ascii')}"
+
+
+def qr_data_uri(text: str, size: str) -> str:
+    """A QR code of `text` as an SVG data: URI."""
+    return data_uri("image/svg+xml", qr_svg(text, size).encode("utf-8"))

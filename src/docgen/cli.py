@@ -22,6 +22,7 @@ from docgen.documents import (
     parse_input,
     render_document,
     render_output,
+    skip_reason,
     variants_for,
 )
 from docgen.errors import DocgenError, GoldenMismatch, InputError, Problem
@@ -76,7 +77,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_examples(args: argparse.Namespace) -> int:
-    """Render every kind that applies to each example into OUT/<stem>/<kind>.pdf."""
+    """Render every kind that applies to each example into OUT/<stem>/<kind>.pdf.
+
+    A kind that does not apply to an example (a claim form for a declined account) is skipped
+    with a note on stderr; it is not a failure, since the example is valid.
+    """
     failures = 0
     examples = sorted(args.folder.glob("*.json"))
     if not examples:
@@ -99,6 +104,10 @@ def _cmd_examples(args: argparse.Namespace) -> int:
                 print(f"{example}: {problem}", file=sys.stderr)
             continue
         for kind in kinds_for(shape):
+            reason = skip_reason(kind, data)
+            if reason is not None:
+                print(f"{example} ({kind.name}): skipped: {reason}", file=sys.stderr)
+                continue
             for variant in variants_for(kind, parsed):
                 try:
                     output = render_output(kind.name, data, variant.options)
@@ -135,7 +144,7 @@ def _cmd_golden(args: argparse.Namespace) -> int:
 
 def _cmd_kinds(args: argparse.Namespace) -> int:
     for kind in KINDS.values():
-        print(f"{kind.name:<14} {kind.shape.value:<12} {kind.description}")
+        print(f"{kind.name:<22} {kind.shape.value:<12} {kind.description}")
     return EXIT_OK
 
 

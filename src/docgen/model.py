@@ -332,6 +332,28 @@ class Elections(Frozen):
     day_care_spending_account: FlexElection | None = None
 
 
+class FlexAccount(str, Enum):
+    """The flex account an expense is claimed from, named as in `elections`."""
+
+    HEALTH_FSA = "medical_spending_account"
+    DEPENDENT_CARE = "day_care_spending_account"
+
+
+class ExpenseLine(Frozen):
+    """One expense to prefill on an FSA reimbursement request (rules in expenses.py)."""
+
+    account: FlexAccount
+    #: Date of service (health FSA) or first day of care (dependent care).
+    service_start: IsoDate
+    #: Last day, for a period of care or treatment; left out for a single date.
+    service_end: IsoDate | None = None
+    #: Who the expense was for: a dependent's ID, or left out for the participant.
+    dependent_id: DependentId | None = None
+    provider: Annotated[str, Field(min_length=1, max_length=80)]
+    description: Annotated[str, Field(min_length=1, max_length=120)]
+    amount: Money
+
+
 class Enrollment(Frozen):
     """One member's enrollment, exactly as the member portal sends it."""
 
@@ -341,6 +363,8 @@ class Enrollment(Frozen):
     participant: Participant
     dependents: tuple[Dependent, ...] = Field(default=(), max_length=40)
     elections: Elections
+    #: Expenses to prefill on the FSA claim forms; the forms print blank lines without them.
+    claims: tuple[ExpenseLine, ...] = Field(default=(), max_length=100)
 
 
 # --- parsing -----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import hashlib
 import mimetypes
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -94,6 +95,11 @@ def dollars(value: Decimal) -> str:
     return format_dollars(value)
 
 
+def usd(value: Decimal) -> str:
+    """$5,000.00: an amount inside a sentence, where a bare 5,000.00 would read oddly."""
+    return f"${format_money(value)}"
+
+
 @cache
 def environment(templates_dir: Path = SETTINGS.templates_dir) -> jinja2.Environment:
     """The one Jinja environment: autoescaped, strict about undefined names, formatting only."""
@@ -105,7 +111,9 @@ def environment(templates_dir: Path = SETTINGS.templates_dir) -> jinja2.Environm
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.filters.update(money=money, dollars=dollars, usdate=usdate, ustimestamp=ustimestamp, w3cdate=w3cdate)
+    env.filters.update(
+        money=money, dollars=dollars, usd=usd, usdate=usdate, ustimestamp=ustimestamp, w3cdate=w3cdate
+    )
     return env
 
 
@@ -119,17 +127,29 @@ def render_html(template: str, view: object, metadata: DocumentMetadata) -> str:
         raise RenderError(f"template {template}: {exc}") from exc
 
 
-def html_to_pdf(html: str, settings: Settings = SETTINGS) -> bytes:
-    """Lay out and write the PDF; the same HTML always gives the same bytes."""
+def with_stylesheet(html: str, css: str) -> str:
+    """The HTML with `css` added as the last stylesheet of its head (our own CSS, never input)."""
+    if "</head>" not in html:
+        raise RenderError("the template has no </head> to add a stylesheet to")
+    return html.replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
+
+
+def _layout(html: str, settings: Settings) -> Any:
+    """Lay the HTML out into pages (a weasyprint Document), wrapping the engine's errors."""
     fetcher = ConfinedFetcher((settings.assets_dir, settings.fonts_dir))
-    started = time.perf_counter()
     try:
-        document = weasyprint.HTML(
+        return weasyprint.HTML(
             string=html, base_url=settings.home.as_uri() + "/", url_fetcher=fetcher
-        )
-        pdf = document.write_pdf()
+        ).render()
     except FatalURLFetchingError as exc:
         raise ResourceError(f"refused to fetch {', '.join(fetcher.refused)}") from exc
+    except (ValueError, OSError, AssertionError) as exc:
+        raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _write(document: Any, started: float) -> bytes:
+    try:
+        pdf = document.write_pdf()
     except (ValueError, OSError, AssertionError) as exc:
         raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
     if not isinstance(pdf, bytes):
@@ -138,3 +158,40 @@ def html_to_pdf(html: str, settings: Settings = SETTINGS) -> bytes:
     return pdf
 
 
+def html_to_pdf(html: str, settings: Settings = SETTINGS) -> bytes:
+    """Lay out and write the PDF; the same HTML always gives the same bytes."""
+    started = time.perf_counter()
+    return _write(_layout(html, settings), started)
+
+
+#: CSS that marks each page of a document laid out on the given number of pages.
+PageMarks = Callable[[int], str]
+
+
+def _marked_layout(html: str, marks: PageMarks, guess: int, settings: Settings) -> tuple[str, Any]:
+    """Lay out `html` with the marks for its own page count: (final HTML, its layout).
+
+    A page count is known only after layout, so the document is laid out with the marks for
+    `guess` pages; when it takes another number n, it is laid out again with the marks for n.
+    Marks live in page-margin boxes, which never move page content, so the second layout
+    breaks pages where the first did; a third count would be an engine bug, not a retry case.
+    """
+    pages = guess
+    for _attempt in range(2):
+        marked = with_stylesheet(html, marks(pages))
+        document = _layout(marked, settings)
+        if len(document.pages) == pages:
+            return marked, document
+        pages = len(document.pages)
+    raise RenderError(f"page marks changed the page count (now {pages}); margin marks must not move content")
+
+
+def marked_html(html: str, marks: PageMarks, guess: int, settings: Settings = SETTINGS) -> str:
+    """The final HTML of a document whose pages carry marks (as marked_pdf lays it out)."""
+    return _marked_layout(html, marks, guess, settings)[0]
+
+
+def marked_pdf(html: str, marks: PageMarks, guess: int, settings: Settings = SETTINGS) -> bytes:
+    """The PDF of a document whose every page carries its own mark, such as "page i of n" in a QR code."""
+    started = time.perf_counter()
+    return _write(_marked_layout(html, marks, guess, settings)[1], started)

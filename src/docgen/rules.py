@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from docgen.errors import InputError, Problem
+from docgen.expenses import check_expenses
 from docgen.model import (
     CoverageElection,
     DateRange,
@@ -84,6 +85,7 @@ def check_enrollment(enrollment: Enrollment) -> list[Problem]:
         *_check_dependents(enrollment),
         *_check_coverages(enrollment),
         *_check_flex(enrollment),
+        *check_expenses(enrollment),
     ]
 
 

@@ -6,17 +6,23 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ValidationError
 
 from docgen.documents import idcard
+from docgen.documents.fsa_claims import (
+    build_dependent_care_claim,
+    build_health_fsa_claim,
+    dependent_care_unavailable,
+    health_fsa_unavailable,
+)
 from docgen.documents.statements import build_confirmation, build_summary
 from docgen.documents.tax_savings import build_tax_savings
 from docgen.errors import InputError, Problem, UnknownKindError
 from docgen.illustration import parse_illustration
 from docgen.model import ROOT_PATH, Enrollment, parse_enrollment, problems_from
-from docgen.render import DocumentMetadata, html_to_pdf, render_html
+from docgen.render import DocumentMetadata, html_to_pdf, marked_html, marked_pdf, render_html
 from docgen.rules import validate_enrollment
 
 PDF_MEDIA_TYPE = "application/pdf"
@@ -44,6 +50,23 @@ PARSERS: dict[InputShape, Callable[[bytes | str | dict[str, Any]], Any]] = {
 class View(Protocol):
     @property
     def metadata(self) -> DocumentMetadata: ...
+
+
+@runtime_checkable
+class PageMarkedView(Protocol):
+    """A view whose pages each carry their own mark (a QR code naming page i of n)."""
+
+    @property
+    def metadata(self) -> DocumentMetadata: ...
+
+    @property
+    def page_guess(self) -> int:
+        """The page count to try first (right for the usual input, saving a second layout)."""
+        ...
+
+    def page_marks(self, pages: int) -> str:
+        """CSS for a document laid out on `pages` pages."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -78,6 +101,8 @@ class DocumentKind:
     variants: Callable[[Any], list[Variant]] | None = None
     #: Turns the PDF into the requested output (e.g. a PNG); default: the PDF itself.
     finish: Callable[[bytes, Any], Output] | None = None
+    #: Why the kind cannot be made for an input (a declined account), or None when it can.
+    precondition: Callable[[Any], Problem | None] | None = None
 
 
 def _card_variants(enrollment: Enrollment) -> list[Variant]:
@@ -131,6 +156,22 @@ KINDS: dict[str, DocumentKind] = {
             "tax-savings.html",
             InputShape.ILLUSTRATION,
             build_tax_savings,
+        ),
+        DocumentKind(
+            "health-fsa-claim",
+            "Health FSA Reimbursement Request, prefilled (seed 003)",
+            "health-fsa-claim.html",
+            InputShape.ENROLLMENT,
+            build_health_fsa_claim,
+            precondition=health_fsa_unavailable,
+        ),
+        DocumentKind(
+            "dependent-care-claim",
+            "Dependent Care FSA Reimbursement Request, prefilled (seed 003)",
+            "dependent-care-claim.html",
+            InputShape.ENROLLMENT,
+            build_dependent_care_claim,
+            precondition=dependent_care_unavailable,
         ),
     )
 }
@@ -198,9 +239,30 @@ def _check_shape(kind: DocumentKind, data: bytes | str | dict[str, Any]) -> None
         )])
 
 
+def skip_reason(kind: DocumentKind, data: bytes | str | dict[str, Any]) -> Problem | None:
+    """Why `kind` does not apply to an input (say, a declined account); None when it applies.
+
+    Inputs that do not parse apply to every kind, so rendering them reports their problems.
+    """
+    if kind.precondition is None:
+        return None
+    try:
+        enrollment = parse_enrollment(data)
+    except InputError:
+        return None
+    return kind.precondition(enrollment)
+
+
 def _view(kind: DocumentKind, data: bytes | str | dict[str, Any], options: BaseModel | None) -> View:
     _check_shape(kind, data)
-    parsed = parse_input(kind.shape, data)
+    refusal = skip_reason(kind, data)
+    try:
+        parsed = parse_input(kind.shape, data)
+    except InputError as exc:
+        # The refusal comes first: it is the reason the form cannot exist at all.
+        raise InputError([refusal, *exc.problems]) if refusal else exc from None
+    if refusal:
+        raise InputError([refusal])
     return kind.build(parsed) if options is None else kind.build(parsed, options)
 
 
@@ -217,7 +279,10 @@ def document_html(
     """The final HTML of a document, exactly what the PDF is laid out from."""
     kind = get_kind(kind_name)
     view = build_view(kind, data, options)
-    return render_html(kind.template, view, view.metadata)
+    html = render_html(kind.template, view, view.metadata)
+    if isinstance(view, PageMarkedView):
+        return marked_html(html, view.page_marks, view.page_guess)
+    return html
 
 
 def render_output(
@@ -227,7 +292,11 @@ def render_output(
     kind = get_kind(kind_name)
     parsed_options = parse_options(kind, options)
     view = _view(kind, data, parsed_options)
-    pdf = html_to_pdf(render_html(kind.template, view, view.metadata))
+    html = render_html(kind.template, view, view.metadata)
+    if isinstance(view, PageMarkedView):
+        pdf = marked_pdf(html, view.page_marks, view.page_guess)
+    else:
+        pdf = html_to_pdf(html)
     if kind.finish is None:
         return Output(pdf, PDF_MEDIA_TYPE, "pdf")
     return kind.finish(pdf, parsed_options)

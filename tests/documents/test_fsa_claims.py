@@ -1,0 +1,346 @@
+"""Health FSA and Dependent Care FSA Reimbursement Requests as a reader, a scanner and a mailroom see them."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pytest
+import zxingcpp
+from pypdf import PdfReader
+
+from docgen.documents import document_html, get_kind, render_document, skip_reason
+from docgen.documents.fsa_claims import BLANK_EXPENSE_LINES, ClaimPageIndex
+from docgen.errors import InputError
+from docgen.raster import page_images
+from tests.conftest import ENROLLMENT_EXAMPLES, EXAMPLES, JANE, pdf_text, pdf_words
+
+KINDS = ("health-fsa-claim", "dependent-care-claim")
+LARGE = EXAMPLES / "large-family.json"
+PARTICIPANT_ONLY = EXAMPLES / "participant-only.json"
+
+
+@cache
+def rendered(kind: str, example: Path = JANE) -> bytes:
+    return render_document(kind, example.read_bytes())
+
+
+def text_of(kind: str, example: Path = JANE) -> str:
+    return "\n".join(pdf_text(rendered(kind, example)))
+
+
+def prose_of(kind: str, example: Path = JANE) -> str:
+    """Each page's text whole, then its left and right halves: the instructions are set in two
+    columns, which whole-page extraction interleaves line by line."""
+    parts = []
+    with pdfplumber.open(io.BytesIO(rendered(kind, example))) as document:
+        for page in document.pages:
+            middle = page.width / 2
+            parts.append(page.extract_text())
+            parts.append(page.crop((0, 0, middle, page.height)).extract_text())
+            parts.append(page.crop((middle, 0, page.width, page.height)).extract_text())
+    return " ".join(" ".join(parts).split())
+
+
+def page_codes(pdf: bytes) -> list[list[str]]:
+    """The QR codes zxing-cpp finds on each page rasterized at 150 dpi."""
+    return [
+        [code.text for code in zxingcpp.read_barcodes(image) if code.format == zxingcpp.BarcodeFormat.QRCode]
+        for image in page_images(pdf, dpi=150)
+    ]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_example_shows_id_plan_year_fax_and_deadline(kind: str) -> None:
+    text = text_of(kind)
+    for expected in (
+        "Participant ID 779901618322",
+        "Plan year 07/01/2016 – 06/30/2017",
+        "Fax toll free 1-877-828-3329",
+        "09/28/2017",
+        "Thursday",
+        "JANE EXAMPLE",
+        "PO BOX 100",
+        "KALISPELL, MT 59901",
+        "Employer EXAMPLE EMPLOYER",
+        "0010675 / 0002",
+    ):
+        assert expected in text, expected
+
+
+@pytest.mark.parametrize(("kind", "election"), [("health-fsa-claim", "1,300.00"), ("dependent-care-claim", "2,600.00")])
+def test_annual_election_is_printed(kind: str, election: str) -> None:
+    assert f"Annual election {election}" in text_of(kind)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("example", [JANE, LARGE], ids=lambda p: p.stem)
+def test_every_page_has_a_qr_code_naming_its_page(kind: str, example: Path) -> None:
+    pdf = rendered(kind, example)
+    codes = page_codes(pdf)
+    participant = json.loads(example.read_bytes())["participant"]["participant_id"]
+    assert len(codes) >= 2
+    for number, found in enumerate(codes, start=1):
+        assert len(found) == 1, (number, found)
+        index = ClaimPageIndex.parse(found[0])
+        assert index == ClaimPageIndex(kind, participant, date(2016, 7, 1), date(2017, 6, 30), number, len(codes))
+
+
+def test_page_counts_of_the_examples() -> None:
+    # Blank forms: the form, then the instructions; dependent care adds the provider page.
+    assert len(page_codes(rendered("health-fsa-claim"))) == 2
+    assert len(page_codes(rendered("dependent-care-claim"))) == 3
+    # Twelve prefilled lines run the health form onto a second page before the instructions.
+    assert len(page_codes(rendered("health-fsa-claim", LARGE))) == 3
+
+
+def test_qr_text_format() -> None:
+    index = ClaimPageIndex("health-fsa-claim", "779901618322", date(2016, 7, 1), date(2017, 6, 30), 1, 2)
+    assert index.text() == "docgen-claim/1|health-fsa-claim|779901618322|2016-07-01/2017-06-30|1/2"
+    assert ClaimPageIndex.parse(index.text()) == index
+    with pytest.raises(ValueError):
+        ClaimPageIndex.parse("https://example.com/1/2")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_full_ssn_in_text_codes_or_bytes(kind: str) -> None:
+    pdf = rendered(kind, LARGE)
+    family = json.loads(LARGE.read_bytes())["dependents"]
+    text = text_of(kind, LARGE)
+    codes = "".join(code for page in page_codes(pdf) for code in page)
+    for dependent in family:
+        digits = dependent["ssn"].replace("-", "")
+        for form in (dependent["ssn"], digits):
+            assert form not in text and form.encode() not in pdf and form not in codes
+        assert digits[-4:] not in codes
+
+
+def test_health_form_says_what_to_attach_and_what_is_not_covered() -> None:
+    text = prose_of("health-fsa-claim")
+    for expected in (
+        "Explanation of Benefits (EOB)",
+        "itemized statement from the provider",
+        "dual-purpose item or service, or an over-the-counter drug or medicine: a medical professional's diagnosis and recommendation for treatment",
+        "Health insurance premiums are not reimbursable through the Health FSA",
+        "Up to $500.00 of unused Health FSA funds rolls over into the next plan year",
+        "forfeited under the “use-or-lose” rule",
+        "you are not eligible to contribute to a Health Savings Account (HSA)",
+        "Section 213(d)",
+    ):
+        assert expected in text, expected
+
+
+def test_carryover_comes_from_the_plans_settings(jane: dict[str, Any]) -> None:
+    jane["group"]["flex"]["carryover_max"] = "640.00"
+    with pdfplumber.open(io.BytesIO(render_document("health-fsa-claim", json.dumps(jane)))) as document:
+        page = document.pages[1]
+        text = " ".join(page.crop((0, 0, page.width / 2, page.height)).extract_text().split())
+    assert "Up to $640.00 of unused" in text and "$500.00" not in text
+
+
+def test_dependent_care_form_has_the_provider_certification_and_rules() -> None:
+    text = prose_of("dependent-care-claim")
+    for expected in (
+        "Care provider certification",
+        "Provider name",
+        "Provider address",
+        "Taxpayer ID (EIN) or Social Security number",
+        "Dates of care (from – to)",
+        "Care provider's signature",
+        "children age 12 and under, or for individuals unable to care for themselves",
+        "at least eight (8) hours a day",
+        "necessary for you and your spouse to remain gainfully employed",
+        "care paid to your spouse or to one of your children under age 19",
+        "schooling at the kindergarten level and above; overnight camp; nursing home care",
+        "$5,000.00 per couple",
+        "$2,500.00 if married filing a separate federal return",
+        "your spouse's earned income",
+        "$250.00 a month for one child and $500.00 a month for two or more",
+        "paid only up to the amount you have contributed so far",
+    ):
+        assert expected in text, expected
+    assert "Health Savings Account" not in text
+
+
+def test_dependent_care_maximum_follows_the_plan_year(jane: dict[str, Any]) -> None:
+    # rules.dependent_care_limit: $7,500 for plan years starting in 2026 or later.
+    for path, value in (("plan_year", {"start": "2026-07-01", "end": "2027-06-30"}),):
+        jane["group"][path] = value
+    jane["enrollment"].update(window={"start": "2026-04-15", "end": "2026-05-31"}, submitted_at="2026-04-15T14:07:52")
+    for name in ("medical", "dental", "vision", "medical_spending_account", "day_care_spending_account"):
+        jane["elections"][name]["effective_date"] = "2026-07-01"
+    text = " ".join(" ".join(pdf_text(render_document("dependent-care-claim", json.dumps(jane)))).split())
+    assert "$7,500.00 per couple" in text and "$3,750.00 if married filing a separate" in text
+    assert "Submit by 09/28/2027" in text or "09/28/2027" in text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_how_to_submit_and_how_you_are_paid(kind: str) -> None:
+    text = prose_of(kind)
+    for expected in (
+        "Mail to Allegiance Benefit Plan Management, Inc., 2806 S. Garfield St., P.O. Box 3018, Missoula, MT 59806-3018",
+        "Fax toll free to 1-877-828-3329",
+        "Upload from your mobile device, or scan and send it electronically at www.askallegiance.com",
+        "Check:", "Direct deposit:", "Debit card:",
+        "normally processed within five business days of receipt",
+        "Flex customer service, toll free: 1-877-424-3570",
+        "Participant's signature", "Date (mm/dd/yyyy)",
+        "Keep this page".upper(),
+    ):
+        assert expected in text, expected
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_blank_form_has_ruled_lines_and_no_total(kind: str) -> None:
+    html = document_html(kind, JANE.read_bytes())
+    assert html.count('<tr class="blank">') == BLANK_EXPENSE_LINES
+    assert '<td class="r num total"></td>' in html
+    # The only amount on the form page is the annual election: no total, no prefilled line.
+    first_page = pdf_text(rendered(kind))[0]
+    assert re.findall(r"\d[\d,]*\.\d\d", first_page) == ["1,300.00" if kind == "health-fsa-claim" else "2,600.00"]
+
+
+def test_prefilled_lines_and_total() -> None:
+    text = text_of("health-fsa-claim", LARGE)
+    assert "07/12/2016 MARGARET ANNE Missoula Family Office visit copay 25.00" in text
+    assert "08/03/2016 – GABRIEL OKONKWO- Big Sky Physical Physical therapy, 6 sessions after 318.00" in text
+    assert "Total amount claimed 1,264.14" in text
+    assert text.count("Total amount claimed") == 1  # once, after the last line, not on every page
+    html = document_html("health-fsa-claim", LARGE.read_bytes())
+    assert '<tr class="blank">' not in html
+    care = text_of("dependent-care-claim", LARGE)
+    assert "Total amount claimed 2,240.00" in care and "Little Sprouts Learning" in care
+    # Each form prints only its own account's lines.
+    assert "Little Sprouts" not in text and "Orthodontics" not in care
+
+
+def test_table_header_repeats_on_the_continuation_page() -> None:
+    pages = pdf_text(rendered("health-fsa-claim", LARGE))
+    assert all("Description of service or item" in page for page in pages[:2])
+    assert "CERTIFY AND SIGN" in pages[1] and "KEEP THIS PAGE" in pages[2]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_page_names_the_participant_and_counts_pages(kind: str) -> None:
+    pages = pdf_text(rendered(kind))
+    for number, text in enumerate(pages, start=1):
+        assert "JANE EXAMPLE · Participant ID 779901618322" in text
+        assert f"Page {number} of {len(pages)}" in text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_deadline_and_send_to_come_first(kind: str) -> None:
+    with pdfplumber.open(io.BytesIO(rendered(kind))) as document:
+        lines = [line["text"] for line in document.pages[0].extract_text_lines()]
+    first_section = next(i for i, line in enumerate(lines) if "YOUR INFORMATION" in line)
+    assert any("09/28/2017" in line for line in lines[:first_section])
+    assert any("1-877-828-3329" in line for line in lines[:first_section])
+
+
+def test_declined_account_is_a_clear_input_error() -> None:
+    with pytest.raises(InputError) as caught:
+        render_document("dependent-care-claim", PARTICIPANT_ONLY.read_bytes())
+    assert [str(p) for p in caught.value.problems] == [
+        "elections.day_care_spending_account.elected: the participant declined the Dependent Care FSA,"
+        " so there is no Dependent Care FSA to claim from [claim-account-elected]"
+    ]
+    assert render_document("health-fsa-claim", PARTICIPANT_ONLY.read_bytes()).startswith(b"%PDF")
+
+
+def test_missing_election_and_other_problems_are_reported_together(jane: dict[str, Any]) -> None:
+    del jane["elections"]["medical_spending_account"]
+    jane["elections"]["medical"] = {"elected": False}
+    with pytest.raises(InputError) as caught:
+        render_document("health-fsa-claim", json.dumps(jane))
+    assert [(p.path, p.rule) for p in caught.value.problems] == [
+        ("elections.medical_spending_account", "claim-account-elected"),
+        ("elections.dental.elected", "dental-requires-medical"),
+        ("elections.vision.elected", "vision-requires-medical"),
+    ]
+
+
+def test_mid_year_election_claims_from_its_effective_date() -> None:
+    text = prose_of("health-fsa-claim", PARTICIPANT_ONLY)
+    assert "Expenses must be incurred during the plan year (09/01/2016 – 06/30/2017)" in text
+    assert "Annual election 840.00" in text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_metadata_names_no_person(kind: str) -> None:
+    info = PdfReader(io.BytesIO(rendered(kind))).metadata
+    assert info is not None
+    assert info.title == ("Health FSA" if kind == "health-fsa-claim" else "Dependent Care FSA") + " Reimbursement Request"
+    assert "JANE" not in str(dict(info)) and "1954" not in str(dict(info))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_same_input_same_bytes(kind: str) -> None:
+    assert render_document(kind, JANE.read_bytes()) == rendered(kind)
+
+
+CLAIM_KINDS = ("health-fsa-claim", "dependent-care-claim")
+APPLICABLE = [
+    (kind, example)
+    for example in ENROLLMENT_EXAMPLES
+    for kind in CLAIM_KINDS
+    if skip_reason(get_kind(kind), example.read_bytes()) is None
+]
+
+
+def test_the_declined_examples_have_no_dependent_care_form() -> None:
+    declined = [
+        example for example in ENROLLMENT_EXAMPLES
+        if not json.loads(example.read_bytes())["elections"]["day_care_spending_account"]["elected"]
+    ]
+    assert PARTICIPANT_ONLY in declined
+    assert [example for kind, example in APPLICABLE if kind == "dependent-care-claim"] == [
+        example for example in ENROLLMENT_EXAMPLES if example not in declined
+    ]
+    assert len(APPLICABLE) == 2 * len(ENROLLMENT_EXAMPLES) - len(declined)
+
+
+@pytest.mark.parametrize(("kind", "example"), APPLICABLE, ids=lambda value: getattr(value, "stem", value))
+def test_nothing_clipped_or_overlapping(kind: str, example: Path) -> None:
+    pdf = rendered(kind, example)
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        width, height = document.pages[0].width, document.pages[0].height
+    for number, words in enumerate(pdf_words(pdf), start=1):
+        for word in words:
+            assert 18 <= word["x0"] and word["x1"] <= width - 18, (number, word["text"])
+            assert 18 <= word["top"] and word["bottom"] <= height - 18, (number, word["text"])
+        boxes = sorted(words, key=lambda w: (w["top"], w["x0"]))
+        for i, first in enumerate(boxes):
+            for second in boxes[i + 1 :]:
+                if second["top"] >= first["bottom"] - 0.5:
+                    break
+                overlap_x = min(first["x1"], second["x1"]) - max(first["x0"], second["x0"])
+                assert overlap_x <= 0.5, (number, first["text"], second["text"])
+
+
+@pytest.mark.slow
+def test_a_long_claim_runs_over_several_pages_each_indexed(jane: dict[str, Any]) -> None:
+    jane["claims"] = [
+        {"account": "medical_spending_account", "service_start": f"2016-{month:02d}-{day:02d}",
+         "provider": "Flathead Valley Pharmacy", "description": f"Prescription refill {month}-{day}", "amount": "10.01"}
+        for month in range(7, 13) for day in (3, 10, 17, 24, 28)
+    ]
+    pdf = render_document("health-fsa-claim", json.dumps(jane))
+    codes = page_codes(pdf)
+    assert len(codes) >= 4
+    assert [ClaimPageIndex.parse(found[0]).page for found in codes] == list(range(1, len(codes) + 1))
+    assert {ClaimPageIndex.parse(found[0]).pages for found in codes} == {len(codes)}
+    text = "\n".join(pdf_text(pdf))
+    assert "Total amount claimed 300.30" in text and text.count("Prescription refill") == 30
+
+
+@pytest.mark.parametrize("example", [JANE, EXAMPLES / "card-features.json"], ids=lambda p: p.stem)
+def test_a_blank_form_is_one_page_to_sign_and_return(example: Path) -> None:
+    # A 40-character name and a two-line address must not push the signature to a second sheet.
+    first_page = pdf_text(render_document("health-fsa-claim", example.read_bytes()))[0]
+    assert "CERTIFY AND SIGN" in first_page and "Participant's signature" in first_page
