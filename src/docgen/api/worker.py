@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import signal
 import time
 import traceback
@@ -89,6 +90,20 @@ def _where(exc: BaseException) -> str:
     return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
 
 
+_PLACEHOLDER = re.compile(r"%(?!%)[#0\- +]*\d*(?:\.\d+)?[sdirxXfeEgGc]")
+
+
+class _WithoutArguments(logging.Filter):
+    """WeasyPrint's warnings quote document text (".notdef glyph rendered for ... "JANE"");
+    in a server's log that text would be a member's name, so only the message's template stays."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.msg = _PLACEHOLDER.sub("…", str(record.msg)).replace("%%", "%")
+            record.args = ()
+        return True
+
+
 def warm_up() -> None:
     """Load Pango and the bundled fonts once, so the first request is not the slow one."""
     html_to_pdf("<!DOCTYPE html><html><body><p>ready</p></body></html>")
@@ -98,7 +113,8 @@ def serve(conn: Connection) -> None:
     """The worker's main loop; returns when the server closes its end of the pipe."""
     # Ctrl-C goes to the whole process group; the server stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    logging.basicConfig(level=logging.WARNING, format="docgen render worker: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="render worker %(process)d %(name)s: %(message)s")
+    logging.getLogger("weasyprint").addFilter(_WithoutArguments())
     warm_up()
     conn.send(READY)
     while True:
