@@ -128,10 +128,14 @@ class Store:
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error; sqlite errors become StoreError."""
+    def _transaction(self, write: bool = True) -> Iterator[sqlite3.Connection]:
+        """BEGIN ... COMMIT, or ROLLBACK on any error; sqlite errors become StoreError.
+
+        A writing unit takes the write lock at once (IMMEDIATE), so it never fails halfway on
+        a lock; a reading one does not, so requests' key lookups never wait on each other.
+        """
         try:
-            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
             try:
                 yield self._db
             except BaseException:
@@ -163,7 +167,7 @@ class Store:
         return key
 
     def list_keys(self) -> list[ApiKey]:
-        with self._transaction() as db:
+        with self._transaction(write=False) as db:
             rows = db.execute(
                 "SELECT name, scopes, created_at, revoked_at FROM api_keys ORDER BY name"
             ).fetchall()
@@ -181,7 +185,7 @@ class Store:
         """The active key matching `key`, compared in constant time; None when there is none."""
         parts = key.split("_", 2)  # the secret part may itself contain "_"
         key_id = parts[1] if len(parts) == 3 and parts[0] == KEY_PREFIX else ""
-        with self._transaction() as db:
+        with self._transaction(write=False) as db:
             row = db.execute(
                 "SELECT name, key_sha256, scopes, created_at, revoked_at FROM api_keys WHERE key_id = ?",
                 (key_id,),
@@ -217,7 +221,7 @@ class Store:
 
     def audit_log(self, limit: int = 100) -> list[AuditEntry]:
         """The latest audit rows, newest first."""
-        with self._transaction() as db:
+        with self._transaction(write=False) as db:
             rows = db.execute(
                 "SELECT at, request_id, key_name, action, kind, subject_hmac, output_sha256, bytes,"
                 " duration_ms, status FROM audit_log ORDER BY id DESC LIMIT ?",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import socket
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,9 @@ import httpx
 import pytest
 
 from docgen.model import Enrollment
+from docgen.store import Scope
 from tests.api.conftest import DOCGEN, JSON, Server, as_json
+from tests.api.test_metrics import scrape
 from tests.conftest import JANE, ROOT, pdf_text
 
 ERROR_KEYS = {"code", "message", "request_id"}
@@ -169,3 +173,24 @@ def test_openapi_publishes_the_models_schemas(server: Server) -> None:
     assert set(operation["responses"]) == {"200", "400", "401", "403", "413", "415", "422", "500", "503", "504"}
     assert set(operation["responses"]["200"]["content"]) == {"application/pdf"}
     assert {f"/v1/documents/{kind}" for kind in ("summary", "confirmation")} <= document["paths"].keys()
+
+
+def test_a_client_hanging_up_mid_body_is_no_server_error(server: Server) -> None:
+    key = server.key(Scope.DOCUMENTS_RENDER)
+    counted = ("docgen_http_requests_total", (("method", "POST"), ("route", "/v1/validate/{kind}"), ("status", "400")))
+
+    def hung_up() -> float:
+        return scrape(server).get(counted[0], {}).get(counted[1], 0.0)
+
+    before = hung_up()
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port))) as sock:
+        sock.sendall(
+            b"POST /v1/validate/summary HTTP/1.1\r\nHost: docgen\r\nContent-Type: application/json\r\n"
+            + f"Authorization: Bearer {key}\r\nContent-Length: 1000\r\n\r\n".encode() + b'{"participant": '
+        )
+    deadline = time.monotonic() + 10
+    while hung_up() == before:
+        assert time.monotonic() < deadline, "the hang-up was never answered"
+        time.sleep(0.05)
+    assert "unexpected" not in server.log_text()

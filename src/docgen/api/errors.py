@@ -8,7 +8,7 @@ from http import HTTPStatus
 from typing import Any
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from docgen.errors import (
@@ -48,11 +48,11 @@ def error_response(
     return JSONResponse(body, status, headers={**(headers or {}), REQUEST_ID_HEADER: ident})
 
 
-def _simple(status: int, code: str, headers: Mapping[str, str] | None = None) -> Handler:
-    """A handler answering `status` with the exception's own message (docgen never puts data in one)."""
+def _simple(status: int, code: str, headers: Mapping[str, str] | None = None, message: str | None = None) -> Handler:
+    """A handler answering `status` with `message`, or the exception's own (docgen puts no data in one)."""
 
     async def handle(request: Request, exc: Exception) -> Response:
-        return error_response(request, status, code, str(exc), headers)
+        return error_response(request, status, code, message or str(exc), headers)
 
     return handle
 
@@ -112,6 +112,9 @@ EXCEPTION_HANDLERS: dict[Any, Handler] = {
     ResourceError: _failed,
     StoreError: _failed,
     HTTPException: _http,
+    # The client hung up before its body was complete: nobody reads this answer, but it is
+    # the client's doing, so neither a 500 nor an error in the log.
+    ClientDisconnect: _simple(400, "incomplete-body", message="the client closed the connection during the body"),
     Exception: internal_error,
 }
 

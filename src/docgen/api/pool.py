@@ -129,7 +129,10 @@ class RenderPool:
 
     def _discard(self, worker: _Worker) -> None:
         self._workers.discard(worker)
-        self._threads.submit(worker.stop, True)
+        if self._closing:
+            worker.stop(kill=True)  # the threads may be gone; a kill and reap take milliseconds
+        else:
+            self._threads.submit(worker.stop, True)
 
     def retry_after(self) -> int:
         """Seconds until a slot is likely free: a full queue's worth of renders, shared by the workers."""
