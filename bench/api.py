@@ -6,7 +6,9 @@ Starts `docgen serve` on a free loopback port with a temporary database and a qu
 enough that no request is refused (so latency includes queueing), and times real HTTP
 requests from client threads. Before the server starts, the same render runs in this process
 (through the same adapter the workers call); the ratio of the API's p50 at concurrency 1 to
-that in-process median is the cost of HTTP, the pool and the audit row. Kinds: `confirmation`
+that in-process median is the cost of HTTP, the pool and the audit row; "worker ms" is the mean
+render time the workers themselves reported during the same requests (from /metrics), so
+p50 minus it is that cost measured under the same load. Kinds: `confirmation`
 (PDF) and, when the server offers it, `id-card` as PNG (`?format=png`).
 """
 
@@ -25,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 from starlette.datastructures import QueryParams
 
 from docgen.api.kinds import ENDPOINTS, parse_options
@@ -59,7 +62,7 @@ def start_server(folder: Path, workers: int) -> tuple[subprocess.Popen[bytes], s
         port = sock.getsockname()[1]
     db = folder / "bench.db"
     store = Store(db)
-    key = store.create_key("bench", frozenset({Scope.DOCUMENTS_RENDER}))
+    key = store.create_key("bench", frozenset(Scope))
     store.close()
     docgen = Path(sys.executable).with_name("docgen")
     command = [str(docgen), "serve", "--port", str(port), "--db", str(db), "--workers", str(workers),
@@ -78,6 +81,17 @@ def start_server(folder: Path, workers: int) -> tuple[subprocess.Popen[bytes], s
         time.sleep(0.2)
     process.kill()
     raise SystemExit(f"server did not start; see {folder / 'server.log'}")
+
+
+def worker_render_totals(url: str, key: str, kind: str) -> tuple[float, float]:
+    """(sum of seconds, count) of renders the workers reported for `kind`, from /metrics."""
+    answer = httpx.get(f"{url}/metrics", headers={"Authorization": f"Bearer {key}"}, timeout=10)
+    totals = {"sum": 0.0, "count": 0.0}
+    for family in text_string_to_metric_families(answer.text):
+        for sample in family.samples:
+            if sample.name.startswith("docgen_render_seconds_") and sample.labels == {"action": "render", "kind": kind}:
+                totals[sample.name.rsplit("_", 1)[1]] = sample.value
+    return totals["sum"], totals["count"]
 
 
 def run(url: str, key: str, kind: str, query: str, body: bytes, concurrency: int, total: int) -> tuple[float, list[float]]:
@@ -126,16 +140,20 @@ def main() -> None:
         try:
             print(f"input: {args.input.name}; {args.workers} render workers; {os.cpu_count()} cores")
             print(f"{'kind':<14}{'conc.':>6}{'requests':>10}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}"
-                  f"{'in-process ms':>15}{'p50 / in-process':>18}")
+                  f"{'worker ms':>11}{'in-process ms':>15}{'p50 / in-process':>18}")
             for kind, query in cases:
                 run(url, key, kind, query, body, 1, 2)  # warm the workers
                 for concurrency in CONCURRENCY:
                     total = max(args.requests, 4 * concurrency)
+                    seconds, count = worker_render_totals(url, key, kind)
                     rate, latencies = run(url, key, kind, query, body, concurrency, total)
+                    seconds_after, count_after = worker_render_totals(url, key, kind)
+                    worker_ms = 1000 * (seconds_after - seconds) / (count_after - count)
                     p50 = statistics.median(latencies)
                     label = f"{kind}{' png' if query else ''}"
                     print(f"{label:<14}{concurrency:>6}{total:>10}{rate:>8.2f}{p50:>9.0f}"
-                          f"{percentile(latencies, 0.99):>9.0f}{local[kind]:>15.0f}{p50 / local[kind]:>17.2f}x")
+                          f"{percentile(latencies, 0.99):>9.0f}{worker_ms:>11.0f}{local[kind]:>15.0f}"
+                          f"{p50 / local[kind]:>17.2f}x")
         finally:
             process.terminate()
             process.wait(30)
