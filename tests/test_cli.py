@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from docgen.cli import main
+from docgen.store import Store
 from tests.conftest import JANE, MARY, ROOT
 
 DOCGEN = Path(sys.executable).with_name("docgen")
@@ -219,3 +220,39 @@ def test_pdftotext_sees_the_claim_forms_acceptance(tmp_path: Path, kind: str) ->
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     for expected in ("779901618322", "07/01/2016 – 06/30/2017", "1-877-828-3329", "09/28/2017"):
         assert expected in text, expected
+
+
+def test_keys_create_prints_the_key_alone_on_the_last_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "keys.db"
+    assert main(["keys", "create", "portal", "--scope", "documents:render", "--scope", "metrics:read", "--db", str(db)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    key = lines[-1]
+    assert key.startswith("dgk_") and " " not in key and "shown once" in lines[0]
+    assert Store(db).authenticate(key) is not None
+
+
+def test_keys_list_and_revoke(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "keys.db")
+    assert main(["keys", "create", "portal", "--scope", "documents:render", "--db", db]) == 0
+    key = capsys.readouterr().out.splitlines()[-1]
+    assert main(["keys", "list", "--db", db]) == 0
+    listing = capsys.readouterr().out
+    assert listing.startswith("portal ") and "documents:render" in listing and "active" in listing
+    assert key not in listing and key.split("_")[1] not in listing
+    assert main(["keys", "revoke", "portal", "--db", db]) == 0
+    assert main(["keys", "list", "--db", db]) == 0
+    assert "revoked" in capsys.readouterr().out
+    assert main(["keys", "revoke", "nobody", "--db", db]) == 1
+    assert "no key is named 'nobody'" in capsys.readouterr().err
+
+
+def test_keys_need_a_known_scope(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["keys", "create", "portal", "--scope", "everything", "--db", str(tmp_path / "k.db")])
+    assert caught.value.code == 2
+
+
+def test_serve_refuses_a_bad_setting_before_starting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--port", "70000", "--db", str(tmp_path / "s.db")]) == 1
+    assert "DOCGEN_PORT=70000: must be from 0 to 65535" in capsys.readouterr().err
+    assert not (tmp_path / "s.db").exists()

@@ -92,6 +92,9 @@ def test_every_problem_is_reported_at_once(jane: dict[str, Any]) -> None:
          ("elections.medical_spending_account.per_pay_employee", "money")),
         (lambda d: d["elections"]["medical_spending_account"].update(per_pay_employee="NaN"),
          ("elections.medical_spending_account.per_pay_employee", "money")),
+        # 38 digits once crashed the cents check (decimal.InvalidOperation); found by schemathesis.
+        (lambda d: d["group"]["id_card"]["copays"][0].update(amount="16807586895572707181511672320051074021"),
+         ("group.id_card.copays[0].amount", "money")),
         (lambda d: d["elections"]["dental"].update(covered_dependents="01"), ("elections.dental.covered_dependents", "type-array")),
         (lambda d: d.update(dependents={}), ("dependents", "type-array")),
     ],

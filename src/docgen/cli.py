@@ -1,17 +1,18 @@
-"""Command line: `docgen render`, `validate`, `examples`, `golden`, `kinds`, `schema`."""
+"""Command line: `docgen render`, `validate`, `examples`, `golden`, `kinds`, `schema`, `serve`, `keys`."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from docgen import __version__
-from docgen.config import SETTINGS
+from docgen.config import SETTINGS, load_server_settings
 from docgen.documents import (
     KINDS,
     build_view,
@@ -30,6 +31,7 @@ from docgen.files import write_atomic
 from docgen.log import LOGGER
 from docgen.illustration import TaxSavingsInput
 from docgen.model import ROOT_PATH, Enrollment
+from docgen.store import Scope, Store
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -154,6 +156,91 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# `docgen serve` flags and the DOCGEN_* variable each one overrides.
+_SERVE_FLAGS = {
+    "host": "DOCGEN_HOST",
+    "port": "DOCGEN_PORT",
+    "db": "DOCGEN_DB",
+    "workers": "DOCGEN_WORKERS",
+    "queue": "DOCGEN_QUEUE",
+    "body_limit": "DOCGEN_BODY_LIMIT",
+    "render_timeout": "DOCGEN_RENDER_TIMEOUT",
+}
+
+
+def _server_settings(args: argparse.Namespace) -> dict[str, str]:
+    """The environment with each given flag in place of its DOCGEN_* variable."""
+    env = dict(os.environ)
+    for flag, key in _SERVE_FLAGS.items():
+        value = getattr(args, flag, None)
+        if value is not None:
+            env[key] = str(value)
+    return env
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from docgen.api.server import serve  # noqa: PLC0415  (Starlette and uvicorn load for this command only)
+
+    serve(load_server_settings(_server_settings(args)))
+    return EXIT_OK
+
+
+def _store(args: argparse.Namespace) -> Store:
+    return Store(load_server_settings(_server_settings(args)).db)
+
+
+def _cmd_keys_create(args: argparse.Namespace) -> int:
+    store = _store(args)
+    key = store.create_key(args.name, frozenset(Scope(scope) for scope in args.scope))
+    store.close()
+    print(f"API key {args.name!r} ({', '.join(sorted(args.scope))}) in {store.path}; shown once, keep it now:")
+    print(key)
+    return EXIT_OK
+
+
+def _cmd_keys_list(args: argparse.Namespace) -> int:
+    store = _store(args)
+    for key in store.list_keys():
+        state = "active" if key.active else f"revoked {key.revoked_at}"
+        print(f"{key.name:<24} {' '.join(sorted(s.value for s in key.scopes)):<34} created {key.created_at}  {state}")
+    store.close()
+    return EXIT_OK
+
+
+def _cmd_keys_revoke(args: argparse.Namespace) -> int:
+    store = _store(args)
+    store.revoke_key(args.name)
+    store.close()
+    print(f"revoked {args.name!r}")
+    return EXIT_OK
+
+
+def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = commands.add_parser("serve", help="serve the HTTP API (each flag overrides its DOCGEN_* variable)")
+    serve.add_argument("--host", help="address to listen on [DOCGEN_HOST, 127.0.0.1]")
+    serve.add_argument("--port", type=int, help="port [DOCGEN_PORT, 8000]")
+    serve.add_argument("--db", type=Path, help="SQLite file of keys and audit log [DOCGEN_DB, docgen.db]")
+    serve.add_argument("--workers", type=int, help="render worker processes [DOCGEN_WORKERS, one per core]")
+    serve.add_argument("--queue", type=int, help="requests waiting beyond the workers [DOCGEN_QUEUE, 2 x workers]")
+    serve.add_argument("--body-limit", type=int, help="largest body in bytes [DOCGEN_BODY_LIMIT, 1048576]")
+    serve.add_argument("--render-timeout", type=float, help="seconds per render [DOCGEN_RENDER_TIMEOUT, 30]")
+    serve.set_defaults(handler=_cmd_serve)
+
+    keys = commands.add_parser("keys", help="create, list or revoke API keys")
+    actions = keys.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="create a key; prints it alone on the last line, once")
+    create.add_argument("name")
+    create.add_argument("--scope", action="append", required=True, choices=[s.value for s in Scope])
+    create.set_defaults(handler=_cmd_keys_create)
+    listing = actions.add_parser("list", help="list keys (never the keys themselves)")
+    listing.set_defaults(handler=_cmd_keys_list)
+    revoke = actions.add_parser("revoke", help="revoke a key; it stops working at once")
+    revoke.add_argument("name")
+    revoke.set_defaults(handler=_cmd_keys_revoke)
+    for action in (create, listing, revoke):
+        action.add_argument("--db", type=Path, help="SQLite file [DOCGEN_DB, docgen.db]")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="docgen", description=__doc__)
     parser.add_argument("--version", action="version", version=f"docgen {__version__}")
@@ -195,6 +282,8 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print an input shape's JSON schema")
     schema.add_argument("shape", nargs="?", choices=["enrollment", "illustration"], default="enrollment")
     schema.set_defaults(handler=_cmd_schema)
+
+    _add_serve(commands)
     return parser
 
 

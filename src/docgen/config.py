@@ -51,6 +51,91 @@ def _read_dir(environ: Mapping[str, str], key: str, default: Path) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class ServerSettings:
+    """How `docgen serve` listens, where it keeps keys and the audit log, and its limits."""
+
+    host: str
+    port: int
+    db: Path
+    #: Render worker processes (not HTTP workers: one uvicorn process serves every request).
+    workers: int
+    #: Requests that may wait for a worker beyond the ones rendering; more get 503.
+    queue: int
+    #: Largest request body accepted, in bytes; more gets 413.
+    body_limit: int
+    #: Seconds one render may take before its worker is killed and the request gets 504.
+    render_timeout: float
+    #: Key of the audit log's participant-ID hash; None: generated once and kept in the database.
+    audit_key: bytes | None
+
+    @property
+    def capacity(self) -> int:
+        """Requests admitted at once: one rendering per worker plus the queue."""
+        return self.workers + self.queue
+
+
+def _read_int(environ: Mapping[str, str], key: str, default: int, low: int, high: int) -> int:
+    raw = environ.get(key)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{key}={raw!r}: must be a whole number from {low} to {high}") from None
+    check_range(key, value, low, high)
+    return value
+
+
+def _read_seconds(environ: Mapping[str, str], key: str, default: float) -> float:
+    raw = environ.get(key)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{key}={raw!r}: must be a number of seconds, as 30 or 2.5") from None
+    check_range(key, value, MIN_RENDER_TIMEOUT, MAX_RENDER_TIMEOUT)
+    return value
+
+
+def check_range(name: str, value: float, low: float, high: float) -> None:
+    """ConfigError naming the setting (a DOCGEN_* key or a --flag) when value is outside [low, high]."""
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={value!r}: must be from {low:g} to {high:g}")
+
+
+def default_workers() -> int:
+    """One render worker per core this process may run on."""
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+DEFAULT_BODY_LIMIT = 1024 * 1024
+MAX_WORKERS = 64
+MAX_QUEUE = 10_000
+MIN_RENDER_TIMEOUT = 0.1
+MAX_RENDER_TIMEOUT = 3600.0
+
+
+def load_server_settings(environ: Mapping[str, str] | None = None) -> ServerSettings:
+    """Read the server's DOCGEN_* settings; each may be overridden by a `docgen serve` flag."""
+    env = os.environ if environ is None else environ
+    workers = _read_int(env, "DOCGEN_WORKERS", default_workers(), 1, MAX_WORKERS)
+    audit_key = env.get("DOCGEN_AUDIT_KEY")
+    if audit_key is not None and len(audit_key) < 16:
+        raise ConfigError("DOCGEN_AUDIT_KEY: must be at least 16 characters (it keys the audit hash)")
+    return ServerSettings(
+        host=env.get("DOCGEN_HOST", "127.0.0.1"),
+        port=_read_int(env, "DOCGEN_PORT", 8000, 0, 65535),
+        db=Path(env.get("DOCGEN_DB", "docgen.db")),
+        workers=workers,
+        queue=_read_int(env, "DOCGEN_QUEUE", 2 * workers, 0, MAX_QUEUE),
+        body_limit=_read_int(env, "DOCGEN_BODY_LIMIT", DEFAULT_BODY_LIMIT, 1, 1024 * DEFAULT_BODY_LIMIT),
+        render_timeout=_read_seconds(env, "DOCGEN_RENDER_TIMEOUT", 30.0),
+        audit_key=None if audit_key is None else audit_key.encode("utf-8"),
+    )
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read DOCGEN_* settings; `environ` defaults to the process environment."""
     env = os.environ if environ is None else environ

@@ -6,7 +6,20 @@
     ├── UnknownKindError   no document kind has that name
     ├── RenderError        the layout engine failed on valid input
     ├── ResourceError      the renderer asked for a file outside assets/ and fonts/
-    └── GoldenMismatch     a rendered page differs from its reviewed golden
+    ├── GoldenMismatch     a rendered page differs from its reviewed golden
+    ├── StoreError         the API's key and audit database cannot be opened, read or written
+    ├── RequestError       the API refuses a request before rendering it
+    │   ├── MalformedRequest       the body is not JSON (400)
+    │   ├── Unauthenticated        no valid API key (401)
+    │   ├── Forbidden              the key lacks the scope (403)
+    │   ├── BodyTooLarge           the body is over the limit (413)
+    │   └── UnsupportedMediaType   the body is not application/json (415)
+    └── PoolError          the render pool could not produce an answer
+        ├── PoolFull               every worker busy and the queue full (503)
+        ├── RenderTimeout          a render ran over its time limit; its worker was replaced (504)
+        └── WorkerLost             a worker died during the render; it was replaced (500)
+
+Messages never name personal data: the API puts them in response bodies.
 """
 
 from __future__ import annotations
@@ -59,3 +72,51 @@ class ResourceError(DocgenError):
 
 class GoldenMismatch(DocgenError):
     """A rendered document no longer matches its reviewed golden files."""
+
+
+class StoreError(DocgenError):
+    """The SQLite file holding API keys and the audit log cannot be used."""
+
+
+class RequestError(DocgenError):
+    """The API refuses a request before rendering anything."""
+
+
+class MalformedRequest(RequestError):
+    """The request body is not well-formed JSON."""
+
+
+class Unauthenticated(RequestError):
+    """No API key, or one that is unknown or revoked."""
+
+
+class Forbidden(RequestError):
+    """The API key is valid but lacks the scope the route needs."""
+
+
+class BodyTooLarge(RequestError):
+    """The request body is larger than the configured limit."""
+
+
+class UnsupportedMediaType(RequestError):
+    """The request body is not declared as application/json."""
+
+
+class PoolError(DocgenError):
+    """The render pool could not produce an answer for a request."""
+
+
+class PoolFull(PoolError):
+    """Every render worker is busy and the waiting queue is full."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class RenderTimeout(PoolError):
+    """A render ran over its time limit; its worker was killed and replaced."""
+
+
+class WorkerLost(PoolError):
+    """A render worker died during a request; it was replaced."""

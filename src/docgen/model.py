@@ -49,6 +49,9 @@ def _iso_datetime(value: object) -> object:
     return value
 
 
+_MONEY_DIGITS = 12
+
+
 def _money(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
         raise PydanticCustomError("money", "must be an amount in dollars, as \"1300.00\"")
@@ -58,6 +61,10 @@ def _money(value: object) -> Decimal:
         raise PydanticCustomError("money", "must be an amount in dollars, as \"1300.00\"") from None
     if not amount.is_finite():
         raise PydanticCustomError("money", "must be a finite amount")
+    # Bounded so every sum and product of amounts stays exact in Decimal's 28 digits (a
+    # 38-digit amount made the cents check raise InvalidOperation: a crash, found by fuzzing).
+    if amount.adjusted() >= _MONEY_DIGITS:
+        raise PydanticCustomError("money", "must be less than 1,000,000,000,000.00")
     if amount < 0:
         raise PydanticCustomError("money-non-negative", "must not be negative")
     if not has_at_most_cents(amount):
@@ -100,7 +107,7 @@ Money = Annotated[
     Decimal,
     BeforeValidator(_money),
     PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str),
-    WithJsonSchema({"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["1300.00"]}),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{1,12}(\.\d{1,2})?$", "examples": ["1300.00"]}),
 ]
 MaskedSSN = Annotated[
     SSN,

@@ -26,6 +26,7 @@ from docgen.render import DocumentMetadata, html_to_pdf, marked_html, marked_pdf
 from docgen.rules import validate_enrollment
 
 PDF_MEDIA_TYPE = "application/pdf"
+PNG_MEDIA_TYPE = "image/png"
 
 
 class InputShape(Enum):
@@ -103,15 +104,24 @@ class DocumentKind:
     finish: Callable[[bytes, Any], Output] | None = None
     #: Why the kind cannot be made for an input (a declined account), or None when it can.
     precondition: Callable[[Any], Problem | None] | None = None
+    #: What `finish` may answer with (the API's response types).
+    media_types: tuple[str, ...] = (PDF_MEDIA_TYPE,)
+    #: The output's file name without extension, from the parsed options; default: the kind.
+    file_stem: Callable[[Any], str] | None = None
+
+
+def _card_stem(options: idcard.CardOptions) -> str:
+    """id-card-01 for a PDF, id-card-01-back for one side as PNG."""
+    side = f"-{options.side.value}" if options.format is idcard.CardFormat.PNG else ""
+    return f"id-card-{options.member}{side}"
 
 
 def _card_variants(enrollment: Enrollment) -> list[Variant]:
     variants = []
     for holder in idcard.cardholders(enrollment):
-        name = f"id-card-{holder.code}"
-        variants.append(Variant(name, {"member": holder.code}))
-        for side in idcard.CardSide:
-            variants.append(Variant(f"{name}-{side.value}", {"member": holder.code, "format": "png", "side": side.value}))
+        choices: list[dict[str, Any]] = [{"member": holder.code}]
+        choices += [{"member": holder.code, "format": "png", "side": side.value} for side in idcard.CardSide]
+        variants += [Variant(_card_stem(idcard.CardOptions.model_validate(c)), c) for c in choices]
     return variants
 
 
@@ -119,7 +129,7 @@ def _finish_card(pdf: bytes, options: idcard.CardOptions) -> Output:
     if options.format is idcard.CardFormat.PNG:
         from docgen.raster import card_png  # noqa: PLC0415  (pypdfium2 loads only for images)
 
-        return Output(card_png(pdf, 0 if options.side is idcard.CardSide.FRONT else 1), "image/png", "png")
+        return Output(card_png(pdf, 0 if options.side is idcard.CardSide.FRONT else 1), PNG_MEDIA_TYPE, "png")
     return Output(pdf, PDF_MEDIA_TYPE, "pdf")
 
 
@@ -149,6 +159,8 @@ KINDS: dict[str, DocumentKind] = {
             options=idcard.CardOptions,
             variants=_card_variants,
             finish=_finish_card,
+            media_types=(PDF_MEDIA_TYPE, PNG_MEDIA_TYPE),
+            file_stem=_card_stem,
         ),
         DocumentKind(
             "tax-savings",

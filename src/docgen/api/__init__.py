@@ -1,0 +1,1 @@
+"""HTTP API for the member portal: `docgen serve` (Starlette on uvicorn, rendering in worker processes)."""

@@ -1,0 +1,43 @@
+"""The Starlette application: routes, the request middleware, the error table, the pool's lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+
+from docgen.api.errors import EXCEPTION_HANDLERS
+from docgen.api.middleware import RequestContext
+from docgen.api.routes import ROUTES
+from docgen.api.service import Service
+from docgen.config import ServerSettings
+from docgen.log import LOGGER
+
+
+def create_app(settings: ServerSettings) -> Starlette:
+    """An app serving every kind; opens (or creates) the database now, starts workers on startup."""
+    service = Service.create(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        service.pool.start()
+        LOGGER.info(
+            "serving %s with %d render workers, queue %d, database %s",
+            ", ".join(service.endpoints), settings.workers, settings.queue, settings.db,
+        )
+        try:
+            yield
+        finally:
+            await service.pool.close()
+            service.close()
+
+    app = Starlette(
+        routes=ROUTES,
+        middleware=[Middleware(RequestContext, service=service)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    return app

@@ -1,0 +1,96 @@
+"""Per-request context: an id, safe headers, the audit row and the request metrics."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+
+from starlette.datastructures import MutableHeaders
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from docgen.api.errors import REQUEST_ID_HEADER
+from docgen.api.service import Service
+from docgen.store import AuditEntry, now
+
+
+@dataclass
+class AuditDraft:
+    """What a route knows of an audited request; the middleware adds status and duration."""
+
+    key_name: str
+    action: str
+    kind: str
+    subject_hmac: str | None = None
+    output_sha256: str | None = None
+    bytes: int | None = None
+
+
+def _route_label(scope: Scope) -> str:
+    route: BaseRoute | None = scope.get("route")
+    return route.path if isinstance(route, Route) else "unmatched"
+
+
+class RequestContext:
+    """Outermost docgen middleware (inside Starlette's 500 handler)."""
+
+    def __init__(self, app: ASGIApp, service: Service) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = secrets.token_hex(8)
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        status = 500
+
+        async def send_with_context(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = MutableHeaders(scope=message)
+                headers[REQUEST_ID_HEADER] = request_id
+                # Every answer may concern a person: no cache keeps it, no browser sniffs it.
+                headers.setdefault("Cache-Control", "no-store")
+                headers["X-Content-Type-Options"] = "nosniff"
+                # The audit row is written before the first byte leaves: no unaudited document.
+                await self._audit(state, request_id, status, started)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_context)
+        except Exception:
+            # Unforeseen: Starlette's 500 handler answers it outside this middleware.
+            await self._audit(state, request_id, 500, started)
+            raise
+        finally:
+            elapsed = time.perf_counter() - started
+            route = _route_label(scope)
+            self.service.metrics.requests.labels(route, scope["method"], str(status)).inc()
+            draft = state.get("audited")
+            if isinstance(draft, AuditDraft):
+                self.service.metrics.latency.labels(draft.action, draft.kind).observe(elapsed)
+
+    async def _audit(self, state: dict[str, object], request_id: str, status: int, started: float) -> None:
+        draft = state.pop("audit", None)
+        if not isinstance(draft, AuditDraft):
+            return
+        state["audited"] = draft
+        entry = AuditEntry(
+            at=now(),
+            request_id=request_id,
+            key_name=draft.key_name,
+            action=draft.action,
+            kind=draft.kind,
+            subject_hmac=draft.subject_hmac,
+            output_sha256=draft.output_sha256,
+            bytes=draft.bytes,
+            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            status=status,
+        )
+        await self.service.in_store(self.service.store.record, entry)

@@ -1,0 +1,174 @@
+"""/openapi.json, generated from the same pydantic models the validator enforces."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from docgen import __version__
+from docgen.api.kinds import Endpoint
+
+_REF = "#/components/schemas/{model}"
+
+_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "additionalProperties": False,
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "request_id"],
+            "additionalProperties": False,
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "request_id": {"type": "string"},
+            },
+        }
+    },
+}
+_PROBLEM = {
+    "type": "object",
+    "required": ["path", "rule", "message"],
+    "additionalProperties": False,
+    "properties": {"path": {"type": "string"}, "rule": {"type": "string"}, "message": {"type": "string"}},
+}
+_PROBLEMS = {
+    "type": "object",
+    "required": ["errors"],
+    "additionalProperties": False,
+    "properties": {"errors": {"type": "array", "items": {"$ref": "#/components/schemas/Problem"}}},
+}
+_VALID = {
+    "type": "object",
+    "required": ["errors"],
+    "additionalProperties": False,
+    "properties": {"errors": {"type": "array", "maxItems": 0}},
+}
+_HEALTH = {
+    "type": "object",
+    "required": ["status"],
+    "properties": {
+        "status": {"type": "string"},
+        "workers": {"type": "integer"},
+        "workers_ready": {"type": "integer"},
+    },
+}
+
+_REQUEST_ID = {"X-Request-ID": {"description": "The request's id, also in error bodies", "schema": {"type": "string"}}}
+
+
+def _error(description: str, headers: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "description": description,
+        "headers": {**_REQUEST_ID, **(headers or {})},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+_SECURED_ERRORS = {
+    "401": _error("No API key, or an unknown or revoked one", {"WWW-Authenticate": {"schema": {"type": "string"}}}),
+    "403": _error("The key lacks the documents:render scope"),
+}
+_INPUT_ERRORS = {
+    "400": _error("The body is not well-formed JSON"),
+    "413": _error("The body is larger than the configured limit"),
+    "415": _error("The body is not sent as application/json"),
+    "422": {
+        "description": "The input breaks the schema or a rule: every problem, as `docgen validate` prints them",
+        "headers": _REQUEST_ID,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problems"}}},
+    },
+}
+_POOL_ERRORS = {
+    "500": _error("A render worker died during the request (it was replaced), or another fault of the server"),
+    "503": _error("Every render worker is busy and the queue is full", {"Retry-After": {"schema": {"type": "integer"}}}),
+    "504": _error("The render ran over its time limit (its worker was replaced)"),
+}
+
+
+def _parameters(options: type[BaseModel], schemas: dict[str, Any]) -> list[dict[str, Any]]:
+    """A kind's options model as query parameters; the types they name go into `schemas`."""
+    schema = options.model_json_schema(ref_template=_REF)
+    schemas.update(schema.get("$defs", {}))
+    required = set(schema.get("required", ()))
+    return [
+        {"name": name, "in": "query", "required": name in required, "schema": prop}
+        for name, prop in schema.get("properties", {}).items()
+    ]
+
+
+def _document_operation(endpoint: Endpoint, body_ref: str, schemas: dict[str, Any]) -> dict[str, Any]:
+    media = {media_type: {"schema": {"type": "string", "format": "binary"}} for media_type in endpoint.adapter.media_types}
+    headers = {
+        **_REQUEST_ID,
+        "ETag": {"description": "Quoted SHA-256 of the body; the same input gives the same bytes", "schema": {"type": "string"}},
+        "Content-Disposition": {"schema": {"type": "string"}},
+        "Cache-Control": {"schema": {"type": "string", "enum": ["no-store"]}},
+    }
+    return {
+        "operationId": f"render_{endpoint.name.replace('-', '_')}",
+        "summary": f"Render {endpoint.kind.description}",
+        "parameters": _parameters(endpoint.adapter.options, schemas),
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": body_ref}}}},
+        "responses": {"200": {"description": "The document", "headers": headers, "content": media},
+                      **_SECURED_ERRORS, **_INPUT_ERRORS, **_POOL_ERRORS},
+    }
+
+
+def _validate_operation(endpoint: Endpoint, body_ref: str, schemas: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "operationId": f"validate_{endpoint.name.replace('-', '_')}",
+        "summary": f"Check an input for {endpoint.name} against the schema and every rule; renders nothing",
+        "parameters": _parameters(endpoint.adapter.options, schemas),
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": body_ref}}}},
+        "responses": {
+            "200": {"description": "Valid", "headers": _REQUEST_ID, "content": {"application/json": {"schema": _VALID}}},
+            **_SECURED_ERRORS, **_INPUT_ERRORS, **_POOL_ERRORS,
+        },
+    }
+
+
+def _open(summary: str, schema: dict[str, Any], media_type: str = "application/json", not_ready: bool = False) -> dict[str, Any]:
+    responses: dict[str, Any] = {"200": {"description": summary, "headers": _REQUEST_ID, "content": {media_type: {"schema": schema}}}}
+    if not_ready:
+        responses["503"] = _error("No render worker is ready")
+    return {"get": {"summary": summary, "security": [], "responses": responses}}
+
+
+def openapi(endpoints: Mapping[str, Endpoint]) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of every route; body schemas come from the input models."""
+    models = sorted({endpoint.shape.model for endpoint in endpoints.values()}, key=lambda m: m.__name__)
+    refs, definitions = models_json_schema([(model, "validation") for model in models], ref_template=_REF)
+    schemas: dict[str, Any] = {**definitions.get("$defs", {}), "Error": _ERROR, "Problem": _PROBLEM, "Problems": _PROBLEMS}
+    paths: dict[str, Any] = {}
+    for name, endpoint in endpoints.items():
+        body_ref = refs[(endpoint.shape.model, "validation")]["$ref"]
+        paths[f"/v1/documents/{name}"] = {"post": _document_operation(endpoint, body_ref, schemas)}
+        paths[f"/v1/validate/{name}"] = {"post": _validate_operation(endpoint, body_ref, schemas)}
+    paths["/healthz"] = _open("Alive", _HEALTH)
+    paths["/readyz"] = _open("A render worker is ready", _HEALTH, not_ready=True)
+    paths["/openapi.json"] = _open("This document", {"type": "object"})
+    paths["/metrics"] = {
+        "get": {
+            "summary": "Prometheus metrics (needs the metrics:read scope)",
+            "responses": {
+                "200": {"description": "Prometheus text format", "headers": _REQUEST_ID, "content": {"text/plain": {"schema": {"type": "string"}}}},
+                "401": _SECURED_ERRORS["401"],
+                "403": _error("The key lacks the metrics:read scope"),
+            },
+        }
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "docgen", "version": __version__, "description": "Documents for health-benefit plans"},
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"apiKey": []}],
+    }

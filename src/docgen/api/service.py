@@ -1,0 +1,67 @@
+"""What a running server holds: settings, the store, the render pool, metrics, the served kinds."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, ParamSpec, TypeVar
+
+from starlette.requests import Request
+
+from docgen.api.auth import bearer_token, check_key
+from docgen.api.kinds import ENDPOINTS, Endpoint
+from docgen.api.metrics import Metrics
+from docgen.api.openapi import openapi
+from docgen.api.pool import RenderPool
+from docgen.config import ServerSettings
+from docgen.store import ApiKey, Store, subject_hmac
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+@dataclass
+class Service:
+    settings: ServerSettings
+    store: Store
+    pool: RenderPool
+    metrics: Metrics
+    audit_secret: bytes
+    endpoints: dict[str, Endpoint]
+    openapi_document: dict[str, Any]
+    # SQLite is used from this one thread: calls are serialised and the event loop never waits on disk.
+    _db_thread: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="docgen-db")
+    )
+
+    @classmethod
+    def create(cls, settings: ServerSettings) -> Service:
+        store = Store(settings.db)
+        pool = RenderPool(settings.workers, settings.queue, settings.render_timeout)
+        secret = settings.audit_key if settings.audit_key is not None else store.audit_secret()
+        endpoints = dict(ENDPOINTS)
+        return cls(settings, store, pool, Metrics(pool), secret, endpoints, openapi(endpoints))
+
+    async def in_store(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run a Store method on the database thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._db_thread, partial(call, *args, **kwargs))
+
+    async def authenticate(self, request: Request) -> ApiKey:
+        """The request's active API key, or Unauthenticated (401)."""
+        return check_key(await self.in_store(self.store.authenticate, bearer_token(request)))
+
+    def subject_hash(self, subject: str | None) -> str | None:
+        return None if subject is None else subject_hmac(self.audit_secret, subject)
+
+    def close(self) -> None:
+        self._db_thread.shutdown(wait=True)
+        self.store.close()
+
+
+def service_of(request: Request) -> Service:
+    service = request.app.state.service
+    assert isinstance(service, Service)
+    return service

@@ -1,0 +1,65 @@
+"""Audit rows and logs over real HTTP: who rendered what, and never a name, SSN, birth date or key."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from typing import Any
+
+import httpx
+
+from docgen.store import Scope, Store, subject_hmac
+from tests.api.conftest import JSON, Server, as_json
+from tests.conftest import JANE
+
+PERSONAL = ("JANE", "STEPHEN", "JENNIFER", "889-88-9988", "889889988", "998-77-1234", "1954-03-30", "1952-07-03")
+
+
+def audit_row(server: Server, request_id: str) -> dict[str, Any]:
+    with sqlite3.connect(server.db) as db:
+        db.row_factory = sqlite3.Row
+        row = db.execute("SELECT * FROM audit_log WHERE request_id = ?", (request_id,)).fetchone()
+    assert row is not None, request_id
+    return dict(row)
+
+
+def test_a_render_is_audited(server: Server, client: httpx.Client) -> None:
+    answer = client.post("/v1/documents/confirmation", content=JANE.read_bytes(), headers=JSON)
+    assert answer.status_code == 200
+    row = audit_row(server, answer.headers["x-request-id"])
+    store = Store(server.db)
+    secret = store.audit_secret()
+    store.close()
+    assert row["key_name"] == "documents:render" and row["action"] == "render" and row["kind"] == "confirmation"
+    assert row["subject_hmac"] == subject_hmac(secret, "779901618322") != "779901618322"
+    assert row["output_sha256"] == hashlib.sha256(answer.content).hexdigest() == answer.headers["etag"].strip('"')
+    assert row["bytes"] == len(answer.content) and row["status"] == 200 and row["duration_ms"] > 0
+    assert not any(value in json.dumps(row) for value in PERSONAL + ("779901618322",))
+
+
+def test_refusals_of_a_known_key_are_audited_with_their_status(server: Server, jane: dict[str, Any]) -> None:
+    jane["participant"]["date_of_birth"] = "1954-02-30"
+    with server.client(server.key(Scope.DOCUMENTS_RENDER)) as client:
+        invalid = client.post("/v1/validate/summary", content=as_json(jane), headers=JSON)
+    with server.client(server.key(Scope.METRICS_READ)) as client:
+        forbidden = client.post("/v1/documents/summary", content=JANE.read_bytes(), headers=JSON)
+    rows = [audit_row(server, answer.headers["x-request-id"]) for answer in (invalid, forbidden)]
+    assert [(r["status"], r["action"], r["key_name"]) for r in rows] == [
+        (422, "validate", "documents:render"), (403, "render", "metrics:read"),
+    ]
+    assert rows[0]["subject_hmac"] is None and rows[0]["output_sha256"] is None
+
+
+def test_no_key_token_or_personal_data_reaches_the_log(server: Server, jane: dict[str, Any]) -> None:
+    key = server.key(Scope.DOCUMENTS_RENDER)
+    jane["dependents"][0]["ssn"] = "889-88-99887"
+    with server.client(key) as client:
+        client.post("/v1/documents/confirmation", content=JANE.read_bytes(), headers=JSON)
+        client.post("/v1/documents/confirmation", content=as_json(jane), headers=JSON)
+    with server.client("dgk_feedfacefeedface_not-a-real-token-ZZZ") as client:
+        assert client.post("/v1/documents/summary", content=JANE.read_bytes(), headers=JSON).status_code == 401
+    log = server.log_text()
+    assert "POST /v1/documents/confirmation" in log  # the log is being written
+    for secret in (*server.keys.values(), "feedfacefeedface", "not-a-real-token", "889-88-99887", *PERSONAL):
+        assert secret not in log

@@ -1,0 +1,58 @@
+"""API keys over real HTTP: 401 without a valid key, 403 without the scope, revocation at once."""
+
+from __future__ import annotations
+
+import httpx
+
+from docgen.store import Scope, Store
+from tests.api.conftest import JSON, Server
+from tests.api.test_routes import assert_error
+from tests.conftest import JANE
+
+
+def test_no_key_is_401_with_a_challenge(server: Server) -> None:
+    with server.client() as anonymous:
+        answer = anonymous.post("/v1/documents/summary", content=JANE.read_bytes(), headers=JSON)
+    assert_error(answer, 401, "unauthenticated")
+    assert answer.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_an_unknown_key_is_401(server: Server) -> None:
+    real = server.key(Scope.DOCUMENTS_RENDER)
+    tampered = real[:-4] + ("AAAA" if not real.endswith("AAAA") else "BBBB")
+    for key in ("nonsense", "dgk_0000000000000000_" + "x" * 43, tampered, "x" * 5000):
+        with server.client(key) as client:
+            assert_error(client.post("/v1/validate/summary", content=JANE.read_bytes(), headers=JSON), 401, "unauthenticated")
+
+
+def test_other_schemes_are_401(server: Server) -> None:
+    key = server.key(Scope.DOCUMENTS_RENDER)
+    with httpx.Client(base_url=server.url, headers={"Authorization": f"Basic {key}"}) as client:
+        assert_error(client.get("/metrics"), 401, "unauthenticated")
+
+
+def test_a_metrics_key_cannot_render(server: Server) -> None:
+    with server.client(server.key(Scope.METRICS_READ)) as client:
+        error = assert_error(client.post("/v1/documents/summary", content=JANE.read_bytes(), headers=JSON), 403, "forbidden")
+    assert "documents:render" in error["message"]
+
+
+def test_a_render_key_cannot_read_metrics(client: httpx.Client) -> None:
+    assert_error(client.get("/metrics"), 403, "forbidden")
+
+
+def test_a_revoked_key_stops_working_at_once(server: Server) -> None:
+    key = server.key(Scope.DOCUMENTS_RENDER, name="short-lived")
+    with server.client(key) as client:
+        assert client.post("/v1/validate/summary", content=JANE.read_bytes(), headers=JSON).status_code == 200
+        store = Store(server.db)
+        store.revoke_key("short-lived")
+        store.close()
+        assert_error(client.post("/v1/validate/summary", content=JANE.read_bytes(), headers=JSON), 401, "unauthenticated")
+
+
+def test_the_database_holds_no_key(server: Server) -> None:
+    key = server.key(Scope.DOCUMENTS_RENDER)
+    secret = key.rsplit("_", 1)[-1].encode()
+    stored = b"".join(path.read_bytes() for path in server.db.parent.glob("docgen.db*"))
+    assert key.encode() not in stored and secret not in stored
