@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from docgen import render
 from docgen.config import SETTINGS
 from docgen.documents import render_document
 from docgen.errors import RenderError, ResourceError
@@ -40,6 +41,9 @@ def fetched(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return original(self, url, headers)
 
     monkeypatch.setattr(ConfinedFetcher, "fetch", spy)
+    # Stylesheets and fonts are parsed once per process: start cold so their fetches show.
+    render._stylesheet.cache_clear()
+    render._font_config.cache_clear()
     return urls
 
 
