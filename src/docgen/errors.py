@@ -6,6 +6,7 @@
     ├── UnknownKindError   no document kind has that name
     ├── RenderError        the layout engine failed on valid input
     ├── ResourceError      the renderer asked for a file outside assets/ and fonts/
+    ├── BatchError         a batch job cannot go on (workers lost, output folder busy); re-run resumes
     └── GoldenMismatch     a rendered page differs from its reviewed golden
 """
 
@@ -55,6 +56,10 @@ class RenderError(DocgenError):
 
 class ResourceError(DocgenError):
     """A template referenced a resource the fetcher refuses (outside assets/ and fonts/)."""
+
+
+class BatchError(DocgenError):
+    """A batch job stopped short (its workers were lost, its folder is in use); re-running resumes it."""
 
 
 class GoldenMismatch(DocgenError):

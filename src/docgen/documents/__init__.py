@@ -10,7 +10,8 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ValidationError
 
 from docgen.documents import idcard
-from docgen.documents.statements import build_confirmation, build_summary
+from docgen.documents.mailing import MailingView
+from docgen.documents.statements import build_confirmation, build_summary, with_mailing
 from docgen.errors import InputError, Problem, UnknownKindError
 from docgen.model import Enrollment, parse_enrollment, problems_from
 from docgen.render import DocumentMetadata, html_to_pdf, render_html
@@ -61,6 +62,8 @@ class DocumentKind:
     variants: Callable[[Enrollment], list[Variant]] | None = None
     #: Turns the PDF into the requested output (e.g. a PNG); default: the PDF itself.
     finish: Callable[[bytes, Any], Output] | None = None
+    #: The view's mailing variant (address page for a window envelope); None: not mailable.
+    mailing: Callable[[Any, MailingView], View] | None = None
 
 
 def _card_variants(enrollment: Enrollment) -> list[Variant]:
@@ -90,6 +93,7 @@ KINDS: dict[str, DocumentKind] = {
             "summary.html",
             InputShape.ENROLLMENT,
             build_summary,
+            mailing=with_mailing,
         ),
         DocumentKind(
             "confirmation",
@@ -97,6 +101,7 @@ KINDS: dict[str, DocumentKind] = {
             "confirmation.html",
             InputShape.ENROLLMENT,
             build_confirmation,
+            mailing=with_mailing,
         ),
         DocumentKind(
             "id-card",
