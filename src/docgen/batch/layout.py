@@ -118,11 +118,10 @@ RETURN_WINDOW = Window("return", width=3.5, height=1.0, left=5 / 8, bottom=2.5)
 
 @cache
 def _advances(font_file: str) -> tuple[dict[int, int], int]:
-    font = TTFont(SETTINGS.fonts_dir / font_file, lazy=True)
-    cmap = font.getBestCmap()
-    metrics = font["hmtx"].metrics
-    units: int = font["head"].unitsPerEm
-    return {code: metrics[glyph][0] for code, glyph in cmap.items()}, units
+    with TTFont(SETTINGS.fonts_dir / font_file) as font:
+        metrics = font["hmtx"].metrics
+        units: int = font["head"].unitsPerEm
+        return {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}, units
 
 
 def text_width_in(text: str, size_pt: float, font_file: str = FONT_REGULAR) -> float:
