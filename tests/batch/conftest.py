@@ -61,6 +61,13 @@ def small_job(small_input: Path, tmp_path_factory: pytest.TempPathFactory) -> Fi
     return FinishedJob(small_input, out, run_job(small_input, out, SMALL_LIMIT, workers=2), SMALL_LIMIT)
 
 
+def take_rejections(caplog: pytest.LogCaptureFixture) -> list[int]:
+    """Line numbers of the records a run reported rejected (ERROR, by design); clears them."""
+    lines = [int(r.args[0]) for r in caplog.records if r.name == "docgen" and r.msg.startswith("record at line")]  # type: ignore[index,arg-type]
+    caplog.clear()
+    return lines
+
+
 def batch_command(source: Path, out: Path, piece_limit: int, *extra: str) -> list[str]:
     return [
         str(DOCGEN), "batch", str(source), "--kind", "confirmation", "--out", str(out),

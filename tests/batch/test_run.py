@@ -18,7 +18,7 @@ from docgen.batch.run import BatchOptions, run_batch
 from docgen.batch.sample import write_jsonl
 from docgen.cli import main
 from docgen.errors import InputError
-from tests.batch.conftest import FinishedJob, batch_command, decode_marks, run_job
+from tests.batch.conftest import FinishedJob, batch_command, decode_marks, run_job, take_rejections
 
 
 def manifest(out: Path) -> list[dict[str, str]]:
@@ -157,7 +157,7 @@ def test_cli_prints_the_totals_and_plain_progress_lines(tmp_path: Path) -> None:
     assert (out / DB_NAME).exists() and json.loads((out / "summary.json").read_text())["files"] == 1
 
 
-def test_folder_input_reads_each_json_file_as_a_record(tmp_path: Path) -> None:
+def test_folder_input_reads_each_json_file_as_a_record(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     lines = write_jsonl(tmp_path / "in.jsonl", 3, seed=5).read_text().splitlines()
     folder = tmp_path / "records"
     folder.mkdir()
@@ -165,4 +165,5 @@ def test_folder_input_reads_each_json_file_as_a_record(tmp_path: Path) -> None:
         (folder / f"member-{index}.json").write_text(line)
     (folder / "notes.txt").write_text("not a record")
     result = run_job(folder, tmp_path / "out", 10, workers=1)
+    assert take_rejections(caplog) == []
     assert (result.totals.read, result.totals.printed, result.totals.rejected) == (3, 3, 0)

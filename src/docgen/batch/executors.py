@@ -90,11 +90,12 @@ class DaskExecutor:
         from distributed import KilledWorker, as_completed  # noqa: PLC0415
 
         queue = iter(tasks)
-        pending: Any = as_completed()
-        in_flight = 0
-        while in_flight < self.workers * IN_FLIGHT_PER_WORKER and (task := next(queue, None)) is not None:
-            pending.add(self._client.submit(fn, task, pure=False))
-            in_flight += 1
+        first: list[Any] = []
+        while len(first) < self.workers * IN_FLIGHT_PER_WORKER and (task := next(queue, None)) is not None:
+            first.append(self._client.submit(fn, task, pure=False))
+        if not first:
+            return
+        pending: Any = as_completed(first, loop=self._client.loop)
         for future in pending:
             try:
                 result: R = future.result()
