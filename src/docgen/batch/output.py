@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
 
 from docgen.batch.job import Totals
+from docgen.errors import BatchError
 
 MANIFEST_COLUMNS = ("piece", "participant_id", "zip", "pages", "sheets", "file", "first_page", "last_page", "sha256")
 TEMP_SUFFIX = ".part"
@@ -78,9 +80,12 @@ def write_print_file(
     ranges = []
     page = 0
     for piece, spooled in pieces:
-        reader = PdfReader(spooled)
-        count = len(reader.pages)
-        writer.append(reader, import_outline=False)
+        try:
+            reader = PdfReader(spooled)
+            count = len(reader.pages)
+            writer.append(reader, import_outline=False)
+        except (PyPdfError, OSError) as exc:
+            raise BatchError(f"piece {piece}: spooled PDF unreadable ({exc}); delete {spooled} and re-run") from exc
         ranges.append((piece, page + 1, page + count))
         page += count
     # Pieces were rendered apart, each with its own font subsets, colour spaces and graphics

@@ -122,7 +122,10 @@ def _presort(job: Job, settings: JobSettings, mailer: imb.MailerId | None) -> No
         if mailer is None:
             return None
         if piece >= 10**mailer.serial_digits:
-            raise InputError([Problem("mailer_id", "imb-serial-range", f"a {len(mailer.digits)}-digit Mailer ID numbers at most {10**mailer.serial_digits - 1} pieces")])
+            most = 10**mailer.serial_digits - 1
+            raise InputError([
+                Problem("mailer_id", "imb-serial-range", f"a {len(mailer.digits)}-digit Mailer ID numbers at most {most} pieces")
+            ])
         # Serial number = piece number: unique within the job (USPS-B-3200 leaves uniqueness to the mailer).
         return imb.tracking_code(mailer, piece, settings.service_type)
 
