@@ -2,6 +2,7 @@
 
 from docgen.documents import KINDS, document_html, render_document
 from docgen.errors import (
+    BatchError,
     ConfigError,
     DocgenError,
     GoldenMismatch,
@@ -19,6 +20,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "KINDS",
+    "BatchError",
     "ConfigError",
     "DocgenError",
     "Enrollment",

@@ -1,4 +1,4 @@
-"""Command line: `docgen render`, `validate`, `examples`, `golden`, `kinds`, `schema`, `serve`, `keys`."""
+"""Command line: `docgen render`, `validate`, `batch`, `examples`, `golden`, `kinds`, `schema`, `serve`, `keys`."""
 
 from __future__ import annotations
 
@@ -75,6 +75,24 @@ def _cmd_render(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     build_view(get_kind(args.kind), _read_input(args.input))
     print(f"{args.input}: valid for {args.kind}")
+    return EXIT_OK
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    """Print every record of INPUT as mail pieces in OUT, or resume the same job there."""
+    from docgen.batch.run import BatchOptions, run_batch  # noqa: PLC0415  (pypdf, SQLite, workers load only here)
+
+    given = {
+        name: value
+        for name in ("workers", "piece_limit", "mailer_id", "service_type", "scheduler")
+        if (value := getattr(args, name)) is not None
+    }
+    result = run_batch(BatchOptions(input=args.input, kind=args.kind, out=args.out, **given))
+    totals = result.totals
+    print(
+        f"job {result.job_id}: {totals.read} read, {totals.printed} printed, {totals.rejected} rejected"
+        f" (errors.jsonl); {totals.files} print files, {totals.pages} pages, {totals.sheets} sheets in {result.out}"
+    )
     return EXIT_OK
 
 
@@ -263,6 +281,17 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("kind", choices=sorted(KINDS))
     validate.add_argument("input", type=Path)
     validate.set_defaults(handler=_cmd_validate)
+
+    batch = commands.add_parser("batch", help="mailroom run: print-ready files for every record, resumable")
+    batch.add_argument("input", type=Path, metavar="INPUT", help="JSON Lines file (one enrollment per line) or a folder of .json files")
+    batch.add_argument("--kind", required=True, help="document kind with a mailing layout (summary, confirmation)")
+    batch.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder; re-running the same command resumes")
+    batch.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: the machine's cores)")
+    batch.add_argument("--piece-limit", type=int, metavar="N", help="mail pieces per print file (default 500)")
+    batch.add_argument("--mailer-id", metavar="ID", help="USPS Mailer ID: print an Intelligent Mail barcode on each piece")
+    batch.add_argument("--service-type", metavar="STID", help="IMb Service Type ID from the USPS STID table (default 300)")
+    batch.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (tcp://HOST:PORT): render on that cluster")
+    batch.set_defaults(handler=_cmd_batch)
 
     examples = commands.add_parser("examples", help="render every applicable kind for each example")
     examples.add_argument("folder", type=Path, nargs="?", default=SETTINGS.examples_dir)

@@ -7,6 +7,7 @@
     ├── RenderError        the layout engine failed on valid input
     ├── ResourceError      the renderer asked for a file outside assets/ and fonts/
     ├── GoldenMismatch     a rendered page differs from its reviewed golden
+    ├── BatchError         a batch job cannot go on (workers lost, output folder busy); re-run resumes
     ├── StoreError         the API's key and audit database cannot be opened, read or written
     ├── RequestError       the API refuses a request before rendering it
     │   ├── MalformedRequest       the body is not JSON (400)
@@ -68,6 +69,10 @@ class RenderError(DocgenError):
 
 class ResourceError(DocgenError):
     """A template referenced a resource the fetcher refuses (outside assets/ and fonts/)."""
+
+
+class BatchError(DocgenError):
+    """A batch job stopped short (its workers were lost, its folder is in use); re-running resumes it."""
 
 
 class GoldenMismatch(DocgenError):

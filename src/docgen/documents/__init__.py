@@ -17,7 +17,8 @@ from docgen.documents.fsa_claims import (
     dependent_care_unavailable,
     health_fsa_unavailable,
 )
-from docgen.documents.statements import build_confirmation, build_summary
+from docgen.documents.mailing import MailingView
+from docgen.documents.statements import build_confirmation, build_summary, with_mailing
 from docgen.documents.tax_savings import build_tax_savings
 from docgen.errors import InputError, Problem, UnknownKindError
 from docgen.illustration import parse_illustration
@@ -108,6 +109,8 @@ class DocumentKind:
     media_types: tuple[str, ...] = (PDF_MEDIA_TYPE,)
     #: The output's file name without extension, from the parsed options; default: the kind.
     file_stem: Callable[[Any], str] | None = None
+    #: The view's mailing variant (address page for a window envelope); None: not mailable.
+    mailing: Callable[[Any, MailingView], View] | None = None
 
 
 def _card_stem(options: idcard.CardOptions) -> str:
@@ -142,6 +145,7 @@ KINDS: dict[str, DocumentKind] = {
             "summary.html",
             InputShape.ENROLLMENT,
             build_summary,
+            mailing=with_mailing,
         ),
         DocumentKind(
             "confirmation",
@@ -149,6 +153,7 @@ KINDS: dict[str, DocumentKind] = {
             "confirmation.html",
             InputShape.ENROLLMENT,
             build_confirmation,
+            mailing=with_mailing,
         ),
         DocumentKind(
             "id-card",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
+from docgen.documents.mailing import MailingView
 from docgen.errors import InputError, Problem
 from docgen.model import (
     Administrator,
@@ -134,6 +135,8 @@ class StatementView:
     flex_accounts: tuple[FlexRow, ...]
     flex_totals: FlexTotals | None
     metadata: DocumentMetadata
+    #: Set for mailroom printing: the first page then carries the envelope-window address blocks.
+    mailing: MailingView | None = None
 
 
 def person_name(first: str, middle: str, last: str) -> str:
@@ -318,3 +321,8 @@ def build_summary(enrollment: Enrollment) -> StatementView:
 
 def build_confirmation(enrollment: Enrollment) -> StatementView:
     return build_statement(enrollment, confirmation=True)
+
+
+def with_mailing(view: StatementView, mailing: MailingView) -> StatementView:
+    """The statement's mailing variant: same content, first page laid out for a window envelope."""
+    return replace(view, mailing=mailing)

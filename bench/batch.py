@@ -1,0 +1,140 @@
+"""Mailroom batch throughput: statements and pages per second, peak memory, bytes per piece, cost vs one render.
+
+    .venv/bin/python bench/batch.py [--records 500 5000] [--workers 1 2] [--kind confirmation]
+
+For each record count it writes a synthetic input (docgen.batch.sample: 1% invalid) and runs the
+real `docgen batch` command once per worker count, timing wall clock and CPU (the command and
+all its worker processes) and sampling the whole process tree's resident memory. The single-
+render baseline is `docgen render` of one statement: its CPU as a cold command, and docgen's
+warm in-process render, so the ratio shows what batching costs or saves per statement.
+Not part of `make test`; one run of 500 records takes minutes on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+from docgen.batch.sample import lines, write_jsonl
+from docgen.documents import render_document
+
+DOCGEN = Path(sys.executable).with_name("docgen")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+class TreeMemory:
+    """Peak resident memory of a process and all its descendants, sampled every 0.2 s."""
+
+    def __init__(self, pid: int) -> None:
+        self.peak_total = 0
+        self.peak_main = 0
+        self._root = psutil.Process(pid)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.2):
+            try:
+                main = self._root.memory_info().rss
+                total = main + sum(c.memory_info().rss for c in self._root.children(recursive=True))
+            except psutil.Error:
+                continue
+            self.peak_main = max(self.peak_main, main)
+            self.peak_total = max(self.peak_total, total)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_batch(source: Path, out: Path, workers: int, kind: str) -> dict[str, float]:
+    cpu_before = _children_cpu()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [str(DOCGEN), "batch", str(source), "--kind", kind, "--out", str(out), "--workers", str(workers),
+         "--mailer-id", "123456"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    memory = TreeMemory(process.pid)
+    status = process.wait()
+    wall = time.perf_counter() - started
+    memory.stop()
+    if status != 0:
+        raise SystemExit(f"docgen batch failed with status {status}")
+    summary = json.loads((out / "summary.json").read_text())
+    file_bytes = sum(p.stat().st_size for p in out.glob("print-*.pdf"))
+    return {
+        "wall_s": wall,
+        "cpu_s": _children_cpu() - cpu_before,
+        "printed": summary["printed"],
+        "pages": summary["pages"],
+        "statements_per_s": summary["printed"] / wall,
+        "pages_per_s": summary["pages"] / wall,
+        "bytes_per_piece": file_bytes / max(summary["printed"], 1),
+        "peak_rss_total_mb": memory.peak_total / 2**20,
+        "peak_rss_main_mb": memory.peak_main / 2**20,
+    }
+
+
+def single_render_costs(kind: str, folder: Path) -> tuple[float, float]:
+    """(CPU s of one cold `docgen render` command, warm in-process render CPU s), medians."""
+    record = folder / "one.json"
+    record.write_text(next(lines(1, seed=1)))
+    cold = []
+    for _ in range(3):
+        before = _children_cpu()
+        subprocess.run([str(DOCGEN), "render", kind, str(record), "-o", str(folder / "one.pdf")], check=True)
+        cold.append(_children_cpu() - before)
+    data = record.read_bytes()
+    render_document(kind, data)
+    warm = []
+    for _ in range(5):
+        before = time.process_time()
+        render_document(kind, data)
+        warm.append(time.process_time() - before)
+    return statistics.median(cold), statistics.median(warm)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, nargs="+", default=[500])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--kind", default="confirmation")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="docgen-bench-batch-") as tmp:
+        folder = Path(tmp)
+        cold, warm = single_render_costs(args.kind, folder)
+        print(f"single render: {cold * 1000:.0f} ms CPU as a `docgen render` command, {warm * 1000:.0f} ms warm in-process")
+        for count in args.records:
+            source = write_jsonl(folder / f"input-{count}.jsonl", count, invalid=count // 100)
+            for workers in args.workers:
+                figures = run_batch(source, folder / f"out-{count}-{workers}", workers, args.kind)
+                per_statement = figures["cpu_s"] / figures["printed"]
+                print(
+                    f"{count} records, {workers} worker(s): {figures['printed']:.0f} statements, {figures['pages']:.0f} pages"
+                    f" in {figures['wall_s']:.1f} s = {figures['statements_per_s']:.2f} statements/s,"
+                    f" {figures['pages_per_s']:.2f} pages/s; peak RSS {figures['peak_rss_total_mb']:.0f} MB all processes"
+                    f" ({figures['peak_rss_main_mb']:.0f} MB main); {figures['bytes_per_piece'] / 1024:.1f} KiB per piece;"
+                    f" {per_statement * 1000:.0f} ms CPU per statement = {per_statement / cold:.2f} x a `docgen render`"
+                    f" command, {per_statement / warm:.2f} x a warm render",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()

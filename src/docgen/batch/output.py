@@ -1,0 +1,122 @@
+"""A job's outputs: print files merged with pypdf, manifest.csv, summary.json and errors.jsonl.
+
+Each file is written under a temporary name in the output folder and renamed when complete,
+so a reader (or a re-run after a crash) never sees half of one.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import BinaryIO, TextIO
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
+
+from docgen.batch.job import Totals
+from docgen.errors import BatchError
+
+MANIFEST_COLUMNS = ("piece", "participant_id", "zip", "pages", "sheets", "file", "first_page", "last_page", "sha256")
+TEMP_SUFFIX = ".part"
+
+
+def print_file_name(file: int) -> str:
+    return f"print-{file:04d}.pdf"
+
+
+def spool_name(piece: int) -> str:
+    return f"piece-{piece:06d}.pdf"
+
+
+@contextmanager
+def _temporary(path: Path) -> Iterator[Path]:
+    """A temporary name beside `path`, renamed to it when the block completes, removed otherwise."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o644)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_binary(path: Path) -> Iterator[BinaryIO]:
+    """Write `path` whole or not at all (fsynced before the rename)."""
+    with _temporary(path) as tmp, tmp.open("wb") as handle:
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+@contextmanager
+def atomic_text(path: Path) -> Iterator[TextIO]:
+    with _temporary(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as handle:
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def remove_partial_files(folder: Path) -> None:
+    """Temporary files a killed run left behind (never complete, never referenced)."""
+    for leftover in folder.glob(f".*{TEMP_SUFFIX}"):
+        leftover.unlink(missing_ok=True)
+
+
+def write_print_file(
+    path: Path, pieces: Sequence[tuple[int, Path]], title: str
+) -> list[tuple[int, int, int]]:
+    """Merge spooled pieces into one print file; returns (piece, first page, last page) for each."""
+    writer = PdfWriter()
+    ranges = []
+    page = 0
+    for piece, spooled in pieces:
+        try:
+            reader = PdfReader(spooled)
+            count = len(reader.pages)
+            writer.append(reader, import_outline=False)
+        except (PyPdfError, OSError) as exc:
+            raise BatchError(f"piece {piece}: spooled PDF unreadable ({exc}); delete {spooled} and re-run") from exc
+        ranges.append((piece, page + 1, page + count))
+        page += count
+    # Pieces were rendered apart, each with its own font subsets, colour spaces and graphics
+    # states; identical objects (fonts whose subsets coincide, shared resources) are stored once.
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    writer.add_metadata({"/Title": title, "/Producer": "docgen"})
+    with atomic_binary(path) as handle:
+        writer.write(handle)
+    return ranges
+
+
+ManifestRow = tuple[int, str, str, int, int, int, int, int, str]
+
+
+def write_manifest(path: Path, rows: Iterable[ManifestRow]) -> None:
+    """piece,participant_id,zip,pages,sheets,file,first_page,last_page,sha256 (file as its name)."""
+    with atomic_text(path) as handle:
+        out = csv.writer(handle, lineterminator="\n")
+        out.writerow(MANIFEST_COLUMNS)
+        for piece, participant, zip_code, pages, sheets, file, first, last, sha in rows:
+            out.writerow((piece, participant, zip_code, pages, sheets, print_file_name(file), first, last, sha))
+
+
+def write_errors(path: Path, rows: Iterable[tuple[int, str | None, list[dict[str, str]]]]) -> None:
+    """One JSON object per rejected record: its line, participant ID (when known) and problems."""
+    with atomic_text(path) as handle:
+        for line, participant, errors in rows:
+            handle.write(json.dumps({"line": line, "participant_id": participant, "errors": errors}) + "\n")
+
+
+def write_summary(path: Path, job_id: str, totals: Totals) -> None:
+    with atomic_text(path) as handle:
+        json.dump({"job_id": job_id, **asdict(totals)}, handle, indent=2)
+        handle.write("\n")

@@ -1,0 +1,101 @@
+"""One record as one mail piece: checked at scan time, rendered alone in a worker, made print-ready."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from docgen.batch import layout
+from docgen.batch.marks import finish_piece
+from docgen.batch.source import MAX_RECORD_BYTES
+from docgen.documents import DocumentKind, get_kind
+from docgen.errors import DocgenError, InputError, Problem
+from docgen.log import LOGGER
+from docgen.model import ROOT_PATH, Enrollment, parse_enrollment
+from docgen.render import html_to_pdf, render_html
+from docgen.rules import validate_enrollment
+
+_PARTICIPANT_ID = re.compile(r"\d{12}")
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The outcome of checking one record: its ids for the manifest and presort, or its problems."""
+
+    participant_id: str | None
+    zip: str | None
+    problems: tuple[Problem, ...]
+
+
+def _participant_id(data: bytes) -> str | None:
+    """The participant ID of a record that failed to parse, when it has a well-formed one."""
+    try:
+        value = json.loads(data)["participant"]["participant_id"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    # Only a real 12-digit participant ID is echoed: never some other number (an SSN) by mistake.
+    return value if isinstance(value, str) and _PARTICIPANT_ID.fullmatch(value) else None
+
+
+def _mailable(kind: DocumentKind, data: bytes, with_imb: bool) -> Enrollment:
+    """Parse and check a record completely; raises InputError with every problem found."""
+    enrollment = validate_enrollment(parse_enrollment(data))
+    kind.build(enrollment)  # kind-specific requirements (e.g. the confirmation number)
+    problems = layout.mailing_problems(enrollment, with_imb)
+    if problems:
+        raise InputError(problems)
+    return enrollment
+
+
+def check_record(kind_name: str, data: bytes | None, with_imb: bool) -> Checked:
+    """Everything a record must pass to be printed, short of rendering it."""
+    if data is None:
+        return Checked(None, None, (Problem(ROOT_PATH, "record-size", f"is larger than {MAX_RECORD_BYTES} bytes"),))
+    try:
+        enrollment = _mailable(get_kind(kind_name), data, with_imb)
+    except InputError as exc:
+        return Checked(_participant_id(data), None, tuple(exc.problems))
+    participant = enrollment.participant
+    return Checked(participant.participant_id, participant.address.zip, ())
+
+
+@dataclass(frozen=True)
+class PieceTask:
+    """What a worker needs to render one piece; small and picklable (it may cross a network)."""
+
+    job_id: str
+    piece: int
+    kind: str
+    data: bytes
+    #: The IMb tracking code, or None without --mailer-id.
+    tracking: str | None
+
+
+@dataclass(frozen=True)
+class PieceResult:
+    piece: int
+    pdf: bytes
+    pages: int
+    sha256: str
+    problems: tuple[Problem, ...] = ()
+
+
+def render_piece(task: PieceTask) -> PieceResult:
+    """Render one piece alone: its mailing variant, blank back when odd, inserter marks."""
+    try:
+        kind = get_kind(task.kind)
+        enrollment = _mailable(kind, task.data, task.tracking is not None)
+        if kind.mailing is None:
+            raise InputError([Problem("kind", "batch-kind-mailable", f"{kind.name} has no mailing layout")])
+        view = kind.mailing(kind.build(enrollment), layout.mailing_view(enrollment, task.tracking))
+        finished = finish_piece(html_to_pdf(render_html(kind.template, view, view.metadata)), task.job_id, task.piece)
+    except InputError as exc:
+        return PieceResult(task.piece, b"", 0, "", tuple(exc.problems))
+    except Exception as exc:  # noqa: BLE001  (the batch record loop: one piece never stops the job)
+        # A docgen error's message names no personal data; anything else is reported by type only.
+        detail = str(exc) if isinstance(exc, DocgenError) else type(exc).__name__
+        LOGGER.error("piece %d could not be rendered: %s", task.piece, type(exc).__name__)
+        return PieceResult(task.piece, b"", 0, "", (Problem(ROOT_PATH, "render-failed", f"could not be rendered: {detail}"),))
+    return PieceResult(task.piece, finished.pdf, finished.pages, hashlib.sha256(finished.pdf).hexdigest())

@@ -1,0 +1,232 @@
+"""A batch run, from the start or from wherever a killed run stopped: scan, presort, render, assemble, report."""
+
+from __future__ import annotations
+
+import fcntl
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from docgen.batch import imb
+from docgen.batch.executors import make_executor
+from docgen.batch.job import Job, JobSettings, PendingPiece, ScanRow, Totals, make_job_id
+from docgen.batch.output import (
+    print_file_name,
+    remove_partial_files,
+    spool_name,
+    write_errors,
+    write_manifest,
+    write_print_file,
+    write_summary,
+)
+from docgen.batch.piece import PieceTask, check_record, render_piece
+from docgen.batch.progress import reporter
+from docgen.batch.source import Source
+from docgen.documents import KINDS
+from docgen.errors import BatchError, InputError, Problem
+from docgen.files import write_atomic
+from docgen.log import LOGGER
+
+DEFAULT_PIECE_LIMIT = 500
+SPOOL_DIR = ".spool"
+LOCK_NAME = "batch.lock"
+#: Records checked per scan transaction, and pieces fetched per query while rendering.
+CHUNK = 200
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    input: Path
+    kind: str
+    out: Path
+    workers: int | None = None
+    piece_limit: int = DEFAULT_PIECE_LIMIT
+    mailer_id: str | None = None
+    service_type: str = imb.DEFAULT_SERVICE_TYPE
+    scheduler: str | None = None
+    #: Where progress goes (stderr by default): a bar on a terminal, plain lines otherwise.
+    progress: TextIO | None = None
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    job_id: str
+    totals: Totals
+    out: Path
+
+
+def _settings(options: BatchOptions) -> tuple[JobSettings, imb.MailerId | None]:
+    """Check the options; every problem at once, named after its flag."""
+    problems: list[Problem] = []
+    kind = KINDS.get(options.kind)
+    mailable = sorted(name for name, k in KINDS.items() if k.mailing is not None)
+    if kind is None or kind.mailing is None:
+        problems.append(Problem("kind", "batch-kind-mailable", f"must be a kind with a mailing layout: {', '.join(mailable)}"))
+    if options.piece_limit < 1:
+        problems.append(Problem("piece_limit", "range", "must be at least 1"))
+    if options.workers is not None and options.workers < 1:
+        problems.append(Problem("workers", "range", "must be at least 1"))
+    mailer = None
+    try:
+        mailer = imb.parse_mailer_id(options.mailer_id) if options.mailer_id is not None else None
+    except InputError as exc:
+        problems.extend(exc.problems)
+    try:
+        imb.parse_service_type(options.service_type)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return JobSettings(options.kind, options.piece_limit, options.mailer_id, options.service_type), mailer
+
+
+@contextmanager
+def _exclusive(folder: Path) -> Iterator[None]:
+    """One run per output folder; the kernel drops the lock when a process dies, even by SIGKILL."""
+    with (folder / LOCK_NAME).open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BatchError(f"another docgen batch is running in {folder}") from None
+        yield
+
+
+def _scan(job: Job, source: Source, kind: str, with_imb: bool) -> None:
+    """Check every record once, in order, committing a chunk at a time with the read position."""
+    if job.scanned:
+        return
+    line, resume_at = job.scan_position()
+    rows: list[ScanRow] = []
+    for record in source.records(line, resume_at):
+        checked = check_record(kind, record.data, with_imb)
+        if checked.problems:
+            LOGGER.error("record at line %d rejected [%s]", record.line, ", ".join(sorted({p.rule for p in checked.problems})))
+        rows.append(ScanRow(record.line, record.locator, checked))
+        line, resume_at = record.line, record.resume_at
+        if len(rows) >= CHUNK:
+            job.add_scanned(rows, line, resume_at)
+            rows = []
+    job.add_scanned(rows, line, resume_at)
+    job.finish_scan()
+    LOGGER.info("job %s: input scanned through line %d", job.job_id, line)
+
+
+def _presort(job: Job, settings: JobSettings, mailer: imb.MailerId | None) -> None:
+    if job.assigned:
+        return
+
+    def tracking(piece: int, zip_code: str) -> str | None:
+        if mailer is None:
+            return None
+        if piece >= 10**mailer.serial_digits:
+            most = 10**mailer.serial_digits - 1
+            raise InputError([
+                Problem("mailer_id", "imb-serial-range", f"a {len(mailer.digits)}-digit Mailer ID numbers at most {most} pieces")
+            ])
+        # Serial number = piece number: unique within the job (USPS-B-3200 leaves uniqueness to the mailer).
+        return imb.tracking_code(mailer, piece, settings.service_type)
+
+    count = job.assign_pieces(settings.piece_limit, tracking)
+    LOGGER.info("job %s: %d pieces in ZIP order", job.job_id, count)
+
+
+class _Run:
+    """The render-and-assemble loop of one job in one output folder."""
+
+    def __init__(self, job: Job, source: Source, options: BatchOptions) -> None:
+        self.job, self.source, self.options = job, source, options
+        self.spool = options.out / SPOOL_DIR
+
+    def spooled(self, piece: int) -> bool:
+        return (self.spool / spool_name(piece)).exists()
+
+    def pending(self) -> Iterator[PendingPiece]:
+        # Fetched a chunk at a time: no query stays open while results are committed.
+        last = 0
+        while chunk := self.job.pending(self.spooled, after=last, limit=CHUNK):
+            yield from chunk
+            last = chunk[-1].piece
+
+    def tasks(self) -> Iterator[PieceTask]:
+        for pending in self.pending():
+            data = self.source.read(pending.locator)
+            yield PieceTask(self.job.job_id, pending.piece, self.options.kind, data, pending.tracking)
+
+    def render(self) -> None:
+        total = sum(1 for _ in self.pending())
+        if total == 0:
+            return
+        executor = make_executor(self.options.workers, self.options.scheduler)
+        progress = reporter(f"job {self.job.job_id} pieces", total, self.options.progress)
+        try:
+            for result in executor.map_unordered(render_piece, self.tasks()):
+                if result.problems:
+                    LOGGER.error("piece %d rejected [%s]", result.piece, ", ".join(sorted({p.rule for p in result.problems})))
+                else:
+                    write_atomic(self.spool / spool_name(result.piece), result.pdf)
+                file = self.job.record_result(result)
+                progress.advance()
+                if self.job.file_complete(file):
+                    self.assemble(file)
+        finally:
+            progress.close()
+            executor.close()
+
+    def assemble(self, file: int) -> None:
+        """Merge a print file whose pieces are all rendered; then its spooled pieces can go."""
+        pieces = self.job.file_pieces(file)
+        target = self.options.out / print_file_name(file)
+        if pieces:
+            title = f"docgen batch {self.job.job_id}, print file {file:04d}"
+            ranges = write_print_file(target, [(piece, self.spool / spool_name(piece)) for piece, _ in pieces], title)
+        else:
+            ranges = []
+            target.unlink(missing_ok=True)
+        self.job.file_written(file, ranges)
+        for piece, _ in pieces:
+            (self.spool / spool_name(piece)).unlink(missing_ok=True)
+        LOGGER.info("job %s: wrote %s (%d pieces)", self.job.job_id, target.name, len(pieces))
+
+    def finish(self) -> Totals:
+        for file in self.job.unwritten_files():
+            if not self.job.file_complete(file):
+                raise BatchError(f"print file {file} still has unrendered pieces; re-run to resume")
+            self.assemble(file)
+        totals = self.job.totals()
+        if totals.read != totals.printed + totals.rejected:
+            raise BatchError(f"totals do not reconcile: {totals}")
+        out = self.options.out
+        write_manifest(out / "manifest.csv", self.job.manifest_rows())
+        write_errors(out / "errors.jsonl", self.job.error_rows())
+        write_summary(out / "summary.json", self.job.job_id, totals)
+        self.job.finish()
+        shutil.rmtree(self.spool, ignore_errors=True)
+        return totals
+
+
+def run_batch(options: BatchOptions) -> BatchResult:
+    """Print every record of the input once, or resume the same job where it stopped."""
+    settings, mailer = _settings(options)
+    source = Source(options.input)
+    job_id = make_job_id(source.fingerprint(), settings)
+    options.out.mkdir(parents=True, exist_ok=True)
+    with _exclusive(options.out):
+        job = Job.open(options.out, job_id, settings)
+        try:
+            remove_partial_files(options.out)
+            run = _Run(job, source, options)
+            run.spool.mkdir(exist_ok=True)
+            remove_partial_files(run.spool)
+            _scan(job, source, options.kind, mailer is not None)
+            _presort(job, settings, mailer)
+            job.reopen_files(lambda file: (options.out / print_file_name(file)).exists())
+            run.render()
+            totals = run.finish()
+        finally:
+            job.close()
+    LOGGER.info("job %s: %s", job_id, totals)
+    return BatchResult(job_id, totals, options.out)
+

@@ -1,0 +1,95 @@
+"""Batch fixtures: sample inputs and finished jobs, shared because each costs a real run."""
+
+from __future__ import annotations
+
+import io
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+import zxingcpp
+
+from docgen.batch.marks import MARK_LEFT_IN, MARK_MODULE_IN, MARK_MODULES, Mark, parse_mark
+from docgen.batch.run import BatchOptions, BatchResult, run_batch
+from docgen.batch.sample import write_jsonl
+
+DOCGEN = Path(sys.executable).with_name("docgen")
+MAILER_ID = "123456"
+
+
+@dataclass(frozen=True)
+class FinishedJob:
+    input: Path
+    out: Path
+    result: BatchResult
+    piece_limit: int
+
+
+def run_job(
+    source: Path, out: Path, piece_limit: int, workers: int | None = None, scheduler: str | None = None
+) -> BatchResult:
+    return run_batch(BatchOptions(
+        input=source, kind="confirmation", out=out, piece_limit=piece_limit, mailer_id=MAILER_ID,
+        workers=workers, scheduler=scheduler, progress=io.StringIO(),
+    ))
+
+
+@pytest.fixture(scope="session")
+def job100(tmp_path_factory: pytest.TempPathFactory) -> FinishedJob:
+    """About a hundred records, five of them invalid, in print files of at most 40 pieces."""
+    folder = tmp_path_factory.mktemp("job100")
+    source = write_jsonl(folder / "input.jsonl", 100, invalid=5)
+    result = run_job(source, folder / "out", piece_limit=40, workers=2)
+    return FinishedJob(source, folder / "out", result, 40)
+
+
+@pytest.fixture(scope="session")
+def small_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """24 records, two invalid: the input of the kill-and-resume and cluster runs."""
+    return write_jsonl(tmp_path_factory.mktemp("small") / "input.jsonl", 24, invalid=2, seed=11)
+
+
+SMALL_LIMIT = 8
+
+
+@pytest.fixture(scope="session")
+def small_job(small_input: Path, tmp_path_factory: pytest.TempPathFactory) -> FinishedJob:
+    """The uninterrupted local run every resumed or distributed run must reproduce."""
+    out = tmp_path_factory.mktemp("small-local") / "out"
+    return FinishedJob(small_input, out, run_job(small_input, out, SMALL_LIMIT, workers=2), SMALL_LIMIT)
+
+
+def take_rejections(caplog: pytest.LogCaptureFixture) -> list[int]:
+    """Line numbers of the records a run reported rejected (ERROR, by design); clears them."""
+    lines = [int(r.args[0]) for r in caplog.records if r.name == "docgen" and r.msg.startswith("record at line")]  # type: ignore[index,arg-type]
+    caplog.clear()
+    return lines
+
+
+def batch_command(source: Path, out: Path, piece_limit: int, *extra: str) -> list[str]:
+    return [
+        str(DOCGEN), "batch", str(source), "--kind", "confirmation", "--out", str(out),
+        "--piece-limit", str(piece_limit), "--mailer-id", MAILER_ID, *extra,
+    ]
+
+
+def decode_marks(pdf_path: Path, dpi: int = 300) -> list[Mark]:
+    """The inserter mark of every page, decoded by zxing-cpp from the rasterized corner."""
+    margin_pt = (MARK_LEFT_IN + (MARK_MODULES + 4) * MARK_MODULE_IN) * 72
+    document = pdfium.PdfDocument(pdf_path)
+    marks = []
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            width, height = page.get_size()
+            corner = page.render(scale=dpi / 72, crop=(0, 0, width - margin_pt, height - margin_pt)).to_pil()
+            found = zxingcpp.read_barcodes(corner, formats=zxingcpp.BarcodeFormat.DataMatrix)
+            assert len(found) == 1, f"{pdf_path.name} page {index + 1}: {len(found)} marks decoded"
+            marks.append(parse_mark(found[0].text))
+            page.close()
+    finally:
+        document.close()
+    return marks
+

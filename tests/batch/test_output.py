@@ -1,0 +1,44 @@
+"""Output files written whole: merged print files share identical objects, temp files never linger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from docgen.batch.output import atomic_text, remove_partial_files, write_print_file
+from docgen.batch.piece import PieceTask, render_piece
+from docgen.batch.sample import lines
+
+
+def test_a_failed_write_leaves_neither_file_nor_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "manifest.csv"
+    with pytest.raises(RuntimeError), atomic_text(target) as handle:
+        handle.write("piece,")
+        raise RuntimeError("disk full")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_leftover_temporaries_are_removed(tmp_path: Path) -> None:
+    (tmp_path / ".print-0001.pdf.x1y2.part").write_bytes(b"half")
+    (tmp_path / "print-0001.pdf").write_bytes(b"whole")
+    remove_partial_files(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["print-0001.pdf"]
+
+
+def test_merged_print_file_shares_what_the_pieces_repeat(tmp_path: Path) -> None:
+    paths = []
+    for number, data in enumerate(lines(4, seed=9), start=1):
+        result = render_piece(PieceTask("0123456789ab", number, "confirmation", data.encode(), None))
+        path = tmp_path / f"piece-{number}.pdf"
+        path.write_bytes(result.pdf)
+        paths.append((number, path))
+    target = tmp_path / "print-0001.pdf"
+    ranges = write_print_file(target, paths, "test")
+    page_counts = [len(PdfReader(path).pages) for _, path in paths]
+    assert [last - first + 1 for _, first, last in ranges] == page_counts
+    assert len(PdfReader(target).pages) == sum(page_counts)
+    # Fonts, colour spaces and graphics states that pieces repeat are stored once.
+    assert target.stat().st_size < 0.95 * sum(path.stat().st_size for _, path in paths)
+    assert PdfReader(target).metadata is not None and PdfReader(target).metadata.title == "test"
