@@ -256,3 +256,8 @@ def test_serve_refuses_a_bad_setting_before_starting(tmp_path: Path, capsys: pyt
     assert main(["serve", "--port", "70000", "--db", str(tmp_path / "s.db")]) == 1
     assert "DOCGEN_PORT=70000: must be from 0 to 65535" in capsys.readouterr().err
     assert not (tmp_path / "s.db").exists()
+
+
+def test_a_closed_pipe_is_not_a_traceback() -> None:
+    done = subprocess.run(f"{DOCGEN} schema | head -1", shell=True, capture_output=True, text=True, check=False)
+    assert done.stdout == "{\n" and done.stderr == ""

@@ -322,7 +322,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     LOGGER.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     try:
-        status: int = args.handler(args)
+        status: int = EXIT_OK
+        status = args.handler(args)
     except InputError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -330,4 +331,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DocgenError as exc:
         print(f"docgen: {exc}", file=sys.stderr)
         return EXIT_FAILURE
+    except BrokenPipeError:
+        # The reader closed the pipe (`docgen schema | head`): not a failure of ours. Point
+        # stdout at /dev/null so the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return status
