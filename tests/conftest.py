@@ -73,3 +73,21 @@ def pdf_words(pdf: bytes) -> list[list[dict[str, Any]]]:
     """Words with their boxes, per page."""
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         return [page.extract_words() for page in document.pages]
+
+
+def assert_nothing_clipped_or_overlapping(pdf: bytes, margin: float = 18) -> None:
+    """Every word inside its page with `margin` points of paper around it, and no two words
+    on a line overlapping: what a reader would see as clipped or overprinted text."""
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        width, height = document.pages[0].width, document.pages[0].height
+    for number, words in enumerate(pdf_words(pdf), start=1):
+        for word in words:
+            assert margin <= word["x0"] and word["x1"] <= width - margin, (number, word["text"])
+            assert margin <= word["top"] and word["bottom"] <= height - margin, (number, word["text"])
+        boxes = sorted(words, key=lambda w: (w["top"], w["x0"]))
+        for i, first in enumerate(boxes):
+            for second in boxes[i + 1 :]:
+                if second["top"] >= first["bottom"] - 0.5:
+                    break
+                overlap_x = min(first["x1"], second["x1"]) - max(first["x0"], second["x0"])
+                assert overlap_x <= 0.5, (number, first["text"], second["text"])

@@ -19,7 +19,13 @@ from docgen.documents import document_html, get_kind, render_document, skip_reas
 from docgen.documents.fsa_claims import BLANK_EXPENSE_LINES, ClaimPageIndex
 from docgen.errors import InputError
 from docgen.raster import page_images
-from tests.conftest import ENROLLMENT_EXAMPLES, EXAMPLES, JANE, pdf_text, pdf_words
+from tests.conftest import (
+    ENROLLMENT_EXAMPLES,
+    EXAMPLES,
+    JANE,
+    assert_nothing_clipped_or_overlapping,
+    pdf_text,
+)
 
 KINDS = ("health-fsa-claim", "dependent-care-claim")
 LARGE = EXAMPLES / "large-family.json"
@@ -308,19 +314,7 @@ def test_the_declined_examples_have_no_dependent_care_form() -> None:
 @pytest.mark.parametrize(("kind", "example"), APPLICABLE, ids=lambda value: getattr(value, "stem", value))
 def test_nothing_clipped_or_overlapping(kind: str, example: Path) -> None:
     pdf = rendered(kind, example)
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
-        width, height = document.pages[0].width, document.pages[0].height
-    for number, words in enumerate(pdf_words(pdf), start=1):
-        for word in words:
-            assert 18 <= word["x0"] and word["x1"] <= width - 18, (number, word["text"])
-            assert 18 <= word["top"] and word["bottom"] <= height - 18, (number, word["text"])
-        boxes = sorted(words, key=lambda w: (w["top"], w["x0"]))
-        for i, first in enumerate(boxes):
-            for second in boxes[i + 1 :]:
-                if second["top"] >= first["bottom"] - 0.5:
-                    break
-                overlap_x = min(first["x1"], second["x1"]) - max(first["x0"], second["x0"])
-                assert overlap_x <= 0.5, (number, first["text"], second["text"])
+    assert_nothing_clipped_or_overlapping(pdf)
 
 
 @pytest.mark.slow

@@ -13,7 +13,13 @@ import pytest
 
 from docgen.documents import render_document
 from docgen.errors import InputError
-from tests.conftest import ENROLLMENT_EXAMPLES, EXAMPLES, JANE, pdf_text, pdf_words
+from tests.conftest import (
+    ENROLLMENT_EXAMPLES,
+    EXAMPLES,
+    JANE,
+    assert_nothing_clipped_or_overlapping,
+    pdf_text,
+)
 
 
 @cache
@@ -146,17 +152,4 @@ def test_twelve_dependents_all_listed_with_repeated_table_header() -> None:
 @pytest.mark.parametrize("kind", ["summary", "confirmation"])
 def test_nothing_clipped_or_overlapping(kind: str, example: Path) -> None:
     pdf = rendered(kind, example)
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
-        width, height = document.pages[0].width, document.pages[0].height
-    for number, words in enumerate(pdf_words(pdf), start=1):
-        for word in words:
-            # Inside the page, with at least a quarter inch of paper around every word.
-            assert 18 <= word["x0"] and word["x1"] <= width - 18, (number, word["text"])
-            assert 18 <= word["top"] and word["bottom"] <= height - 18, (number, word["text"])
-        boxes = sorted(words, key=lambda w: (w["top"], w["x0"]))
-        for i, first in enumerate(boxes):
-            for second in boxes[i + 1 :]:
-                if second["top"] >= first["bottom"] - 0.5:
-                    break
-                overlap_x = min(first["x1"], second["x1"]) - max(first["x0"], second["x0"])
-                assert overlap_x <= 0.5, (number, first["text"], second["text"])
+    assert_nothing_clipped_or_overlapping(pdf)

@@ -15,7 +15,14 @@ from pypdf import PdfReader
 
 from docgen.documents import document_html, render_document
 from docgen.errors import InputError
-from tests.conftest import EXAMPLES, ILLUSTRATION_EXAMPLES, JANE, MARY, pdf_text, pdf_words
+from tests.conftest import (
+    EXAMPLES,
+    ILLUSTRATION_EXAMPLES,
+    JANE,
+    MARY,
+    assert_nothing_clipped_or_overlapping,
+    pdf_text,
+)
 
 JORDAN = EXAMPLES / "jordan.json"
 GAIN_GREEN = (0x2E / 255, 0x7D / 255, 0x4F / 255)
@@ -168,16 +175,4 @@ def test_an_enrollment_file_is_not_an_illustration() -> None:
 @pytest.mark.parametrize("example", ILLUSTRATION_EXAMPLES, ids=lambda p: p.stem)
 def test_nothing_clipped_or_overlapping(example: Path) -> None:
     pdf = rendered(example)
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
-        width, height = document.pages[0].width, document.pages[0].height
-    for number, words in enumerate(pdf_words(pdf), start=1):
-        for word in words:
-            assert 36 <= word["x0"] and word["x1"] <= width - 36, (number, word["text"])
-            assert 36 <= word["top"] and word["bottom"] <= height - 36, (number, word["text"])
-        boxes = sorted(words, key=lambda w: (w["top"], w["x0"]))
-        for i, first in enumerate(boxes):
-            for second in boxes[i + 1 :]:
-                if second["top"] >= first["bottom"] - 0.5:
-                    break
-                overlap_x = min(first["x1"], second["x1"]) - max(first["x0"], second["x0"])
-                assert overlap_x <= 0.5, (number, first["text"], second["text"])
+    assert_nothing_clipped_or_overlapping(pdf, margin=36)
