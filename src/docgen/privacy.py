@@ -20,7 +20,7 @@ class SSN:
     def __init__(self, raw: str) -> None:
         match = _SSN_SHAPE.match(raw.strip())
         if match is None:
-            raise ValueError("must be nine digits, as 123-45-6789 or 123456789")
+            raise ValueError("must be nine digits, as NNN-NN-NNNN or NNNNNNNNN")
         area, group, serial = match.groups()
         # SSA never issues area 000 or 666, group 00 or serial 0000 (9xx is left to
         # ITIN-style dependent numbers, as the seed's own examples use one).
