@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from docgen import businessdays, rules
 from docgen.barcodes import qr_data_uri
-from docgen.documents.statements import person_name
+from docgen.documents.statements import enrollment_metadata, person_name
 from docgen.errors import InputError, Problem
 from docgen.expenses import ACCOUNT_TITLES, coverage_start, election_for, lines_for
 from docgen.model import Enrollment, ExpenseLine, FlexAccount, FlexSettings
@@ -261,13 +261,7 @@ def build_claim_form(enrollment: Enrollment, kind: str) -> ClaimFormView:
         deemed_income_one=DEEMED_INCOME_ONE,
         deemed_income_two=DEEMED_INCOME_TWO,
         submit=_submit(enrollment, flex),
-        metadata=DocumentMetadata(
-            title=title,
-            author=enrollment.administrator.name,
-            subject=f"Group {group.group_id}, plan year {group.plan_year.start.year}"
-            f"-{group.plan_year.end.year}, participant ID {person.participant_id}",
-            created=enrollment.enrollment.submitted_at,
-        ),
+        metadata=enrollment_metadata(enrollment, title, f"participant ID {person.participant_id}"),
     )
 
 

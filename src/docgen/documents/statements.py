@@ -139,6 +139,18 @@ class StatementView:
     mailing: MailingView | None = None
 
 
+def enrollment_metadata(enrollment: Enrollment, title: str, reference: str) -> DocumentMetadata:
+    """PDF metadata of an enrollment document: group, plan year and a reference, no personal data."""
+    group = enrollment.group
+    return DocumentMetadata(
+        title=title,
+        author=enrollment.administrator.name,
+        subject=f"Group {group.group_id}, plan year {group.plan_year.start.year}"
+        f"-{group.plan_year.end.year}, {reference}",
+        created=enrollment.enrollment.submitted_at,
+    )
+
+
 def person_name(first: str, middle: str, last: str) -> str:
     """FIRST MIDDLE LAST with empty parts left out, as the portal prints names."""
     return " ".join(part for part in (first, middle, last) if part)
@@ -294,7 +306,6 @@ def build_statement(enrollment: Enrollment, *, confirmation: bool) -> StatementV
         for name in rules.FLEX_ACCOUNTS
         if (election := getattr(elections, name)) is not None
     )
-    group = enrollment.group
     return StatementView(
         title=title,
         is_confirmation=confirmation,
@@ -305,13 +316,7 @@ def build_statement(enrollment: Enrollment, *, confirmation: bool) -> StatementV
         coverages=coverages,
         flex_accounts=flex_rows,
         flex_totals=_flex_totals(flex_rows),
-        metadata=DocumentMetadata(
-            title=title,
-            author=enrollment.administrator.name,
-            subject=f"Group {group.group_id}, plan year {group.plan_year.start.year}"
-            f"-{group.plan_year.end.year}, enrollment {rules.enrollment_number(enrollment)}",
-            created=enrollment.enrollment.submitted_at,
-        ),
+        metadata=enrollment_metadata(enrollment, title, f"enrollment {rules.enrollment_number(enrollment)}"),
     )
 
 
