@@ -1,0 +1,50 @@
+"""docgen's cut-down user-agent stylesheet must change nothing on the page (issue 9)."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import pytest
+import tinycss2
+import weasyprint
+import weasyprint.css
+
+from docgen.config import SETTINGS
+from docgen.documents import document_html
+from docgen.golden import GoldenCase, cases
+from docgen.render import USER_AGENT_STYLESHEET, ConfinedFetcher, html_to_pdf
+
+CASES = list(cases())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_pdf_is_byte_identical_to_weasyprint_with_its_own_user_agent_stylesheet(case: GoldenCase) -> None:
+    html = document_html(case.kind, case.example.read_bytes(), case.options)
+    stock = weasyprint.HTML(
+        string=html,
+        base_url=SETTINGS.home.as_uri() + "/",
+        url_fetcher=ConfinedFetcher((SETTINGS.assets_dir, SETTINGS.fonts_dir)),
+    ).write_pdf()
+    assert html_to_pdf(html) == stock
+
+
+def _type_selectors(css: str) -> set[str]:
+    """Element names a stylesheet's selectors mention (a rough, sufficient tokenization)."""
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True)
+    names: set[str] = set()
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            names.update(re.findall(r"(?<![.#:\[-])\b([a-z][a-z0-9]*)\b", tinycss2.serialize(rule.prelude)))
+    return names
+
+
+def test_every_element_the_templates_use_has_its_user_agent_rules() -> None:
+    """A new element in a template needs its WeasyPrint UA rules copied into user-agent.css."""
+    used: set[str] = set()
+    for template in SETTINGS.templates_dir.rglob("*.html"):
+        used.update(re.findall(r"<([a-z][a-z0-9]*)", template.read_text()))
+    stock = _type_selectors((resources.files(weasyprint.css) / "html5_ua.css").read_text("utf-8"))
+    ours = _type_selectors((SETTINGS.home / USER_AGENT_STYLESHEET).read_text())
+    missing = (used & stock) - ours
+    assert not missing, f"user-agent.css has no rules for {sorted(missing)}"
