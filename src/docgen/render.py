@@ -158,7 +158,7 @@ def _stylesheet(href: str, home: Path) -> Any:
 USER_AGENT_STYLESHEET = "assets/css/user-agent.css"
 
 
-class _EngineHTML(weasyprint.HTML):  # type: ignore[misc]  (WeasyPrint ships no type hints)
+class _EngineHTML(weasyprint.HTML):
     """WeasyPrint's HTML document with docgen's user-agent stylesheet.
 
     WeasyPrint matches its user-agent stylesheet against every element; its universal
