@@ -13,10 +13,11 @@ from pypdf import PdfReader
 
 from docgen import render
 from docgen.config import SETTINGS
-from docgen.documents import render_document
+from docgen.documents import document_html, render_document
 from docgen.errors import RenderError, ResourceError
 from docgen.render import (
     ConfinedFetcher,
+    compact_html,
     DocumentMetadata,
     html_to_pdf,
     marked_html,
@@ -181,3 +182,15 @@ def test_stylesheet_goes_into_the_head() -> None:
     )
     with pytest.raises(RenderError):
         with_stylesheet("<p>no head</p>", "p {}")
+
+
+def test_compact_html_drops_only_the_space_between_block_tags() -> None:
+    html = '<table>\n  <tr>\n    <td><span>a</span> <strong>b</strong></td>\n  </tr>\n</table>\n<p>x y</p>\n<div>\n  <span>c</span>\n</div>'
+    assert compact_html(html) == '<table><tr><td><span>a</span> <strong>b</strong></td></tr></table><p>x y</p><div>\n  <span>c</span>\n</div>'
+
+
+def test_compact_html_keeps_input_whitespace(jane: dict[str, Any]) -> None:
+    """Input text is escaped, so spaces inside it (even around angle brackets) are never touched."""
+    jane["participant"]["first_name"] = "ANNE  <td>  </td>  MARIE"
+    html = document_html("confirmation", jane)
+    assert "ANNE  &lt;td&gt;  &lt;/td&gt;  MARIE" in html
