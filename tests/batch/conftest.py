@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,9 +13,13 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 
+from docgen.batch import imb
 from docgen.batch.marks import MARK_LEFT_IN, MARK_MODULE_IN, MARK_MODULES, Mark, parse_mark
+from docgen.batch.piece import PieceTask, mailing_html
 from docgen.batch.run import BatchOptions, BatchResult, run_batch
 from docgen.batch.sample import write_jsonl
+from docgen.config import SETTINGS
+from docgen.render import _layout
 
 DOCGEN = Path(sys.executable).with_name("docgen")
 MAILER_ID = "123456"
@@ -93,3 +99,26 @@ def decode_marks(pdf_path: Path, dpi: int = 300) -> list[Mark]:
         document.close()
     return marks
 
+
+
+def one_document(job: FinishedJob, file: str) -> bytes:
+    """The statements of a print file (same records, same IMb) laid out and written as ONE
+    WeasyPrint document: one font subset per face, the size issue 9 holds print files to."""
+    records: dict[str, bytes] = {}
+    with job.input.open("rb") as handle:
+        for line in handle:
+            try:
+                records[json.loads(line)["participant"]["participant_id"]] = line
+            except (ValueError, KeyError):
+                continue  # the invalid records: never printed
+    mailer = imb.parse_mailer_id(MAILER_ID)
+    documents = []
+    with (job.out / "manifest.csv").open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["file"] == file:
+                piece = int(row["piece"])
+                tracking = imb.tracking_code(mailer, piece, imb.DEFAULT_SERVICE_TYPE)
+                task = PieceTask(job.result.job_id, piece, "confirmation", records[row["participant_id"]], tracking)
+                documents.append(_layout(mailing_html(task), SETTINGS))
+    pdf: bytes = documents[0].copy([page for document in documents for page in document.pages]).write_pdf()
+    return pdf

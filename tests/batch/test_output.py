@@ -10,6 +10,10 @@ from pypdf import PdfReader
 from docgen.batch.output import atomic_text, remove_partial_files, write_print_file
 from docgen.batch.piece import PieceTask, render_piece
 from docgen.batch.sample import lines
+from tests.batch.conftest import FinishedJob, one_document
+
+#: Issue 9: a print file at most this many times the bytes of its statements as one document.
+MAX_BYTES_RATIO = 1.3
 
 
 def test_a_failed_write_leaves_neither_file_nor_temporary(tmp_path: Path) -> None:
@@ -42,3 +46,13 @@ def test_merged_print_file_shares_what_the_pieces_repeat(tmp_path: Path) -> None
     # Fonts, colour spaces and graphics states that pieces repeat are stored once.
     assert target.stat().st_size < 0.95 * sum(path.stat().st_size for _, path in paths)
     assert PdfReader(target).metadata is not None and PdfReader(target).metadata.title == "test"
+
+
+def test_a_print_file_is_no_larger_than_its_statements_as_one_document(job100: FinishedJob) -> None:
+    # The last print file of the 100-record job, its 15 pieces laid out again as one document
+    # (bench/print_bytes.py measures 100 and 500 pieces, the default limit). The print file
+    # also carries the inserter marks and blank backs the one document lacks.
+    print_file = job100.out / "print-0003.pdf"
+    one = one_document(job100, print_file.name)
+    ratio = print_file.stat().st_size / len(one)
+    assert ratio <= MAX_BYTES_RATIO, f"{print_file.stat().st_size} bytes vs {len(one)} as one document"

@@ -7,6 +7,7 @@ import hashlib
 import json
 import sqlite3
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,11 @@ from pypdf import PdfReader
 
 from docgen.batch.job import DB_NAME
 from docgen.batch.piece import PieceTask, render_piece
-from docgen.batch.run import BatchOptions, run_batch
+from docgen.batch import run as batch_run
+from docgen.batch.run import LOCK_NAME, BatchOptions, _exclusive, run_batch
 from docgen.batch.sample import write_jsonl
 from docgen.cli import main
-from docgen.errors import InputError
+from docgen.errors import BatchError, InputError
 from tests.batch.conftest import FinishedJob, batch_command, decode_marks, run_job, take_rejections
 
 
@@ -109,6 +111,55 @@ def test_rerunning_a_finished_job_changes_nothing(job100: FinishedJob) -> None:
     assert after == before
     assert not (job100.out / ".spool").exists()
     assert not list(job100.out.glob(".*.part"))
+
+
+def test_a_finished_run_leaves_no_lock_file(job100: FinishedJob) -> None:
+    assert (job100.out / DB_NAME).exists()
+    assert not (job100.out / LOCK_NAME).exists()
+
+
+def test_a_second_run_is_refused_while_one_holds_the_folder(tmp_path: Path) -> None:
+    with _exclusive(tmp_path):
+        assert (tmp_path / LOCK_NAME).exists()
+        with pytest.raises(BatchError, match="another docgen batch is running"), _exclusive(tmp_path):
+            pass
+    assert not (tmp_path / LOCK_NAME).exists()
+
+
+def test_a_run_that_opened_the_lock_before_its_removal_does_not_share_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Run B opens the lock file while run A holds it, and gets to flock() only after A has
+    # removed the file and let go; meanwhile run C has locked the folder's new lock file.
+    opened, go_on = threading.Event(), threading.Event()
+    real_flock = batch_run.fcntl.flock
+    late = threading.local()
+
+    def flock(handle: object, operation: int) -> None:
+        if getattr(late, "first", True) and threading.current_thread().name == "B":
+            late.first = False
+            opened.set()
+            go_on.wait(timeout=30)
+        real_flock(handle, operation)
+
+    monkeypatch.setattr(batch_run.fcntl, "flock", flock)
+    outcome: list[str] = []
+
+    def run_b() -> None:
+        try:
+            with _exclusive(tmp_path):
+                outcome.append("B ran")
+        except BatchError:
+            outcome.append("B refused")
+
+    with _exclusive(tmp_path):  # A
+        b = threading.Thread(target=run_b, name="B")
+        b.start()
+        assert opened.wait(timeout=30)
+    with _exclusive(tmp_path):  # C, after A removed the file B holds open
+        go_on.set()
+        b.join(timeout=30)
+        assert outcome == ["B refused"]
 
 
 def test_another_job_in_the_same_folder_is_refused(job100: FinishedJob, capsys: pytest.CaptureFixture[str]) -> None:

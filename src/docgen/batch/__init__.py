@@ -7,6 +7,7 @@
     imb.py        USPS Intelligent Mail barcode
     marks.py      duplex blank backs and inserter control marks
     executors.py  local worker processes or a Dask cluster
+    fonts.py      one font per face in a print file (the union of the pieces' subsets)
     output.py     print files, manifest.csv, summary.json, errors.jsonl (written whole, renamed)
     progress.py   progress bar or plain lines
     run.py        the run itself: scan, presort, render, assemble, report

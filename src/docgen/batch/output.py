@@ -19,11 +19,16 @@ from typing import BinaryIO, TextIO
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
+from docgen.batch.fonts import share_fonts
 from docgen.batch.job import Totals
 from docgen.errors import BatchError
 
 MANIFEST_COLUMNS = ("piece", "participant_id", "zip", "pages", "sheets", "file", "first_page", "last_page", "sha256")
 TEMP_SUFFIX = ".part"
+#: Passes of compress_identical_objects: each drops the objects only dropped objects referred
+#: to, and merges objects made identical by the pass before. A piece's replaced font is a chain
+#: of four (Type0 font, CIDFont, descriptor, font program); one more pass finds nothing to do.
+SWEEPS = 5
 
 
 def print_file_name(file: int) -> str:
@@ -89,8 +94,11 @@ def write_print_file(
         ranges.append((piece, page + 1, page + count))
         page += count
     # Pieces were rendered apart, each with its own font subsets, colour spaces and graphics
-    # states; identical objects (fonts whose subsets coincide, shared resources) are stored once.
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    # states: each face gets one font for the whole file (the union of the pieces' subsets),
+    # then identical objects are stored once and the pieces' own fonts dropped.
+    share_fonts(writer)
+    for _sweep in range(SWEEPS):
+        writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     writer.add_metadata({"/Title": title, "/Producer": "docgen"})
     with atomic_binary(path) as handle:
         writer.write(handle)

@@ -82,15 +82,20 @@ class PieceResult:
     problems: tuple[Problem, ...] = ()
 
 
+def mailing_html(task: PieceTask) -> str:
+    """The HTML of a piece's mailing variant (address blocks behind the envelope windows)."""
+    kind = get_kind(task.kind)
+    enrollment = _mailable(kind, task.data, task.tracking is not None)
+    if kind.mailing is None:
+        raise InputError([Problem("kind", "batch-kind-mailable", f"{kind.name} has no mailing layout")])
+    view = kind.mailing(kind.build(enrollment), layout.mailing_view(enrollment, task.tracking))
+    return render_html(kind.template, view, view.metadata)
+
+
 def render_piece(task: PieceTask) -> PieceResult:
     """Render one piece alone: its mailing variant, blank back when odd, inserter marks."""
     try:
-        kind = get_kind(task.kind)
-        enrollment = _mailable(kind, task.data, task.tracking is not None)
-        if kind.mailing is None:
-            raise InputError([Problem("kind", "batch-kind-mailable", f"{kind.name} has no mailing layout")])
-        view = kind.mailing(kind.build(enrollment), layout.mailing_view(enrollment, task.tracking))
-        finished = finish_piece(html_to_pdf(render_html(kind.template, view, view.metadata)), task.job_id, task.piece)
+        finished = finish_piece(html_to_pdf(mailing_html(task)), task.job_id, task.piece)
     except InputError as exc:
         return PieceResult(task.piece, b"", 0, "", tuple(exc.problems))
     except Exception as exc:  # noqa: BLE001  (the batch record loop: one piece never stops the job)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -83,15 +84,40 @@ def _settings(options: BatchOptions) -> tuple[JobSettings, imb.MailerId | None]:
     return JobSettings(options.kind, options.piece_limit, options.mailer_id, options.service_type), mailer
 
 
+def _same_file(handle: TextIO, path: Path) -> bool:
+    try:
+        named = os.stat(path)
+    except FileNotFoundError:
+        return False
+    opened = os.fstat(handle.fileno())
+    return (named.st_dev, named.st_ino) == (opened.st_dev, opened.st_ino)
+
+
 @contextmanager
 def _exclusive(folder: Path) -> Iterator[None]:
-    """One run per output folder; the kernel drops the lock when a process dies, even by SIGKILL."""
-    with (folder / LOCK_NAME).open("a") as handle:
+    """One run per output folder; the kernel drops the lock when a process dies, even by SIGKILL.
+
+    The lock file is removed when the run ends, while it is still locked. A second process that
+    opened it before then gets the lock only after the removal, on a file no longer in the
+    folder: it sees that the path names another file (or none) and locks the one there now, so
+    two runs never both believe they hold the folder.
+    """
+    path = folder / LOCK_NAME
+    while True:
+        handle = path.open("a")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            handle.close()
             raise BatchError(f"another docgen batch is running in {folder}") from None
+        if _same_file(handle, path):
+            break
+        handle.close()  # locked the file a finishing run had just removed: lock the folder's own
+    try:
         yield
+    finally:
+        path.unlink(missing_ok=True)
+        handle.close()
 
 
 def _scan(job: Job, source: Source, kind: str, with_imb: bool) -> None:
