@@ -17,6 +17,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from fontTools.ttLib import TTFont, TTLibError
 from fontTools.ttLib.tables._g_l_y_f import Glyph
@@ -156,7 +157,7 @@ def _read(ref: IndirectObject) -> tuple[FaceKey, _Subset]:
     )
     subset = _Subset(
         ref, cid_font, descriptor, program, to_unicode,
-        _widths(cid_font["/W"].get_object()), _texts(to_unicode.get_data()),
+        _widths(cast(ArrayObject, cid_font["/W"].get_object())), _texts(to_unicode.get_data()),
     )
     return key, subset
 
@@ -242,9 +243,9 @@ def _merge(subsets: list[_Subset]) -> IndirectObject:
     font.cid_font[NameObject("/W")] = _w_array(widths)
     # The bounding box and pitch flag WeasyPrint derives from the widths it embeds.
     descriptor = font.descriptor
-    box = descriptor["/FontBBox"]
+    box = cast(ArrayObject, descriptor["/FontBBox"].get_object())
     descriptor[NameObject("/FontBBox")] = ArrayObject([box[0], box[1], max(widths.values(), key=float), box[3]])
-    flags = int(descriptor["/Flags"]) & ~_FIXED_PITCH
+    flags = int(cast(NumberObject, descriptor["/Flags"].get_object())) & ~_FIXED_PITCH
     if len(widths) > 1 and len({float(width) for width in widths.values()}) == 1:
         flags |= _FIXED_PITCH
     descriptor[NameObject("/Flags")] = NumberObject(flags)
