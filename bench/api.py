@@ -74,7 +74,7 @@ def start_server(folder: Path, workers: int, queue: int | None) -> tuple[subproc
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    db = folder / "bench.db"
+    db = folder / f"bench-queue-{queue if queue is not None else 'default'}.db"
     store = Store(db)
     key = store.create_key("bench", frozenset(Scope))
     store.close()
