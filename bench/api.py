@@ -10,6 +10,12 @@ that in-process median is the cost of HTTP, the pool and the audit row; "worker 
 render time the workers themselves reported during the same requests (from /metrics), so
 p50 minus it is that cost measured under the same load. Kinds: `confirmation`
 (PDF) and, when the server offers it, `id-card` as PNG (`?format=png`).
+
+Then it starts a second server with the default queue (2 x workers), as deployed, and sends
+the same requests at concurrency 16: requests beyond the queue are refused with 503 and the
+clients retry after the Retry-After the server sent. Issue 9 holds the API, at concurrency 16,
+to p99 within 3x p50 and no errors other than 503 backpressure: for every concurrency-16 row of
+both servers it prints a PASS or FAIL line for each, and exits 1 if any fails.
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -36,6 +44,12 @@ from docgen.store import Scope, Store
 
 CASES = (("confirmation", ""), ("id-card", "format=png"))
 CONCURRENCY = (1, 4, 16)
+#: Issue 9, deliverable 4: at this concurrency p99 stays within MAX_TAIL x p50, and a 503
+#: (backpressure, with Retry-After) is the only error a client may see.
+CHECKED_CONCURRENCY = 16
+MAX_TAIL = 3.0
+#: Longest a client waits on a 503's Retry-After before trying again.
+MAX_RETRY_AFTER_S = 5.0
 
 
 def in_process_ms(kind: str, query: str, body: bytes, runs: int) -> float:
@@ -56,18 +70,18 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def start_server(folder: Path, workers: int) -> tuple[subprocess.Popen[bytes], str, str]:
+def start_server(folder: Path, workers: int, queue: int | None) -> tuple[subprocess.Popen[bytes], str, str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    db = folder / "bench.db"
+    db = folder / f"bench-queue-{queue if queue is not None else 'default'}.db"
     store = Store(db)
     key = store.create_key("bench", frozenset(Scope))
     store.close()
     docgen = Path(sys.executable).with_name("docgen")
-    command = [str(docgen), "serve", "--port", str(port), "--db", str(db), "--workers", str(workers),
-               "--queue", "64"]
-    log = (folder / "server.log").open("wb")
+    command = [str(docgen), "serve", "--port", str(port), "--db", str(db), "--workers", str(workers)]
+    command += ["--queue", str(queue)] if queue is not None else []
+    log = (folder / "server.log").open("ab")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=folder)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -94,9 +108,22 @@ def worker_render_totals(url: str, key: str, kind: str) -> tuple[float, float]:
     return totals["sum"], totals["count"]
 
 
-def run(url: str, key: str, kind: str, query: str, body: bytes, concurrency: int, total: int) -> tuple[float, list[float]]:
-    """(requests per second, latencies in ms) of `total` requests from `concurrency` threads."""
-    latencies: list[float] = []
+@dataclass
+class Outcome:
+    """What `total` requests at one concurrency got back."""
+
+    rate: float = 0.0
+    #: Latencies (ms) of the answered requests (200 or another error), not of the refused tries.
+    latencies: list[float] = field(default_factory=list)
+    #: 503 refusals (backpressure): each was retried after its Retry-After.
+    refused: int = 0
+    #: Every other failure, by HTTP status or transport error name.
+    errors: Counter[str] = field(default_factory=Counter)
+
+
+def run(url: str, key: str, kind: str, query: str, body: bytes, concurrency: int, total: int) -> Outcome:
+    """`total` requests from `concurrency` threads; a 503 is retried after its Retry-After."""
+    outcome = Outcome()
     lock = threading.Lock()
     target = f"/v1/documents/{kind}" + (f"?{query}" if query else "")
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
@@ -108,19 +135,72 @@ def run(url: str, key: str, kind: str, query: str, body: bytes, concurrency: int
                 with lock:
                     if next(counter, None) is None:
                         return
-                started = time.perf_counter()
-                answer = client.post(target, content=body)
-                elapsed = (time.perf_counter() - started) * 1000
-                if answer.status_code != 200:
-                    raise SystemExit(f"{kind}: HTTP {answer.status_code}: {answer.text[:200]}")
-                with lock:
-                    latencies.append(elapsed)
+                while True:
+                    started = time.perf_counter()
+                    try:
+                        answer = client.post(target, content=body)
+                    except httpx.TransportError as exc:
+                        with lock:
+                            outcome.errors[type(exc).__name__] += 1
+                        break
+                    elapsed = (time.perf_counter() - started) * 1000
+                    if answer.status_code == 503:
+                        with lock:
+                            outcome.refused += 1
+                        time.sleep(min(float(answer.headers.get("Retry-After", "1")), MAX_RETRY_AFTER_S))
+                        continue
+                    with lock:
+                        outcome.latencies.append(elapsed)
+                        if answer.status_code != 200:
+                            outcome.errors[f"HTTP {answer.status_code}"] += 1
+                    break
 
     began = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as threads:
         for future in [threads.submit(client_loop) for _ in range(concurrency)]:
             future.result()
-    return total / (time.perf_counter() - began), latencies
+    outcome.rate = total / (time.perf_counter() - began)
+    return outcome
+
+
+def check(label: str, outcome: Outcome) -> bool:
+    """Issue 9's two conditions at CHECKED_CONCURRENCY, as PASS/FAIL lines; True when both hold."""
+    if not outcome.latencies:
+        print(f"FAIL {label}: no request was answered ({dict(outcome.errors)})")
+        return False
+    p50, p99 = statistics.median(outcome.latencies), percentile(outcome.latencies, 0.99)
+    tail_ok = p99 <= MAX_TAIL * p50
+    errors_ok = not outcome.errors
+    print(f"{'PASS' if tail_ok else 'FAIL'} {label}: p99 {p99:.0f} ms <= {MAX_TAIL:g} x p50 {p50:.0f} ms"
+          f" (ratio {p99 / p50:.2f})")
+    errors = ", ".join(f"{name}: {count}" for name, count in sorted(outcome.errors.items())) or "none"
+    print(f"{'PASS' if errors_ok else 'FAIL'} {label}: errors other than 503 backpressure: {errors}"
+          f" ({outcome.refused} refused with 503 and retried)")
+    return tail_ok and errors_ok
+
+
+def table(url: str, key: str, cases: list[tuple[str, str]], body: bytes, levels: tuple[int, ...],
+          requests: int, local: dict[str, float]) -> list[tuple[str, Outcome]]:
+    """Print one row per kind and concurrency; returns the rows at CHECKED_CONCURRENCY."""
+    print(f"{'kind':<14}{'conc.':>6}{'requests':>10}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'503s':>6}"
+          f"{'worker ms':>11}{'in-process ms':>15}{'p50 / in-process':>18}")
+    checked = []
+    for kind, query in cases:
+        run(url, key, kind, query, body, 1, 2)  # warm the workers
+        for concurrency in levels:
+            total = max(requests, 4 * concurrency)
+            seconds, count = worker_render_totals(url, key, kind)
+            outcome = run(url, key, kind, query, body, concurrency, total)
+            seconds_after, count_after = worker_render_totals(url, key, kind)
+            worker_ms = 1000 * (seconds_after - seconds) / max(count_after - count, 1)
+            p50 = statistics.median(outcome.latencies or [float("nan")])
+            label = f"{kind}{' png' if query else ''}"
+            print(f"{label:<14}{concurrency:>6}{total:>10}{outcome.rate:>8.2f}{p50:>9.0f}"
+                  f"{percentile(outcome.latencies or [float('nan')], 0.99):>9.0f}{outcome.refused:>6}{worker_ms:>11.0f}"
+                  f"{local[kind]:>15.0f}{p50 / local[kind]:>17.2f}x")
+            if concurrency == CHECKED_CONCURRENCY:
+                checked.append((label, outcome))
+    return checked
 
 
 def main() -> None:
@@ -135,31 +215,27 @@ def main() -> None:
     skipped = [kind for kind, _ in CASES if kind not in ENDPOINTS]
 
     local = {kind: in_process_ms(kind, query, body, args.runs) for kind, query in cases}
+    print(f"input: {args.input.name}; {args.workers} render workers; {os.cpu_count()} cores")
+    checked = []
     with tempfile.TemporaryDirectory(prefix="docgen-bench-") as folder:
-        process, url, key = start_server(Path(folder), args.workers)
-        try:
-            print(f"input: {args.input.name}; {args.workers} render workers; {os.cpu_count()} cores")
-            print(f"{'kind':<14}{'conc.':>6}{'requests':>10}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}"
-                  f"{'worker ms':>11}{'in-process ms':>15}{'p50 / in-process':>18}")
-            for kind, query in cases:
-                run(url, key, kind, query, body, 1, 2)  # warm the workers
-                for concurrency in CONCURRENCY:
-                    total = max(args.requests, 4 * concurrency)
-                    seconds, count = worker_render_totals(url, key, kind)
-                    rate, latencies = run(url, key, kind, query, body, concurrency, total)
-                    seconds_after, count_after = worker_render_totals(url, key, kind)
-                    worker_ms = 1000 * (seconds_after - seconds) / (count_after - count)
-                    p50 = statistics.median(latencies)
-                    label = f"{kind}{' png' if query else ''}"
-                    print(f"{label:<14}{concurrency:>6}{total:>10}{rate:>8.2f}{p50:>9.0f}"
-                          f"{percentile(latencies, 0.99):>9.0f}{worker_ms:>11.0f}{local[kind]:>15.0f}"
-                          f"{p50 / local[kind]:>17.2f}x")
-        finally:
-            process.terminate()
-            process.wait(30)
+        for queue, title in ((64, "queue 64: every request admitted, latency includes queueing"),
+                             (None, "default queue (2 x workers): beyond it, 503 and retry after Retry-After")):
+            process, url, key = start_server(Path(folder), args.workers, queue)
+            try:
+                print(f"-- server with {title}")
+                levels = CONCURRENCY if queue is not None else (CHECKED_CONCURRENCY,)
+                rows = table(url, key, cases, body, levels, args.requests, local)
+                checked += [(f"{label} at concurrency {CHECKED_CONCURRENCY}, {'queue 64' if queue else 'default queue'}", outcome)
+                            for label, outcome in rows]
+            finally:
+                process.terminate()
+                process.wait(30)
     if skipped:
         print(f"not served on this branch: {', '.join(skipped)}")
     print("p99 of a few dozen requests is close to their maximum; raise --requests for a finer tail.")
+    results = [check(label, outcome) for label, outcome in checked]
+    if not all(results):
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -4,10 +4,14 @@
 
 For each record count it writes a synthetic input (docgen.batch.sample: 1% invalid) and runs the
 real `docgen batch` command once per worker count, timing wall clock and CPU (the command and
-all its worker processes) and sampling the whole process tree's resident memory. The single-
-render baseline is `docgen render` of one statement: its CPU as a cold command, and docgen's
-warm in-process render, so the ratio shows what batching costs or saves per statement.
-Not part of `make test`; one run of 500 records takes minutes on 2 cores.
+all its worker processes) and sampling the whole process tree's resident memory every 0.2 s
+against the pieces done (read from the job's SQLite file), so it also prints how memory moves
+through the run: peak RSS of the main process, of the largest worker and of all processes
+during the scan and up to 10%, 25%, 50%, 75% and 100% of the pieces (the last band includes
+the final print file and the reports). The single-render baseline is `docgen render` of one
+statement: its CPU as a cold command, and docgen's warm in-process render, so the ratio shows
+what batching costs or saves per statement. Not part of `make test`; one run of 500 records
+takes minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -22,9 +27,11 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 
+from docgen.batch.job import DB_NAME
 from docgen.batch.sample import lines, write_jsonl
 from docgen.documents import render_document
 
@@ -36,33 +43,73 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-class TreeMemory:
-    """Peak resident memory of a process and all its descendants, sampled every 0.2 s."""
+#: Progress points of the memory curve: fractions of the pieces done.
+BANDS = (0.10, 0.25, 0.50, 0.75, 1.00)
 
-    def __init__(self, pid: int) -> None:
+
+def _pieces_done(db: Path) -> tuple[int, int] | None:
+    """(pieces rendered or failed, pieces) from the job's SQLite file; None before the presort."""
+    if not db.exists():
+        return None
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1) as connection:
+            done, total = connection.execute(
+                "SELECT count(*) FILTER (WHERE sha256 IS NOT NULL OR failed = 1), count(*) FROM pieces"
+            ).fetchone()
+    except sqlite3.Error:
+        return None
+    return (int(done), int(total)) if total else None
+
+
+class TreeMemory:
+    """Resident memory of a process and its descendants, sampled every 0.2 s against progress."""
+
+    def __init__(self, pid: int, db: Path) -> None:
         self.peak_total = 0
         self.peak_main = 0
+        #: (fraction of pieces done or -1 while scanning, main RSS, largest child RSS, all RSS, children)
+        self.samples: list[tuple[float, int, int, int, int]] = []
+        self._db = db
         self._root = psutil.Process(pid)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
 
     def _sample(self) -> None:
+        tick = 0
+        progress = -1.0
         while not self._stop.wait(0.2):
+            if tick % 5 == 0:  # progress once a second: the query is cheap, but not free
+                counts = _pieces_done(self._db)
+                progress = counts[0] / counts[1] if counts else progress
+            tick += 1
             try:
                 main = self._root.memory_info().rss
-                total = main + sum(c.memory_info().rss for c in self._root.children(recursive=True))
+                children = [c.memory_info().rss for c in self._root.children(recursive=True)]
             except psutil.Error:
                 continue
+            total = main + sum(children)
             self.peak_main = max(self.peak_main, main)
             self.peak_total = max(self.peak_total, total)
+            self.samples.append((progress, main, max(children, default=0), total, len(children)))
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
 
+    def curve(self) -> str:
+        """Peak RSS (MB) of the main process / the largest child / all processes, by band of progress."""
+        peaks: dict[str, tuple[int, ...]] = {}
+        for progress, *values in self.samples:
+            band = "scan" if progress < 0 else f"<={next(b for b in BANDS if progress <= b):.0%}"
+            peaks[band] = tuple(max(pair) for pair in zip(peaks.get(band, (0, 0, 0, 0)), values))
+        return "; ".join(
+            f"{band} {main / 2**20:.0f}/{child / 2**20:.0f}/{total / 2**20:.0f} ({count} children)"
+            for band, (main, child, total, count) in peaks.items()
+        )
 
-def run_batch(source: Path, out: Path, workers: int, kind: str) -> dict[str, float]:
+
+def run_batch(source: Path, out: Path, workers: int, kind: str) -> dict[str, Any]:
     cpu_before = _children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -70,7 +117,7 @@ def run_batch(source: Path, out: Path, workers: int, kind: str) -> dict[str, flo
          "--mailer-id", "123456"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    memory = TreeMemory(process.pid)
+    memory = TreeMemory(process.pid, out / DB_NAME)
     status = process.wait()
     wall = time.perf_counter() - started
     memory.stop()
@@ -88,6 +135,7 @@ def run_batch(source: Path, out: Path, workers: int, kind: str) -> dict[str, flo
         "bytes_per_piece": file_bytes / max(summary["printed"], 1),
         "peak_rss_total_mb": memory.peak_total / 2**20,
         "peak_rss_main_mb": memory.peak_main / 2**20,
+        "curve": memory.curve(),
     }
 
 
@@ -134,6 +182,7 @@ def main() -> None:
                     f" command, {per_statement / warm:.2f} x a warm render",
                     flush=True,
                 )
+                print(f"  peak RSS MB main/largest worker/all by progress: {figures['curve']}", flush=True)
 
 
 if __name__ == "__main__":

@@ -23,9 +23,11 @@ from fontTools.ttLib import TTFont, TTLibError
 from fontTools.ttLib.tables._g_l_y_f import Glyph
 from pypdf import PdfWriter
 from pypdf.errors import PyPdfError
+from pypdf.filters import decode_stream_data
 from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
+    EncodedStreamObject,
     FloatObject,
     IndirectObject,
     NameObject,
@@ -126,6 +128,11 @@ def _stream(value: object) -> StreamObject:
     return stream
 
 
+def _decoded(stream: StreamObject) -> bytes:
+    """A stream's data, not cached on the object (get_data() would keep every piece's copy)."""
+    return decode_stream_data(stream) if isinstance(stream, EncodedStreamObject) else stream.get_data()
+
+
 def _face(program: bytes) -> TTFont:
     try:
         return TTFont(io.BytesIO(program), recalcTimestamp=False)
@@ -149,7 +156,7 @@ def _read(ref: IndirectObject) -> tuple[FaceKey, _Subset]:
         raise _NotShareable("font descriptor")
     program = _stream(descriptor.raw_get("/FontFile2"))
     to_unicode = _stream(font.raw_get("/ToUnicode"))
-    head = _face(program.get_data())["head"]
+    head = _face(_decoded(program))["head"]
     key = (
         str(font["/BaseFont"]), str(descriptor.get("/FontFamily")),
         *(str(descriptor.get(name)) for name in ("/ItalicAngle", "/Ascent", "/Descent", "/StemV")),
@@ -157,7 +164,7 @@ def _read(ref: IndirectObject) -> tuple[FaceKey, _Subset]:
     )
     subset = _Subset(
         ref, cid_font, descriptor, program, to_unicode,
-        _widths(cast(ArrayObject, cid_font["/W"].get_object())), _texts(to_unicode.get_data()),
+        _widths(cast(ArrayObject, cid_font["/W"].get_object())), _texts(_decoded(to_unicode)),
     )
     return key, subset
 
@@ -184,7 +191,7 @@ def _union_program(subsets: list[_Subset]) -> bytes:
     """A font program holding every glyph any of the subsets holds, at its original glyph id."""
     # The subset reaching the highest glyph id has the longest glyph table: start from it.
     first = max(subsets, key=lambda subset: max(subset.widths, default=-1))
-    base = _face(first.program.get_data())
+    base = _face(_decoded(first.program))
     if "glyf" not in base:
         raise _NotShareable("not TrueType outlines")
     covered = set(first.widths)
@@ -192,7 +199,7 @@ def _union_program(subsets: list[_Subset]) -> bytes:
         missing = sorted(set(subset.widths) - covered)
         if not missing:
             continue
-        donor = _face(subset.program.get_data())
+        donor = _face(_decoded(subset.program))
         for gid in missing:
             _copy_glyph(donor, base, gid)
         covered.update(missing)
