@@ -128,7 +128,7 @@ def compact_html(html: str) -> str:
     """The HTML without the whitespace between block-level and table tags.
 
     The parser makes a text node of each such run and WeasyPrint a box of each node, which
-    layout then walks although it prints nothing: ~12% of a statement's CPU (issue 9).
+    layout then walks although it prints nothing (issue 9; bench/steps.py measures the gain).
     Pages stay pixel-identical (tests/test_render.py). Input cannot add tags (it is escaped),
     so only the templates' own indentation is removed.
     """
@@ -180,7 +180,8 @@ class _EngineHTML(weasyprint.HTML):
 
     WeasyPrint matches its user-agent stylesheet against every element; its universal
     pseudo-element rules alone gave each element several extra computed styles. The cut-down
-    sheet gives byte-identical PDFs (tests/test_user_agent_stylesheet.py) for ~20% less CPU.
+    sheet gives byte-identical PDFs (tests/test_user_agent_stylesheet.py) for less CPU
+    (bench/steps.py measures how much).
     """
 
     def __init__(self, user_agent_stylesheet: Any, **options: Any) -> None:
