@@ -9,7 +9,9 @@ round and keeping each way's least and median CPU ms per document:
      reading the stylesheet links itself, with its own html5_ua.css;
   B  A on the compacted HTML (render.compact_html);
   C  B with the stylesheets and @font-face parsed once per process (render._stylesheet);
-  D  C with docgen's user-agent stylesheet: docgen's own render path (render.html_to_pdf).
+  D  C with docgen's user-agent stylesheet;
+  E  D with the HTML parsed by expat instead of tinyhtml5 (docgen.html_tree): docgen's own
+     render path (render.html_to_pdf).
 
 Changes that are in the templates and CSS themselves (separate borders, fixed table layout,
 the PDF417 path) are in all four; bench/compare.py --baseline measures them against an older
@@ -49,6 +51,16 @@ def css_once(html: str) -> object:
     return document.write_pdf()
 
 
+def tinyhtml5_parse(html: str) -> object:
+    """docgen's render path with expat turned off (every document parsed by tinyhtml5)."""
+    keep = render.xml_tree
+    render.xml_tree = lambda _html: None
+    try:
+        return render.html_to_pdf(html)
+    finally:
+        render.xml_tree = keep
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=10)
@@ -67,7 +79,8 @@ def main() -> None:
         "A stock WeasyPrint, indented HTML": (stock, loose),
         "B + compact_html": (stock, compacted),
         "C + stylesheets parsed once": (css_once, compacted),
-        "D + docgen user-agent sheet (docgen)": (render.html_to_pdf, compacted),
+        "D + docgen user-agent sheet": (tinyhtml5_parse, compacted),
+        "E + expat parse (docgen)": (render.html_to_pdf, compacted),
     }
     for way, pages in ways.values():
         for html in pages[:2]:  # warm

@@ -17,10 +17,12 @@ from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+import cssselect2
 import jinja2
 
 from docgen.config import SETTINGS, Settings, isolate_fontconfig
 from docgen.errors import RenderError, ResourceError
+from docgen.html_tree import xml_tree
 from docgen.log import LOGGER
 from docgen.money import format_dollars, format_money
 
@@ -30,6 +32,7 @@ _FONT_CACHE = hashlib.sha256(str(SETTINGS.fonts_dir).encode()).hexdigest()[:12]
 isolate_fontconfig(SETTINGS.fonts_dir, Path(tempfile.gettempdir()) / f"docgen-fontconfig-{_FONT_CACHE}")
 
 import weasyprint  # noqa: E402  (must follow the fontconfig isolation above)
+from weasyprint import _find_base_url  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
 
@@ -178,14 +181,25 @@ USER_AGENT_STYLESHEET = "assets/css/user-agent.css"
 class _EngineHTML(weasyprint.HTML):
     """WeasyPrint's HTML document with docgen's user-agent stylesheet.
 
+    The HTML is parsed by expat where that gives tinyhtml5's tree (docgen.html_tree).
     WeasyPrint matches its user-agent stylesheet against every element; its universal
     pseudo-element rules alone gave each element several extra computed styles. The cut-down
     sheet gives byte-identical PDFs (tests/test_user_agent_stylesheet.py) for less CPU
     (bench/steps.py measures how much).
     """
 
-    def __init__(self, user_agent_stylesheet: Any, **options: Any) -> None:
-        super().__init__(**options)
+    def __init__(self, user_agent_stylesheet: Any, *, string: str, base_url: str, url_fetcher: URLFetcher) -> None:
+        tree = xml_tree(string)
+        if tree is None:
+            super().__init__(string=string, base_url=base_url, url_fetcher=url_fetcher)
+        else:
+            # What weasyprint.HTML.__init__ does after tinyhtml5 has parsed (WeasyPrint is
+            # pinned; the goldens and tests/test_html_tree.py hold the PDFs byte-identical).
+            self.base_url = _find_base_url(tree, base_url)
+            self.url_fetcher = url_fetcher
+            self.media_type = "print"
+            self.wrapper_element = cssselect2.ElementWrapper.from_html_root(tree, content_language=None)
+            self.etree_element = self.wrapper_element.etree_element
         self._user_agent_stylesheet = user_agent_stylesheet
 
     def _ua_stylesheets(self, forms: bool = False) -> list[Any]:

@@ -1,0 +1,71 @@
+"""docgen's final HTML as the element tree WeasyPrint lays out, parsed by expat where that is safe.
+
+WeasyPrint parses HTML with tinyhtml5, a pure-Python HTML5 parser: ~15 ms of a ~300 ms
+statement (issue 9). Our templates' output is nearly XML already, and expat (C, in the standard
+library) parses it in well under a millisecond. `xml_tree` returns the tree only when it is
+the tree tinyhtml5 would build, and None otherwise, so the caller falls back to tinyhtml5:
+
+- the HTML-isms the templates use are rewritten first: void elements (`<col ...>`) are
+  self-closed and named character references (`&middot;`) become their characters;
+- the templates write every table's row groups (`<tbody>`), which HTML5 would otherwise insert;
+- HTML that expat would read differently is left to tinyhtml5: comments (expat drops them),
+  tab or line breaks inside attribute values (XML turns them into spaces), `&` or `<` inside
+  a `<style>` (raw text in HTML, markup in XML), inline SVG or MathML (HTML5 gives them their
+  namespace), and anything expat rejects (control characters, stray markup).
+
+Input cannot produce markup (templates autoescape), so these checks are about our templates;
+tests/test_html_tree.py holds every golden case's two trees equal.
+"""
+
+from __future__ import annotations
+
+import re
+from html.entities import html5 as _HTML5_REFERENCES
+from xml.etree.ElementTree import Element, ParseError, XMLParser
+
+_VOID_ELEMENT = re.compile(
+    r"<(area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)\b([^>]*?)\s*/?>"
+)
+_NAMED_REFERENCE = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
+_XML_REFERENCES = frozenset({"amp", "lt", "gt", "quot", "apos"})
+_READ_DIFFERENTLY = re.compile(
+    # a comment, inline SVG or MathML, or a tab or line break inside a tag's attribute value
+    r"<!--|<svg\b|<math\b|<[A-Za-z][^>]*?=\"[^\"]*[\t\n\r]"
+)
+_STYLE_CONTENT = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL)
+
+
+def _character(match: re.Match[str]) -> str:
+    name = match.group(1)
+    if name in _XML_REFERENCES:
+        return match.group(0)
+    text = _HTML5_REFERENCES.get(name + ";")
+    if text is None or text in ("<", "&"):
+        raise ValueError(name)
+    return text
+
+
+def as_xml(html: str) -> str | None:
+    """The HTML rewritten as XML, or None when expat would read it differently from HTML5."""
+    if _READ_DIFFERENTLY.search(html):
+        return None
+    if any("<" in css or "&" in css for css in _STYLE_CONTENT.findall(html)):
+        return None
+    try:
+        return _NAMED_REFERENCE.sub(_character, _VOID_ELEMENT.sub(r"<\1\2/>", html))
+    except ValueError:  # an unknown reference: HTML5 would print it as text
+        return None
+
+
+def xml_tree(html: str) -> Element | None:
+    """The root element expat builds from the HTML, or None when tinyhtml5 must parse it."""
+    xml = as_xml(html)
+    if xml is None:
+        return None
+    parser = XMLParser()
+    try:
+        parser.feed(xml)
+        root = parser.close()
+    except ParseError:
+        return None
+    return root if root.tag == "html" else None
