@@ -71,10 +71,21 @@ PAGE = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>t</tit
         ("", "<p>&notareference;</p>"),  # HTML5 prints it as text
         ("", "<p>a\x0bb</p>"),  # not an XML character
         ("", "<p>one<p>two"),  # implied end tags
+        ("", "<p title='two\nlines'>a</p>"),  # single quotes too
+        ("", "<listing>\nx</listing>"),  # HTML5 drops the leading newline
+        ("", "<noembed>&amp;</noembed>"),  # raw text in HTML
+        ("", "<p>a<section>b</section></p>"),  # HTML5 closes the <p>
+        ("", "<table><thead><tr><th>a</th></tr></thead><tr><td>b</td></tr></table>"),  # implied <tbody>
+        ("", "<table><tbody><td>a</td></tbody></table>"),  # implied <tr>
     ],
 )
 def test_what_expat_would_read_differently_is_left_to_tinyhtml5(head: str, body: str) -> None:
     assert xml_tree(PAGE.format(head=head, body=body)) is None
+
+
+def test_only_a_complete_page_qualifies() -> None:
+    assert xml_tree("<!DOCTYPE html><html><body><p>a</p></body></html>") is None  # no <head>
+    assert xml_tree(PAGE.format(head="", body="<p>a</p>") + "\n") is None  # HTML5 keeps the newline
 
 
 def test_references_and_void_elements_are_read_as_html_reads_them() -> None:

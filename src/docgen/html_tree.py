@@ -11,7 +11,11 @@ the tree tinyhtml5 would build, and None otherwise, so the caller falls back to 
 - HTML that expat would read differently is left to tinyhtml5: comments (expat drops them),
   tab or line breaks inside attribute values (XML turns them into spaces), `&` or `<` inside
   a `<style>` (raw text in HTML, markup in XML), inline SVG or MathML (HTML5 gives them their
-  namespace), and anything expat rejects (control characters, stray markup).
+  namespace), elements HTML5 reads in its own way (`<pre>`, `<noembed>`, ...), structure
+  HTML5 repairs (rows outside a row group, a block inside `<p>`), a page without `<head>` and
+  `<body>` or with text after `</html>`, and anything expat rejects (control characters).
+  Stranger repairs (a `<form>` or `<span>` directly in a `<table>`, a second `<body>` tag) are
+  not detected: the templates never write them, and the golden tests would show it.
 
 Input cannot produce markup (templates autoescape), so these checks are about our templates;
 tests/test_html_tree.py holds every golden case's two trees equal.
@@ -29,8 +33,14 @@ _VOID_ELEMENT = re.compile(
 _NAMED_REFERENCE = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
 _XML_REFERENCES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _READ_DIFFERENTLY = re.compile(
-    # a comment, inline SVG or MathML, or a tab or line break inside a tag's attribute value
-    r"<!--|<svg\b|<math\b|<[A-Za-z][^>]*?=\"[^\"]*[\t\n\r]"
+    # a comment; inline SVG or MathML; a tab or line break inside a tag's attribute value;
+    # elements whose content HTML5 reads in its own way (leading newline dropped, raw text);
+    # structure HTML5 repairs: rows outside a row group, cells outside a row, a block inside <p>
+    r"<!--|<svg\b|<math\b|<[A-Za-z][^>]*?=\"[^\"]*[\t\n\r]|<[A-Za-z][^>]*?='[^']*[\t\n\r]"
+    r"|<(?:pre|textarea|listing|plaintext|noembed|noframes|xmp|iframe|noscript|template|script)\b"
+    r"|(?:<table\b[^>]*>|</colgroup>|</thead>|</tbody>|</tfoot>)\s*<tr\b|<(?:tbody|thead|tfoot)\b[^>]*>\s*<t[dh]\b"
+    r"|<p\b[^>]*>(?:(?!</p>)[^<]|<(?!/?(?:div|section|header|footer|h[1-6]|table|ul|ol|p)\b))*<(?:div|section|header|footer|h[1-6]|table|ul|ol|p)\b",
+    re.DOTALL,
 )
 _STYLE_CONTENT = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL)
 
@@ -47,7 +57,7 @@ def _character(match: re.Match[str]) -> str:
 
 def as_xml(html: str) -> str | None:
     """The HTML rewritten as XML, or None when expat would read it differently from HTML5."""
-    if _READ_DIFFERENTLY.search(html):
+    if _READ_DIFFERENTLY.search(html) or not html.endswith("</html>"):
         return None
     if any("<" in css or "&" in css for css in _STYLE_CONTENT.findall(html)):
         return None
@@ -68,4 +78,5 @@ def xml_tree(html: str) -> Element | None:
         root = parser.close()
     except ParseError:
         return None
-    return root if root.tag == "html" else None
+    # HTML5 would add a missing <head> or <body>: only a complete page qualifies.
+    return root if root.tag == "html" and [child.tag for child in root] == ["head", "body"] else None
