@@ -77,6 +77,12 @@ PAGE = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>t</tit
         ("", "<p>a<section>b</section></p>"),  # HTML5 closes the <p>
         ("", "<table><thead><tr><th>a</th></tr></thead><tr><td>b</td></tr></table>"),  # implied <tbody>
         ("", "<table><tbody><td>a</td></tbody></table>"),  # implied <tr>
+        ("", '<p><span class="box"/>a</p>'),  # HTML5 ignores the slash of a non-void element
+        ("", "<p>&#128;</p>"),  # HTML5 remaps it to the euro sign
+        ("", '<p title="a&NewLine;b">x</p>'),  # a reference that expands to a line break
+        ("", '<p title = "a\nb">x</p>'),  # spaces around =
+        ("", "<?x?><p>a</p>"),  # a processing instruction: a comment in HTML5
+        ("", "<p>a\ud800</p>"),  # a lone surrogate: expat cannot encode it
     ],
 )
 def test_what_expat_would_read_differently_is_left_to_tinyhtml5(head: str, body: str) -> None:

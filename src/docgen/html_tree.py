@@ -8,7 +8,9 @@ the tree tinyhtml5 would build, and None otherwise, so the caller falls back to 
 - the HTML-isms the templates use are rewritten first: void elements (`<col ...>`) are
   self-closed and named character references (`&middot;`) become their characters;
 - the templates write every table's row groups (`<tbody>`), which HTML5 would otherwise insert;
-- HTML that expat would read differently is left to tinyhtml5: comments (expat drops them),
+- HTML that expat would read differently is left to tinyhtml5: comments, processing
+  instructions and CDATA, self-closed non-void elements, numeric references other than
+  Jinja's `&#34;`/`&#39;`, a page not starting with `<!DOCTYPE html>` (quirks mode, BOM),
   tab or line breaks inside attribute values (XML turns them into spaces), `&` or `<` inside
   a `<style>` (raw text in HTML, markup in XML), inline SVG or MathML (HTML5 gives them their
   namespace), elements HTML5 reads in its own way (`<pre>`, `<noembed>`, ...), structure
@@ -36,7 +38,10 @@ _READ_DIFFERENTLY = re.compile(
     # a comment; inline SVG or MathML; a tab or line break inside a tag's attribute value;
     # elements whose content HTML5 reads in its own way (leading newline dropped, raw text);
     # structure HTML5 repairs: rows outside a row group, cells outside a row, a block inside <p>
-    r"<!--|<svg\b|<math\b|<[A-Za-z][^>]*?=\"[^\"]*[\t\n\r]|<[A-Za-z][^>]*?='[^']*[\t\n\r]"
+    r"<!--|<\?|<!\[|<svg\b|<math\b|<[A-Za-z][^>]*?=\s*\"[^\"]*[\t\n\r]|<[A-Za-z][^>]*?=\s*'[^']*[\t\n\r]"
+    # a self-closed element that is not void (HTML5 ignores the slash), a numeric reference
+    # other than Jinja's &#34; and &#39; (HTML5 remaps &#128;-&#159;)
+    r"|<(?!(?:area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)\b)[A-Za-z][^>]*/>|&#(?!3[49];)"
     r"|<(?:pre|textarea|listing|plaintext|noembed|noframes|xmp|iframe|noscript|template|script)\b"
     r"|(?:<table\b[^>]*>|</colgroup>|</thead>|</tbody>|</tfoot>)\s*<tr\b|<(?:tbody|thead|tfoot)\b[^>]*>\s*<t[dh]\b"
     r"|<p\b[^>]*>(?:(?!</p>)[^<]|<(?!/?(?:div|section|header|footer|h[1-6]|table|ul|ol|p)\b))*<(?:div|section|header|footer|h[1-6]|table|ul|ol|p)\b",
@@ -50,14 +55,14 @@ def _character(match: re.Match[str]) -> str:
     if name in _XML_REFERENCES:
         return match.group(0)
     text = _HTML5_REFERENCES.get(name + ";")
-    if text is None or text in ("<", "&"):
+    if text is None or any(character in text for character in "<&\"'\t\n\r"):
         raise ValueError(name)
     return text
 
 
 def as_xml(html: str) -> str | None:
     """The HTML rewritten as XML, or None when expat would read it differently from HTML5."""
-    if _READ_DIFFERENTLY.search(html) or not html.endswith("</html>"):
+    if not (html.startswith("<!DOCTYPE html>") and html.endswith("</html>")) or _READ_DIFFERENTLY.search(html):
         return None
     if any("<" in css or "&" in css for css in _STYLE_CONTENT.findall(html)):
         return None
@@ -76,7 +81,7 @@ def xml_tree(html: str) -> Element | None:
     try:
         parser.feed(xml)
         root = parser.close()
-    except ParseError:
+    except (ParseError, UnicodeError):
         return None
     # HTML5 would add a missing <head> or <body>: only a complete page qualifies.
     return root if root.tag == "html" and [child.tag for child in root] == ["head", "body"] else None
