@@ -48,3 +48,18 @@ def test_every_element_the_templates_use_has_its_user_agent_rules() -> None:
     ours = _type_selectors((SETTINGS.home / USER_AGENT_STYLESHEET).read_text())
     missing = (used & stock) - ours
     assert not missing, f"user-agent.css has no rules for {sorted(missing)}"
+
+
+def _margin_boxes(css: str) -> set[str]:
+    return set(re.findall(r"@((?:top|bottom|left|right)(?:-[a-z]+)*)\s*\{", css))
+
+
+def test_every_margin_box_the_stylesheets_fill_has_its_user_agent_rule() -> None:
+    """user-agent.css keeps only the page-margin boxes docgen's stylesheets use (see its header)."""
+    ours = _margin_boxes((SETTINGS.home / USER_AGENT_STYLESHEET).read_text())
+    used: set[str] = set()
+    for sheet in (SETTINGS.assets_dir / "css").glob("*.css"):
+        if sheet.name != "user-agent.css":
+            used |= _margin_boxes(sheet.read_text())
+    assert used, "no stylesheet fills a page-margin box: the pattern no longer matches them"
+    assert used <= ours, f"user-agent.css has no rules for {sorted(used - ours)}"
