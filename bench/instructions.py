@@ -1,0 +1,75 @@
+"""Instructions per document, counted by Valgrind: a measure that repeats to ~0.01%.
+
+    .venv/bin/python bench/instructions.py [--kind confirmation] [--baseline REV]
+
+CPU time on this VM varies ~10% between runs, more than most single changes buy. This runs
+docgen under `valgrind --tool=cachegrind --cache-sim=no` twice, rendering 1 and then 4 of
+bench/compare.py's members (the first render warms stylesheets and fonts), and prints the
+difference divided by 3: the instructions one more document costs. `--baseline REV` measures
+an earlier commit the same way (checked out into a temporary git worktree, as compare.py
+does). Needs Debian's `valgrind`; each count takes about half a minute. Not part of `make test`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from compare import KINDS, members, prepare_baseline, remove_baseline  # noqa: E402  (bench/ is not a package)
+
+ROOT = Path(__file__).resolve().parents[1]
+EXTRA = 3
+
+
+def render(kind: str, count: int) -> None:
+    from docgen.documents import render_document  # noqa: PLC0415  (this checkout's, or PYTHONPATH's)
+
+    for data in members(count):
+        render_document(kind, data, KINDS[kind] or None)
+
+
+def instructions(kind: str, count: int, env: dict[str, str]) -> int:
+    done = subprocess.run(
+        ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+         sys.executable, str(Path(__file__).resolve()), "--kind", kind, "--child", str(count)],
+        env={**env, "PYTHONHASHSEED": "0"}, capture_output=True, text=True, check=True,
+    )
+    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+    if found is None:
+        raise SystemExit(f"no instruction count in valgrind's output:\n{done.stderr[-2000:]}")
+    return int(found.group(1).replace(",", ""))
+
+
+def per_document(kind: str, env: dict[str, str]) -> float:
+    return (instructions(kind, 1 + EXTRA, env) - instructions(kind, 1, env)) / EXTRA
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--kind", default="confirmation", choices=sorted(KINDS))
+    parser.add_argument("--baseline", metavar="REV")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child is not None:
+        render(args.kind, args.child)
+        return
+    docgen = per_document(args.kind, dict(os.environ))
+    print(f"docgen    {args.kind}: {docgen / 1e6:8.0f} M instructions per document")
+    if args.baseline:
+        folder = prepare_baseline(args.baseline)
+        try:
+            env = {**os.environ, "PYTHONPATH": str(folder / "src"), "DOCGEN_HOME": str(folder)}
+            baseline = per_document(args.kind, env)
+        finally:
+            remove_baseline(folder)
+        print(f"baseline  {args.kind}: {baseline / 1e6:8.0f} M instructions per document")
+        print(f"docgen / baseline: {baseline / docgen:.2f}x fewer instructions")
+
+
+if __name__ == "__main__":
+    main()
