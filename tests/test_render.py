@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import json
@@ -194,3 +195,42 @@ def test_compact_html_keeps_input_whitespace(jane: dict[str, Any]) -> None:
     jane["participant"]["first_name"] = "ANNE  <td>  </td>  MARIE"
     html = document_html("confirmation", jane)
     assert "ANNE  &lt;td&gt;  &lt;/td&gt;  MARIE" in html
+
+
+def test_the_cycle_collector_is_off_during_a_render_and_back_on_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+    layout = render._layout
+
+    def spy(html: str, settings: Any) -> Any:
+        seen.append(gc.isenabled())
+        return layout(html, settings)
+
+    monkeypatch.setattr(render, "_layout", spy)
+    assert gc.isenabled()
+    html_to_pdf("<!DOCTYPE html><html><body><p>one</p></body></html>")
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_a_failed_render_turns_the_collector_back_on() -> None:
+    with pytest.raises(ResourceError):
+        html_to_pdf('<!DOCTYPE html><html><body><img src="file:///etc/passwd"></body></html>')
+    assert gc.isenabled()
+
+
+def test_the_collector_stays_off_until_the_last_concurrent_render_ends() -> None:
+    pause = render._CollectorPause()
+    with pause():
+        with pause():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer render is still running
+    assert gc.isenabled()
+
+
+def test_a_collector_the_host_switched_off_stays_off() -> None:
+    gc.disable()
+    try:
+        html_to_pdf("<!DOCTYPE html><html><body><p>one</p></body></html>")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
