@@ -3,13 +3,20 @@
     .venv/bin/python bench/compare.py [--members 20] [--rounds 3] [--baseline REV] [--no-chromium]
 
 For N generated members it renders the confirmation statement and the ID card with
-(a) docgen in-process, (b) WeasyPrint alone on docgen's final HTML, (c) warm headless
+(a) docgen called from Python (`render_document`), (b) WeasyPrint alone on docgen's final HTML, (c) warm headless
 Chromium (Debian `chromium`, driven by Playwright) printing the same HTML, and reports
 documents per second and per CPU-second (Chromium's CPU counts its whole process tree),
-then the ratios. `--baseline REV` checks REV out into a temporary folder and measures its
-docgen the same way, in a subprocess, in this same run. Each engine is measured in every one
-of `--rounds` rounds, the engines taking turns within a round, and keeps its least CPU: load
-from other processes only ever adds time, so the minimum is the least disturbed figure. Needs the `bench` extra
+then the ratios. `--baseline REV` checks REV out into a temporary folder and measures its docgen
+the same way, in this same run.
+
+Every engine runs in a process of its own: docgen (this checkout's and the baseline's) and
+WeasyPrint alone each in a subprocess that renders on request and times itself, Chromium in its
+browser processes. (Earlier this script ran docgen in the script's own process, beside WeasyPrint alone's
+renders, whose leftovers slowed docgen's next renders by up to 30%.) Each engine first renders
+`WARM` members untimed; then, `--rounds` times, every engine in turn renders all N members, the
+order rotating from round to round. This VM's speed drifts by up to 1.5x in phases lasting
+seconds, so each engine's figure is its total over all rounds, and the docgen/baseline ratio is
+also printed round by round to show the spread. Needs the `bench` extra
 (`pip install -e '.[bench]'`) and `apt-get install chromium`; not part of `make test`.
 """
 
@@ -25,10 +32,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parents[1]
 KINDS = {"confirmation": {}, "id-card": {"member": "00"}}
@@ -36,15 +44,20 @@ CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-quic",
 ]
+#: Untimed renders per engine and kind before the turns start: a fresh process's first few
+#: renders are slower (fonts, caches, interpreter warm-up).
+WARM = 3
 
 
 @dataclass
 class Measure:
     engine: str
     kind: str
-    documents: int
-    wall_s: float
-    cpu_s: float
+    documents: int = 0
+    wall_s: float = 0.0
+    cpu_s: float = 0.0
+    #: (wall, CPU) of each round, for the round-by-round ratios.
+    rounds: list[tuple[float, float]] = field(default_factory=list)
 
     @property
     def per_second(self) -> float:
@@ -53,6 +66,14 @@ class Measure:
     @property
     def per_cpu_second(self) -> float:
         return self.documents / self.cpu_s
+
+
+class Engine(Protocol):
+    name: str
+
+    def render(self, kind: str, index: int) -> tuple[float, float]:
+        """Render member `index` as `kind`; returns its (wall, CPU) seconds."""
+        ...
 
 
 def members(count: int) -> list[bytes]:
@@ -67,6 +88,42 @@ def members(count: int) -> list[bytes]:
         data["participant"]["last_name"] = f"EXAMPLE{index:04d}"
         inputs.append(json.dumps(data).encode())
     return inputs
+
+
+class InProcess:
+    """An engine running in the calling process: CPU is that process's."""
+
+    def __init__(self, name: str, actions: dict[str, list[Callable[[], object]]]) -> None:
+        self.name = name
+        self._actions = actions
+
+    def render(self, kind: str, index: int) -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        self._actions[kind][index]()
+        return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def write_pdf(html: str, base_url: str) -> Any:
+    import weasyprint  # noqa: PLC0415
+
+    return weasyprint.HTML(string=html, base_url=base_url).write_pdf()
+
+
+def docgen_engines(count: int) -> list[InProcess]:
+    """docgen in-process, and WeasyPrint alone on docgen's final HTML (this checkout's, or DOCGEN_HOME's)."""
+    from docgen.config import SETTINGS  # noqa: PLC0415
+    from docgen.documents import document_html, render_document  # noqa: PLC0415
+
+    inputs = members(count)
+    base_url = SETTINGS.home.as_uri() + "/"
+    docgen: dict[str, list[Callable[[], object]]] = {}
+    alone: dict[str, list[Callable[[], object]]] = {}
+    for kind, options in KINDS.items():
+        docgen[kind] = [partial(render_document, kind, data, options or None) for data in inputs]
+        alone[kind] = [
+            partial(write_pdf, document_html(kind, data, options or None), base_url) for data in inputs
+        ]
+    return [InProcess("docgen", docgen), InProcess("weasyprint", alone)]
 
 
 def cpu_of(pids: list[int]) -> float:
@@ -84,35 +141,33 @@ def cpu_of(pids: list[int]) -> float:
     return total
 
 
-def timed(engine: str, kind: str, actions: list[Callable[[], object]], extra_cpu: Callable[[], float]) -> Measure:
-    for action in actions[:2]:  # warm
-        action()
-    wall, cpu, other = time.perf_counter(), time.process_time(), extra_cpu()
-    for action in actions:
-        action()
-    return Measure(engine, kind, len(actions), time.perf_counter() - wall,
-                   time.process_time() - cpu + extra_cpu() - other)
+class Chromium:
+    """Warm headless Chromium printing docgen's final HTML; CPU is the browser's whole process tree."""
 
+    name = "chromium"
 
-def measure_docgen(count: int) -> list[Measure]:
-    """docgen in-process and WeasyPrint alone on docgen's HTML (this checkout's, or DOCGEN_HOME's)."""
-    import weasyprint  # noqa: PLC0415
+    def __init__(self, count: int, stack: ExitStack) -> None:
+        import psutil  # noqa: PLC0415
 
-    from docgen.config import SETTINGS  # noqa: PLC0415
-    from docgen.documents import document_html, render_document  # noqa: PLC0415
+        from docgen.documents import document_html  # noqa: PLC0415
 
-    inputs = members(count)
-    results = []
-    for kind, options in KINDS.items():
-        results.append(timed("docgen", kind, [
-            (lambda data=data: render_document(kind, data, options or None)) for data in inputs
-        ], lambda: 0.0))
-        pages = [document_html(kind, data, options or None) for data in inputs]
-        base_url = SETTINGS.home.as_uri() + "/"
-        results.append(timed("weasyprint", kind, [
-            (lambda html=html: weasyprint.HTML(string=html, base_url=base_url).write_pdf()) for html in pages
-        ], lambda: 0.0))
-    return results
+        browser = stack.enter_context(chromium())
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=ROOT, prefix=".bench-")))
+        self._page = browser.new_page()
+        self._pids = [child.pid for child in psutil.Process().children(recursive=True)]
+        self._files: dict[str, list[Path]] = {}
+        for kind, options in KINDS.items():
+            self._files[kind] = []
+            for index, data in enumerate(members(count)):
+                path = folder / f"{kind}-{index}.html"
+                path.write_text(document_html(kind, data, options or None))
+                self._files[kind].append(path)
+
+    def render(self, kind: str, index: int) -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), cpu_of(self._pids)
+        self._page.goto(self._files[kind][index].as_uri(), wait_until="load")
+        self._page.pdf(prefer_css_page_size=True, print_background=True)
+        return time.perf_counter() - wall, cpu_of(self._pids) - cpu
 
 
 @contextmanager
@@ -132,33 +187,6 @@ def chromium() -> Iterator[Any]:
             shutil.rmtree(profile, ignore_errors=True)
 
 
-def measure_chromium(count: int) -> list[Measure]:
-    import psutil  # noqa: PLC0415
-
-    from docgen.documents import document_html  # noqa: PLC0415
-
-    inputs = members(count)
-    results = []
-    with chromium() as browser, tempfile.TemporaryDirectory(dir=ROOT, prefix=".bench-") as folder:
-        page = browser.new_page()
-        me = psutil.Process()
-        browser_pids = [child.pid for child in me.children(recursive=True)]
-        for kind, options in KINDS.items():
-            files = []
-            for index, data in enumerate(inputs):
-                path = Path(folder) / f"{kind}-{index}.html"
-                path.write_text(document_html(kind, data, options or None))
-                files.append(path)
-
-            def print_pdf(path: Path) -> bytes:
-                page.goto(path.as_uri(), wait_until="load")
-                return page.pdf(prefer_css_page_size=True, print_background=True)
-
-            results.append(timed("chromium", kind, [(lambda path=path: print_pdf(path)) for path in files],
-                                 lambda: cpu_of(browser_pids)))
-    return results
-
-
 def prepare_baseline(rev: str) -> Path:
     """Check REV out into a temporary folder (a detached git worktree)."""
     folder = Path(tempfile.mkdtemp(prefix="docgen-baseline-"))
@@ -171,14 +199,66 @@ def remove_baseline(folder: Path) -> None:
     subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(folder)], capture_output=True)
 
 
-def measure_baseline(folder: Path, count: int) -> list[Measure]:
-    """Measure the checked-out baseline's docgen with this interpreter, in a subprocess."""
-    env = {**os.environ, "PYTHONPATH": str(folder / "src"), "DOCGEN_HOME": str(folder)}
-    done = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--members", str(count), "--docgen-json"],
-        env=env, cwd=folder, capture_output=True, text=True, check=True,
-    )
-    return [Measure(**row) for row in json.loads(done.stdout)]
+class Served:
+    """docgen (or WeasyPrint alone on its HTML) in a subprocess of its own, rendering on request.
+
+    Every engine gets a process of its own, this checkout's as well as the baseline's, so none
+    profits from another's warm caches. The subprocess times each render itself, so the
+    pipe's cost is not counted.
+    """
+
+    def __init__(self, name: str, engine: str, home: Path, count: int, stack: ExitStack) -> None:
+        self.name = name
+        env = {**os.environ, "PYTHONPATH": str(home / "src"), "DOCGEN_HOME": str(home)}
+        self._process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--members", str(count), "--serve", engine],
+            env=env, cwd=home, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+        stack.callback(self._stop)
+
+    def render(self, kind: str, index: int) -> tuple[float, float]:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process.stdin.write(f"{kind} {index}\n")
+        self._process.stdin.flush()
+        reply = self._process.stdout.readline()
+        if not reply:
+            raise RuntimeError(f"{self.name} exited ({self._process.wait()})")
+        wall, cpu = json.loads(reply)
+        return wall, cpu
+
+    def _stop(self) -> None:
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        self._process.wait(timeout=60)
+
+
+def serve(engine_name: str, count: int) -> None:
+    """A subprocess engine: render `kind index` lines, reply [wall, CPU] as JSON lines."""
+    (engine,) = (engine for engine in docgen_engines(count) if engine.name == engine_name)
+    for line in sys.stdin:
+        kind, index = line.split()
+        print(json.dumps(engine.render(kind, int(index))), flush=True)
+
+
+def take_turns(engines: list[Any], count: int, rounds: int) -> list[Measure]:
+    """Each round, every engine in turn renders all `count` members; totals per engine and kind."""
+    results: dict[tuple[str, str], Measure] = {}
+    for kind in KINDS:
+        for engine in engines:
+            for index in range(min(WARM, count)):
+                engine.render(kind, index)
+            results[(engine.name, kind)] = Measure(engine.name, kind)
+        for round_no in range(rounds):
+            shift = round_no % len(engines)
+            for engine in engines[shift:] + engines[:shift]:
+                turn = [engine.render(kind, index) for index in range(count)]
+                wall, cpu = sum(each[0] for each in turn), sum(each[1] for each in turn)
+                row = results[(engine.name, kind)]
+                row.documents += count
+                row.wall_s += wall
+                row.cpu_s += cpu
+                row.rounds.append((wall, cpu))
+    return list(results.values())
 
 
 def report(rows: list[Measure]) -> None:
@@ -196,46 +276,39 @@ def report(rows: list[Measure]) -> None:
                       f"  [{docgen.per_second / row.per_second:5.2f}x]")
         weasy = by[("weasyprint", kind)]
         print(f"  {kind:<13} docgen overhead over WeasyPrint alone: {weasy.per_cpu_second / docgen.per_cpu_second:5.2f}x CPU")
+        if ("baseline", kind) in by:
+            each = [base[1] / own[1] for own, base in zip(docgen.rounds, by[("baseline", kind)].rounds)]
+            print(f"  {kind:<13} docgen / baseline per CPU-second, round by round: "
+                  + " ".join(f"{ratio:.2f}" for ratio in each))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=20)
     parser.add_argument("--baseline", metavar="REV", help="also measure this earlier commit's docgen")
-    parser.add_argument("--rounds", type=int, default=3, help="measure every engine this many times, keep the least CPU")
+    parser.add_argument("--rounds", type=int, default=3, help="render every member this many times per engine")
     parser.add_argument("--no-chromium", action="store_true")
-    parser.add_argument("--docgen-json", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--serve", choices=["docgen", "weasyprint"], help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.docgen_json:
-        print(json.dumps([asdict(row) for row in measure_docgen(args.members)]))
+    if args.serve:
+        serve(args.serve, args.members)
         return
-    rounds: list[list[Measure]] = []
-    baseline = prepare_baseline(args.baseline) if args.baseline else None
+    folder = prepare_baseline(args.baseline) if args.baseline else None
     try:
-        for _ in range(args.rounds):
-            rows = measure_docgen(args.members)
-            if baseline is not None:
-                for row in measure_baseline(baseline, args.members):
-                    if row.engine == "docgen":
-                        rows.append(Measure("baseline", row.kind, row.documents, row.wall_s, row.cpu_s))
+        with ExitStack() as stack:
+            engines: list[Any] = [
+                Served("docgen", "docgen", ROOT, args.members, stack),
+                Served("weasyprint", "weasyprint", ROOT, args.members, stack),
+            ]
+            if folder is not None:
+                engines.append(Served("baseline", "docgen", folder, args.members, stack))
             if not args.no_chromium:
-                rows += measure_chromium(args.members)
-            rounds.append(rows)
+                engines.append(Chromium(args.members, stack))
+            rows = take_turns(engines, args.members, args.rounds)
     finally:
-        if baseline is not None:
-            remove_baseline(baseline)
-    report(least_cpu(rounds))
-
-
-def least_cpu(rounds: list[list[Measure]]) -> list[Measure]:
-    """Each (engine, kind)'s round with the least CPU, in the first round's order."""
-    best: dict[tuple[str, str], Measure] = {}
-    for rows in rounds:
-        for row in rows:
-            key = (row.engine, row.kind)
-            if key not in best or row.cpu_s < best[key].cpu_s:
-                best[key] = row
-    return [best[(row.engine, row.kind)] for row in rounds[0]]
+        if folder is not None:
+            remove_baseline(folder)
+    report(rows)
 
 
 if __name__ == "__main__":
