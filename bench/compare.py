@@ -240,7 +240,7 @@ def serve(engine_name: str, count: int) -> None:
         print(json.dumps(engine.render(kind, int(index))), flush=True)
 
 
-def take_turns(engines: list[Any], count: int, rounds: int) -> list[Measure]:
+def take_turns(engines: list[Engine], count: int, rounds: int) -> list[Measure]:
     """Each round, every engine in turn renders all `count` members; totals per engine and kind."""
     results: dict[tuple[str, str], Measure] = {}
     for kind in KINDS:
@@ -296,7 +296,7 @@ def main() -> None:
     folder = prepare_baseline(args.baseline) if args.baseline else None
     try:
         with ExitStack() as stack:
-            engines: list[Any] = [
+            engines: list[Engine] = [
                 Served("docgen", "docgen", ROOT, args.members, stack),
                 Served("weasyprint", "weasyprint", ROOT, args.members, stack),
             ]
