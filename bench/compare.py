@@ -9,10 +9,10 @@ documents per second and per CPU-second (Chromium's CPU counts its whole process
 then the ratios. `--baseline REV` checks REV out into a temporary folder and measures its docgen
 the same way, in this same run.
 
-Every engine runs in a process of its own: docgen (this checkout's and the baseline's) and
-WeasyPrint alone each in a subprocess that renders on request and times itself, Chromium in its
-browser processes. (Earlier this script ran docgen in the script's own process, beside WeasyPrint alone's
-renders, whose leftovers slowed docgen's next renders by up to 30%.) Each engine first renders
+Every engine runs in a long-lived process of its own, as the API's and the batch's workers do:
+docgen (this checkout's and the baseline's) and WeasyPrint alone each in a subprocess that
+renders on request and times itself, Chromium in its browser processes; no engine shares a heap
+or a cycle collector with another. Each engine first renders
 `WARM` members untimed; then, `--rounds` times, every engine in turn renders all N members, the
 order rotating from round to round. This VM's speed drifts by up to 1.5x in phases lasting
 seconds, so each engine's figure is its total over all rounds, and the docgen/baseline ratio is
