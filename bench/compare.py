@@ -5,7 +5,7 @@
 For N generated members it renders the confirmation statement and the ID card with
 (a) docgen called from Python (`render_document`), (b) WeasyPrint alone on docgen's final HTML, (c) warm headless
 Chromium (Debian `chromium`, driven by Playwright) printing the same HTML, and reports
-documents per second and per CPU-second (Chromium's CPU counts its whole process tree),
+documents per second and per CPU-second (Chromium's CPU counts its browser process tree),
 then the ratios. `--baseline REV` checks REV out into a temporary folder and measures its docgen
 the same way, in this same run.
 
@@ -126,23 +126,35 @@ def docgen_engines(count: int) -> list[InProcess]:
     return [InProcess("docgen", docgen), InProcess("weasyprint", alone)]
 
 
-def cpu_of(pids: list[int]) -> float:
+def tree_cpu(roots: list[int]) -> float:
+    """User + system CPU of the processes `roots` and their descendants, each counted once."""
     import psutil  # noqa: PLC0415  (bench extra)
 
-    total = 0.0
-    for pid in pids:
+    processes: dict[int, Any] = {}
+    for pid in roots:
         try:
-            process = psutil.Process(pid)
-            for member in [process, *process.children(recursive=True)]:
-                times = member.cpu_times()
-                total += times.user + times.system
+            root = psutil.Process(pid)
+            for process in [root, *root.children(recursive=True)]:
+                processes[process.pid] = process
         except psutil.NoSuchProcess:
             continue
+    total = 0.0
+    for process in processes.values():
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
     return total
 
 
 class Chromium:
-    """Warm headless Chromium printing docgen's final HTML; CPU is the browser's whole process tree."""
+    """Warm headless Chromium printing docgen's final HTML.
+
+    CPU is the browser's process tree (browser, zygotes, GPU, utility and renderer processes),
+    each process counted once; Playwright's Node driver, which relays the commands, is not
+    counted. Wall time is this script's, Playwright's messaging included.
+    """
 
     name = "chromium"
 
@@ -154,7 +166,14 @@ class Chromium:
         browser = stack.enter_context(chromium())
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=ROOT, prefix=".bench-")))
         self._page = browser.new_page()
-        self._pids = [child.pid for child in psutil.Process().children(recursive=True)]
+        # The browser's root: a chromium process whose parent (Playwright's driver) is not one.
+        ours = psutil.Process().children(recursive=True)
+        self._browser = [
+            process.pid for process in ours
+            if process.name().startswith("chrom") and not process.parent().name().startswith("chrom")
+        ]
+        if not self._browser:
+            raise RuntimeError("no chromium process found under Playwright's driver")
         self._files: dict[str, list[Path]] = {}
         for kind, options in KINDS.items():
             self._files[kind] = []
@@ -164,10 +183,12 @@ class Chromium:
                 self._files[kind].append(path)
 
     def render(self, kind: str, index: int) -> tuple[float, float]:
-        wall, cpu = time.perf_counter(), cpu_of(self._pids)
+        cpu = tree_cpu(self._browser)
+        wall = time.perf_counter()  # after the /proc scan, which is not the browser's time
         self._page.goto(self._files[kind][index].as_uri(), wait_until="load")
         self._page.pdf(prefer_css_page_size=True, print_background=True)
-        return time.perf_counter() - wall, cpu_of(self._pids) - cpu
+        wall = time.perf_counter() - wall
+        return wall, tree_cpu(self._browser) - cpu
 
 
 @contextmanager
@@ -190,8 +211,12 @@ def chromium() -> Iterator[Any]:
 def prepare_baseline(rev: str) -> Path:
     """Check REV out into a temporary folder (a detached git worktree)."""
     folder = Path(tempfile.mkdtemp(prefix="docgen-baseline-"))
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(folder), rev],
-                   check=True, capture_output=True)
+    try:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(folder), rev],
+                       check=True, capture_output=True)
+    except subprocess.CalledProcessError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return folder
 
 
@@ -229,15 +254,20 @@ class Served:
     def _stop(self) -> None:
         if self._process.stdin is not None:
             self._process.stdin.close()
-        self._process.wait(timeout=60)
+        try:
+            self._process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
 
 
 def serve(engine_name: str, count: int) -> None:
     """A subprocess engine: render `kind index` lines, reply [wall, CPU] as JSON lines."""
+    replies, sys.stdout = sys.stdout, sys.stderr  # nothing else may write into the replies
     (engine,) = (engine for engine in docgen_engines(count) if engine.name == engine_name)
     for line in sys.stdin:
         kind, index = line.split()
-        print(json.dumps(engine.render(kind, int(index))), flush=True)
+        print(json.dumps(engine.render(kind, int(index))), file=replies, flush=True)
 
 
 def take_turns(engines: list[Engine], count: int, rounds: int) -> list[Measure]:
@@ -249,8 +279,11 @@ def take_turns(engines: list[Engine], count: int, rounds: int) -> list[Measure]:
                 engine.render(kind, index)
             results[(engine.name, kind)] = Measure(engine.name, kind)
         for round_no in range(rounds):
-            shift = round_no % len(engines)
-            for engine in engines[shift:] + engines[:shift]:
+            # Rounds go in pairs, forward then backward (ABCD DCBA), each pair rotated by one:
+            # every engine goes early and late, and follows each of the others.
+            shift = (round_no // 2) % len(engines)
+            order = engines[shift:] + engines[:shift]
+            for engine in order if round_no % 2 == 0 else order[::-1]:
                 turn = [engine.render(kind, index) for index in range(count)]
                 wall, cpu = sum(each[0] for each in turn), sum(each[1] for each in turn)
                 row = results[(engine.name, kind)]

@@ -198,17 +198,24 @@ def test_compact_html_keeps_input_whitespace(jane: dict[str, Any]) -> None:
 
 
 def test_the_cycle_collector_is_off_during_a_render_and_back_on_after(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[bool] = []
-    layout = render._layout
+    seen: list[tuple[str, bool]] = []
+    layout, write = render._layout, render._write
 
-    def spy(html: str, settings: Any) -> Any:
-        seen.append(gc.isenabled())
+    def spy_layout(html: str, settings: Any) -> Any:
+        seen.append(("layout", gc.isenabled()))
         return layout(html, settings)
 
-    monkeypatch.setattr(render, "_layout", spy)
+    def spy_write(document: Any, started: float) -> bytes:
+        seen.append(("write", gc.isenabled()))
+        return write(document, started)
+
+    monkeypatch.setattr(render, "_layout", spy_layout)
+    monkeypatch.setattr(render, "_write", spy_write)
     assert gc.isenabled()
     html_to_pdf("<!DOCTYPE html><html><body><p>one</p></body></html>")
-    assert seen == [False]
+    marked_pdf("<!DOCTYPE html><html><head></head><body><p>two</p></body></html>", lambda pages: "", 1)
+    marked_html("<!DOCTYPE html><html><head></head><body><p>three</p></body></html>", lambda pages: "", 1)
+    assert seen == [("layout", False), ("write", False)] * 2 + [("layout", False)]
     assert gc.isenabled()
 
 
@@ -220,10 +227,13 @@ def test_a_failed_render_turns_the_collector_back_on() -> None:
 
 def test_the_collector_stays_off_until_the_last_concurrent_render_ends() -> None:
     pause = render._CollectorPause()
-    with pause():
-        with pause():
-            assert not gc.isenabled()
-        assert not gc.isenabled()  # the outer render is still running
+    first, second = pause(), pause()
+    assert gc.isenabled()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first render ends while the second still runs
+    assert not gc.isenabled()
+    second.__exit__(None, None, None)
     assert gc.isenabled()
 
 
