@@ -179,9 +179,10 @@ class Chromium:
         if not self._browser:
             raise RuntimeError("no chromium process found under Playwright's driver")
         self._files: dict[str, list[Path]] = {}
+        inputs = members(count)
         for kind, options in KINDS.items():
             self._files[kind] = []
-            for index, data in enumerate(members(count)):
+            for index, data in enumerate(inputs):
                 path = folder / f"{kind}-{index}.html"
                 path.write_text(document_html(kind, data, options or None))
                 self._files[kind].append(path)
