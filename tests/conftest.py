@@ -63,6 +63,23 @@ def jane() -> dict[str, Any]:
     return load_jane()
 
 
+def break_in_every_layer(enrollment: dict[str, Any]) -> list[tuple[str, str]]:
+    """Issue 16's input: a schema error and cross-field rule errors at once; returns what must be reported.
+
+    A negative per-pay contribution, dental and vision elected without medical, and a dental
+    dependent who does not exist: every one must be reported in the same answer, in this order.
+    """
+    enrollment["elections"]["medical_spending_account"]["per_pay_employee"] = "-50.00"
+    enrollment["elections"]["medical"] = {"elected": False}
+    enrollment["elections"]["dental"]["covered_dependents"] = ["01", "07"]
+    return [
+        ("elections.medical_spending_account.per_pay_employee", "money-non-negative"),
+        ("elections.dental.elected", "dental-requires-medical"),
+        ("elections.dental.covered_dependents[1]", "dependent-exists"),
+        ("elections.vision.elected", "vision-requires-medical"),
+    ]
+
+
 def pdf_text(pdf: bytes) -> list[str]:
     """Extracted text of each page."""
     with pdfplumber.open(io.BytesIO(pdf)) as document:

@@ -13,7 +13,7 @@ import pytest
 
 from docgen.cli import main
 from docgen.store import Store
-from tests.conftest import JANE, MARY, ROOT
+from tests.conftest import JANE, MARY, ROOT, break_in_every_layer
 
 DOCGEN = Path(sys.executable).with_name("docgen")
 
@@ -46,7 +46,12 @@ def test_bad_input_exits_2_with_one_problem_per_line(
     out = tmp_path / "c.pdf"
     assert main(["render", "confirmation", str(write(tmp_path, jane)), "-o", str(out)]) == 2
     lines = capsys.readouterr().err.splitlines()
-    assert lines == ["dependents[1].date_of_birth: must be a real calendar date, YYYY-MM-DD [iso-date]"]
+    # The schema problem and the rules it does not touch, in one answer (issue 16).
+    assert lines == [
+        "dependents[1].date_of_birth: must be a real calendar date, YYYY-MM-DD [iso-date]",
+        "elections.dental.elected: dental requires medical to be elected [dental-requires-medical]",
+        "elections.vision.elected: vision requires medical to be elected [vision-requires-medical]",
+    ]
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["input.json"]
 
@@ -261,3 +266,19 @@ def test_serve_refuses_a_bad_setting_before_starting(tmp_path: Path, capsys: pyt
 def test_a_closed_pipe_is_not_a_traceback() -> None:
     done = subprocess.run(f"{DOCGEN} schema | head -1", shell=True, capture_output=True, text=True, check=False)
     assert done.stdout == "{\n" and done.stderr == ""
+
+
+def test_validate_lists_schema_and_rule_problems_in_one_answer(
+    tmp_path: Path, jane: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    expected = break_in_every_layer(jane)
+    assert main(["validate", "confirmation", str(write(tmp_path, jane))]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert [(line.split(":", 1)[0], line.rsplit("[", 1)[1].rstrip("]")) for line in lines] == expected
+
+
+def test_deeply_nested_json_is_a_problem_not_a_crash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "deep.json"
+    source.write_text("[" * 10_000 + "]" * 10_000)
+    assert main(["validate", "summary", str(source)]) == 2
+    assert capsys.readouterr().err.splitlines() == ["$: is nested too deeply to be a docgen input [json-depth]"]

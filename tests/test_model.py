@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from docgen.errors import InputError
-from docgen.model import Enrollment, json_path, parse_enrollment
+from docgen.model import Enrollment, parse_enrollment
+from docgen.parsing import json_path
 from tests.conftest import ENROLLMENT_EXAMPLES, SHARED_EXAMPLES
 
 
@@ -114,7 +115,9 @@ def test_bad_ssn_is_reported_without_its_value(jane: dict[str, Any]) -> None:
         parse_enrollment(json.dumps(jane))
     assert [(p.path, p.rule) for p in caught.value.problems] == [("dependents[0].ssn", "ssn")]
     assert "889-88-99" not in str(caught.value)
-    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    # No pydantic error (which repeats input values) rides along as cause or context.
+    assert caught.value.__cause__ is None
+    assert caught.value.__context__ is None or caught.value.__suppress_context__
 
 
 def test_money_accepts_json_numbers(jane: dict[str, Any]) -> None:
@@ -150,3 +153,73 @@ def test_claims_are_an_optional_list_of_expense_lines() -> None:
     line = schema["$defs"]["ExpenseLine"]
     assert set(line["required"]) == {"account", "service_start", "provider", "description", "amount"}
     assert schema["$defs"]["FlexAccount"]["enum"] == ["medical_spending_account", "day_care_spending_account"]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "rule"),
+    [
+        # Issue 16: each of these was taken, and a statement printed 50.00 x 1 = 50.00.
+        (("group", "pay_periods_per_year"), True, "type-integer"),
+        (("group", "pay_periods_per_year"), 26.0, "type-integer"),
+        (("group", "pay_periods_per_year"), "26", "type-integer"),
+        (("elections", "medical", "elected"), "yes", "type-boolean"),
+        (("elections", "medical", "elected"), 1, "type-boolean"),
+        (("dependents", 0, "student"), "false", "type-boolean"),
+        (("elections", "medical_spending_account", "per_pay_employee"), "5_0.00", "money"),
+        (("elections", "medical_spending_account", "per_pay_employee"), "５０.００", "money"),
+        (("elections", "medical_spending_account", "per_pay_employee"), "٥٠.٠٠", "money"),
+        (("elections", "medical_spending_account", "per_pay_employee"), " 50.00", "money"),
+        (("elections", "medical_spending_account", "per_pay_employee"), "50.", "money"),
+        (("elections", "medical_spending_account", "per_pay_employee"), "5e1", "money"),
+        (("elections", "medical_spending_account", "per_pay_employee"), 1e20, "money"),
+        (("elections", "medical_spending_account", "per_pay_employee"), True, "money"),
+        (("dependents", 0, "date_of_birth"), "١٩٥٢-٠٧-٠٣", "iso-date"),
+        (("dependents", 0, "ssn"), "٨٨٩-٨٨-٩٩٨٨", "ssn"),
+        (("participant", "participant_id"), "７７９９０１６１８３２２", "participant-id"),
+        (("participant", "address", "zip"), "５９９０１", "zip"),
+    ],
+)
+def test_types_are_strict_where_money_depends_on_them(
+    jane: dict[str, Any], path: tuple[str | int, ...], value: Any, rule: str
+) -> None:
+    target: Any = jane
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = value
+    location = json_path(path)
+    assert problems(jane) == [(location, rule)]
+
+
+@pytest.mark.parametrize(("value", "amount"), [("1300", "1300"), ("0.5", "0.5"), (1300, "1300"), (50.25, "50.25")])
+def test_money_takes_plain_digits_and_json_numbers(jane: dict[str, Any], value: Any, amount: str) -> None:
+    jane["elections"]["medical_spending_account"]["per_pay_employee"] = value
+    flex = parse_enrollment(json.dumps(jane)).elections.medical_spending_account
+    assert flex is not None and flex.per_pay_employee == Decimal(amount)
+
+
+def test_unknown_field_suggests_the_nearest_name(jane: dict[str, Any]) -> None:
+    jane["participant"]["lastname"] = jane["participant"].pop("last_name")
+    with pytest.raises(InputError) as caught:
+        parse_enrollment(json.dumps(jane))
+    assert [str(p) for p in caught.value.problems] == [
+        "participant.last_name: is required [required]",
+        "participant.lastname: is not a field of this document; did you mean last_name? [unknown-field]",
+    ]
+
+
+def test_a_key_shaped_like_an_ssn_is_masked_in_the_path(jane: dict[str, Any]) -> None:
+    jane["dependents"][0]["889-88-9988"] = True
+    jane["participant"]["x" * 300] = 1
+    with pytest.raises(InputError) as caught:
+        parse_enrollment(json.dumps(jane))
+    paths = [p.path for p in caught.value.problems]
+    assert paths == ["participant." + "x" * 40 + "...", "dependents[0].XXX-XX-9988"]
+    assert "889-88-9988" not in str(caught.value) and "889889988" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [(b"[" * 5000 + b"]" * 5000, "json-depth"), (b'{"a": NaN}', "json-syntax"), (b"\xff\xfe{", "json-syntax")],
+)
+def test_json_that_cannot_be_read_is_one_problem_at_the_root(text: bytes, rule: str) -> None:
+    assert problems(text) == [("$", rule)]

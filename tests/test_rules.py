@@ -17,8 +17,10 @@ from docgen.rules import (
     enrollment_number,
     flex_annual_total,
     remaining_pay_periods,
+    parse_checked_enrollment,
     validate_enrollment,
 )
+from tests.conftest import break_in_every_layer
 
 
 def broken(data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -238,3 +240,53 @@ def test_validate_raises_with_every_problem(jane: dict[str, Any]) -> None:
     assert str(caught.value.problems[0]) == (
         "elections.dental.elected: dental requires medical to be elected [dental-requires-medical]"
     )
+
+
+def test_schema_and_rule_problems_in_one_answer(jane: dict[str, Any]) -> None:
+    expected = break_in_every_layer(jane)
+    with pytest.raises(InputError) as caught:
+        parse_checked_enrollment(json.dumps(jane))
+    assert [(p.path, p.rule) for p in caught.value.problems] == expected
+
+
+def test_a_rule_reading_a_field_that_failed_is_skipped(jane: dict[str, Any]) -> None:
+    # The health FSA's amount failed, so its maximum cannot be checked; dependent care still is.
+    jane["elections"]["medical_spending_account"]["per_pay_employee"] = "fifty"
+    jane["elections"]["day_care_spending_account"]["per_pay_employee"] = "500.00"
+    with pytest.raises(InputError) as caught:
+        parse_checked_enrollment(json.dumps(jane))
+    assert [(p.path, p.rule) for p in caught.value.problems] == [
+        ("elections.medical_spending_account.per_pay_employee", "money"),
+        ("elections.day_care_spending_account.per_pay_employee", "dependent-care-max"),
+    ]
+
+
+def test_a_dependent_that_failed_blocks_only_what_reads_it(jane: dict[str, Any]) -> None:
+    jane["dependents"][1]["ssn"] = "12"  # dependents[1] still parses its ID and status
+    jane["elections"]["dental"]["covered_dependents"] = ["01", "02", "05"]
+    jane["dependents"][0] = "STEPHEN"  # not an object: every rule reading dependents waits
+    with pytest.raises(InputError) as caught:
+        parse_checked_enrollment(json.dumps(jane))
+    assert [(p.path, p.rule) for p in caught.value.problems] == [
+        ("dependents[0]", "type-object"),
+        ("dependents[1].ssn", "ssn"),
+    ]
+
+
+def test_unknown_fields_do_not_hold_rules_back(jane: dict[str, Any]) -> None:
+    jane["elections"]["dental"]["nickname"] = "D"
+    jane["elections"]["medical"] = {"elected": False}
+    with pytest.raises(InputError) as caught:
+        parse_checked_enrollment(json.dumps(jane))
+    assert [p.rule for p in caught.value.problems] == [
+        "unknown-field", "dental-requires-medical", "vision-requires-medical"
+    ]
+
+
+@pytest.mark.parametrize("person", ["participant", "dependents[1]"])
+def test_nobody_is_born_after_the_submission(jane: dict[str, Any], person: str) -> None:
+    target = jane["participant"] if person == "participant" else jane["dependents"][1]
+    target["date_of_birth"] = "2016-04-16"  # submitted 2016-04-15T14:07:52
+    assert broken(jane) == [(f"{person}.date_of_birth", "born-before-submission")]
+    target["date_of_birth"] = "2016-04-15"
+    assert broken(jane) == []

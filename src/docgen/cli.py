@@ -30,7 +30,8 @@ from docgen.errors import DocgenError, GoldenMismatch, InputError, Problem
 from docgen.files import write_atomic
 from docgen.log import LOGGER
 from docgen.illustration import TaxSavingsInput
-from docgen.model import ROOT_PATH, Enrollment
+from docgen.model import Enrollment
+from docgen.parsing import ROOT_PATH
 from docgen.store import Scope, Store
 
 EXIT_OK = 0

@@ -18,8 +18,8 @@ from docgen.model import (
     RequiredText,
     StateCode,
     Text,
-    parse_model,
 )
+from docgen.parsing import parse_model
 
 ZERO = Decimal("0.00")
 
@@ -52,7 +52,7 @@ class Expense(Frozen):
     amount: Money
     #: Dependent care only: the children (or others) in care; 2 or more doubles the credit's
     #: expense limit (IRC §21(c)). One when left out.
-    qualifying_individuals: int | None = Field(default=None, ge=1, le=20)
+    qualifying_individuals: int | None = Field(default=None, strict=True, ge=1, le=20)
 
 
 class Pay(Frozen):
@@ -70,7 +70,7 @@ class W4(Frozen):
 
 
 class Tax(Frozen):
-    year: int = Field(ge=1900, le=2100)
+    year: int = Field(strict=True, ge=1900, le=2100)
     #: Falls back to participant.tax_filing_status when left out.
     filing_status: FilingStatus | None = None
     state: StateCode

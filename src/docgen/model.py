@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -16,17 +16,14 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
-    ValidationError,
     WithJsonSchema,
 )
-from pydantic_core import ErrorDetails, PydanticCustomError
+from pydantic_core import PydanticCustomError
 
-from docgen.errors import InputError, Problem
 from docgen.money import has_at_most_cents
+from docgen.parsing import parse_model
 from docgen.privacy import SSN
 
-ROOT_PATH = "$"
-M = TypeVar("M", bound=BaseModel)
 
 # --- field types -------------------------------------------------------------------------
 
@@ -34,14 +31,14 @@ M = TypeVar("M", bound=BaseModel)
 def _iso_date(value: object) -> object:
     # Dates are ISO strings in the portal's JSON (issue: "dates ISO in input"); pydantic's lax
     # mode would also take Unix timestamps and "2016-07-01T00:00", which we do not want.
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         raise PydanticCustomError("iso-date", "must be an ISO date, YYYY-MM-DD")
     return value
 
 
 def _iso_datetime(value: object) -> object:
     if not isinstance(value, str) or not re.fullmatch(
-        r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?", value
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?", value
     ):
         raise PydanticCustomError(
             "iso-datetime", "must be an ISO local date and time, YYYY-MM-DDTHH:MM:SS"
@@ -50,17 +47,33 @@ def _iso_datetime(value: object) -> object:
 
 
 _MONEY_DIGITS = 12
+# Issue 16: an amount is a JSON string of ASCII digits (Decimal() alone would also take
+# "5_0.00", full-width and Arabic-Indic digits, or " 50 ") or a JSON number written without
+# an exponent; the sign is allowed only so a negative amount gets its own, clearer rule.
+MONEY_PATTERN = r"^-?[0-9]+(\.[0-9]{1,2})?$"
+_MONEY_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_MONEY_MESSAGE = 'must be an amount in dollars, as "1300.00" (a string of digits) or 1300.00'
+
+
+def _money_text(value: object) -> str:
+    """The amount's decimal text, or a money problem for anything but plain digits."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+        text = str(value)
+    elif isinstance(value, float):
+        # A JSON number arrives as a float; repr() is its shortest round-trip form, which
+        # uses an exponent exactly when the number is too large or small to be an amount.
+        text = repr(value)
+    else:
+        raise PydanticCustomError("money", _MONEY_MESSAGE)
+    if not _MONEY_TEXT.fullmatch(text):
+        raise PydanticCustomError("money", _MONEY_MESSAGE)
+    return text
 
 
 def _money(value: object) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-        raise PydanticCustomError("money", "must be an amount in dollars, as \"1300.00\"")
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise PydanticCustomError("money", "must be an amount in dollars, as \"1300.00\"") from None
-    if not amount.is_finite():
-        raise PydanticCustomError("money", "must be a finite amount")
+    amount = Decimal(_money_text(value))
     # Bounded so every sum and product of amounts stays exact in Decimal's 28 digits (a
     # 38-digit amount made the cents check raise InvalidOperation: a crash, found by fuzzing).
     if amount.adjusted() >= _MONEY_DIGITS:
@@ -107,35 +120,38 @@ Money = Annotated[
     Decimal,
     BeforeValidator(_money),
     PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str),
-    WithJsonSchema({"type": "string", "pattern": r"^\d{1,12}(\.\d{1,2})?$", "examples": ["1300.00"]}),
+    WithJsonSchema({
+        "anyOf": [{"type": "string", "pattern": MONEY_PATTERN}, {"type": "number", "multipleOf": 0.01}],
+        "examples": ["1300.00"],
+    }),
 ]
 MaskedSSN = Annotated[
     SSN,
     PlainValidator(_ssn),
     PlainSerializer(lambda ssn: ssn.masked, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": r"^\d{3}-?\d{2}-?\d{4}$"}),
+    WithJsonSchema({"type": "string", "pattern": r"^[0-9]{3}-?[0-9]{2}-?[0-9]{4}$"}),
 ]
 GroupId = Annotated[
-    str, _matching("digits", r"\d{1,10}", "must be 1 to 10 digits"),
-    WithJsonSchema({"type": "string", "pattern": r"^\d{1,10}$"}),
+    str, _matching("digits", r"[0-9]{1,10}", "must be 1 to 10 digits"),
+    WithJsonSchema({"type": "string", "pattern": r"^[0-9]{1,10}$"}),
 ]
 # Seed 000 step 3: "your 12 digit participant ID number".
 ParticipantId = Annotated[
-    str, _matching("participant-id", r"\d{12}", "must be the 12-digit participant ID"),
-    WithJsonSchema({"type": "string", "pattern": r"^\d{12}$"}),
+    str, _matching("participant-id", r"[0-9]{12}", "must be the 12-digit participant ID"),
+    WithJsonSchema({"type": "string", "pattern": r"^[0-9]{12}$"}),
 ]
 # Two digits: it is also the person code on the member's ID card (01, 02, ...).
 DependentId = Annotated[
-    str, _matching("dependent-id", r"\d{2}", "must be a two-digit dependent ID, as \"01\""),
-    WithJsonSchema({"type": "string", "pattern": r"^\d{2}$"}),
+    str, _matching("dependent-id", r"[0-9]{2}", "must be a two-digit dependent ID, as \"01\""),
+    WithJsonSchema({"type": "string", "pattern": r"^[0-9]{2}$"}),
 ]
 StateCode = Annotated[
     str, _matching("state", r"[A-Z]{2}", "must be a two-letter USPS state code, as \"MT\""),
     WithJsonSchema({"type": "string", "pattern": r"^[A-Z]{2}$"}),
 ]
 ZipCode = Annotated[
-    str, _matching("zip", r"\d{5}(-\d{4})?", "must be a ZIP code, 12345 or 12345-6789"),
-    WithJsonSchema({"type": "string", "pattern": r"^\d{5}(-\d{4})?$"}),
+    str, _matching("zip", r"[0-9]{5}(-[0-9]{4})?", "must be a ZIP code, 12345 or 12345-6789"),
+    WithJsonSchema({"type": "string", "pattern": r"^[0-9]{5}(-[0-9]{4})?$"}),
 ]
 Email = Annotated[
     str, _matching("email", r"(|[^@\s]+@[^@\s]+\.[^@\s]+)", "must be an e-mail address or empty"),
@@ -190,7 +206,7 @@ class Administrator(Frozen):
 
 
 class Rx(Frozen):
-    bin: Annotated[str, _matching("rx-bin", r"\d{6}", "must be the six-digit NCPDP RxBIN")]
+    bin: Annotated[str, _matching("rx-bin", r"[0-9]{6}", "must be the six-digit NCPDP RxBIN")]
     pcn: Text
     group: Text
 
@@ -216,8 +232,8 @@ LogoFile = Annotated[
 # ISO/IEC 7812 card issuer number after the US health RID 80840 (WEDI guide): ten digits.
 IssuerNumber = Annotated[
     str,
-    _matching("issuer-number", r"\d{10}", "must be the ten digits that follow 80840"),
-    WithJsonSchema({"type": "string", "pattern": r"^\d{10}$"}),
+    _matching("issuer-number", r"[0-9]{10}", "must be the ten digits that follow 80840"),
+    WithJsonSchema({"type": "string", "pattern": r"^[0-9]{10}$"}),
 ]
 
 
@@ -243,7 +259,7 @@ class IdCard(Frozen):
 class FlexSettings(Frozen):
     health_fsa_max: Money
     carryover_max: Money
-    runout_days: int = Field(ge=0, le=366)
+    runout_days: int = Field(strict=True, ge=0, le=366)
     customer_service_phone: Text
     claims_fax: Text
 
@@ -252,7 +268,8 @@ class Group(Frozen):
     group_id: GroupId
     division_id: GroupId
     name: RequiredText
-    pay_periods_per_year: int = Field(ge=1, le=365)
+    # Strict: JSON true must not count as one pay period (issue 16: 50.00 x 1 printed).
+    pay_periods_per_year: int = Field(strict=True, ge=1, le=365)
     plan_year: DateRange
     id_card: IdCard | None = None
     flex: FlexSettings | None = None
@@ -266,7 +283,7 @@ class Submission(Frozen):
     window: DateRange
     submitted_at: IsoDateTime
     confirmation_number: Annotated[
-        str, _matching("confirmation-number", r"\d{1,20}", "must be digits")
+        str, _matching("confirmation-number", r"[0-9]{1,20}", "must be digits")
     ] | None = None
 
 
@@ -302,15 +319,15 @@ class Dependent(Frozen):
     gender: Gender
     date_of_birth: IsoDate
     relationship: RequiredText
-    student: bool = False
-    handicapped: bool = False
+    student: bool = Field(default=False, strict=True)
+    handicapped: bool = Field(default=False, strict=True)
     status: DependentStatus
 
 
 class CoverageElection(Frozen):
     """Medical, dental or vision: elected or declined, with the dependents it covers."""
 
-    elected: bool
+    elected: bool = Field(strict=True)
     plan: Text | None = None
     level: Text | None = None
     effective_date: IsoDate | None = None
@@ -320,7 +337,7 @@ class CoverageElection(Frozen):
 class FlexElection(Frozen):
     """A flexible spending account election, per pay period."""
 
-    elected: bool
+    elected: bool = Field(strict=True)
     plan: Text | None = None
     level: Text | None = None
     effective_date: IsoDate | None = None
@@ -376,93 +393,7 @@ class Enrollment(Frozen):
 
 # --- parsing -----------------------------------------------------------------------------
 
-# Pydantic's error types, renamed to the rule ids docgen documents. Custom errors raised
-# above already carry docgen rule ids and pass through unchanged.
-_RULE_IDS: dict[str, str] = {
-    "missing": "required",
-    "extra_forbidden": "unknown-field",
-    "json_invalid": "json-syntax",
-    "json_type": "json-syntax",
-    "model_type": "type-object",
-    "model_attributes_type": "type-object",
-    "dict_type": "type-object",
-    "list_type": "type-array",
-    "tuple_type": "type-array",
-    "string_type": "type-string",
-    "bool_type": "type-boolean",
-    "bool_parsing": "type-boolean",
-    "int_type": "type-integer",
-    "int_parsing": "type-integer",
-    "int_from_float": "type-integer",
-    "greater_than_equal": "range",
-    "less_than_equal": "range",
-    "string_too_short": "required",
-    "string_too_long": "max-length",
-    "too_short": "min-items",
-    "too_long": "max-items",
-    "enum": "allowed-values",
-    "literal_error": "allowed-values",
-    "date_from_datetime_parsing": "iso-date",
-    "date_parsing": "iso-date",
-    "datetime_from_date_parsing": "iso-datetime",
-    "datetime_parsing": "iso-datetime",
-}
-
-
-_MESSAGES: dict[str, str] = {
-    "type-object": "must be an object",
-    "type-array": "must be a list",
-    "type-string": "must be a string",
-    "type-boolean": "must be true or false",
-    "type-integer": "must be a whole number",
-    "iso-date": "must be a real calendar date, YYYY-MM-DD",
-    "iso-datetime": "must be a real local date and time, YYYY-MM-DDTHH:MM:SS",
-}
-
-
-def json_path(loc: tuple[int | str, ...]) -> str:
-    """('dependents', 1, 'date_of_birth') -> 'dependents[1].date_of_birth'."""
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path or ROOT_PATH
-
-
-def _problem(error: ErrorDetails) -> Problem:
-    kind = error["type"]
-    rule = _RULE_IDS.get(kind, kind.replace("_", "-"))
-    message = error["msg"]
-    if kind == "string_too_short" and error.get("ctx", {}).get("min_length") == 1:
-        message = "must not be empty"
-    elif kind == "missing":
-        message = "is required"
-    elif kind == "extra_forbidden":
-        message = "is not a field of this document; check its spelling"
-    elif kind != rule and rule in _MESSAGES:
-        message = _MESSAGES[rule]
-    elif message.startswith("Input should be"):
-        message = "must be" + message.removeprefix("Input should be")
-    return Problem(json_path(tuple(error["loc"])), rule, message)
-
-
-def problems_from(exc: ValidationError) -> list[Problem]:
-    """Every schema problem in a pydantic error, without the offending input values."""
-    return [_problem(e) for e in exc.errors(include_url=False, include_input=False)]
-
-
-def parse_model(model: type[M], data: bytes | str | dict[str, Any]) -> M:
-    """Validate JSON text or a decoded object into `model`, or raise InputError."""
-    try:
-        if isinstance(data, bytes | str):
-            return model.model_validate_json(data)
-        return model.model_validate(data)
-    except ValidationError as exc:
-        # `from None`: pydantic's own message repeats input values (SSNs among them), so it
-        # must not ride along in a traceback or a log.
-        raise InputError(problems_from(exc)) from None
-
 
 def parse_enrollment(data: bytes | str | dict[str, Any]) -> Enrollment:
     """Parse the portal's enrollment JSON; schema problems only (rules.py checks the rest)."""
     return parse_model(Enrollment, data)
-

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-_SSN_SHAPE: Final = re.compile(r"^(\d{3})-?(\d{2})-?(\d{4})$")
+_SSN_SHAPE: Final = re.compile(r"^([0-9]{3})-?([0-9]{2})-?([0-9]{4})$")
 
 
 class SSN:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import partial
+from typing import Any
 
 from docgen.errors import InputError, Problem
 from docgen.expenses import check_expenses
@@ -19,6 +21,7 @@ from docgen.model import (
     Group,
 )
 from docgen.money import floor_int, format_money
+from docgen.parsing import Rule, parse_sections, run_rules
 
 COVERAGES = ("medical", "dental", "vision")
 FLEX_ACCOUNTS = ("medical_spending_account", "day_care_spending_account")
@@ -78,15 +81,13 @@ def dependent_care_limit(plan_year_start: date, filing_status: FilingStatus | No
     return limit
 
 
-def check_enrollment(enrollment: Enrollment) -> list[Problem]:
-    """Every rule the enrollment breaks, in document order; empty when it is valid."""
-    return [
-        *_check_dates(enrollment),
-        *_check_dependents(enrollment),
-        *_check_coverages(enrollment),
-        *_check_flex(enrollment),
-        *check_expenses(enrollment),
-    ]
+def check_enrollment(enrollment: Enrollment, schema_problems: Sequence[Problem] = ()) -> list[Problem]:
+    """Every rule the enrollment breaks, in rule order; empty when it is valid.
+
+    With `schema_problems`, `enrollment` may be the partial model of an input that failed
+    them (parsing.Parsed): a rule runs only when none of the fields it reads failed.
+    """
+    return run_rules(RULES, enrollment, schema_problems)
 
 
 def validate_enrollment(enrollment: Enrollment) -> Enrollment:
@@ -97,16 +98,32 @@ def validate_enrollment(enrollment: Enrollment) -> Enrollment:
     return enrollment
 
 
+def parse_checked_enrollment(
+    data: bytes | str | dict[str, Any], extra_rules: Sequence[Rule[Enrollment]] = ()
+) -> Enrollment:
+    """Parse and check an enrollment: every schema and rule problem in one InputError."""
+    parsed = parse_sections(Enrollment, data)
+    problems = [*parsed.problems, *run_rules([*RULES, *extra_rules], parsed.value, parsed.problems)]
+    if problems or parsed.value is None:
+        raise InputError(problems)
+    return parsed.value
+
+
 def _range_order(path: str, span: DateRange) -> Iterator[Problem]:
     if span.end < span.start:
         yield Problem(f"{path}.end", "date-range-order", "must not be before the start date")
 
 
-def _check_dates(enrollment: Enrollment) -> Iterator[Problem]:
+def _window_order(enrollment: Enrollment) -> Iterator[Problem]:
+    return _range_order("enrollment.window", enrollment.enrollment.window)
+
+
+def _plan_year_order(enrollment: Enrollment) -> Iterator[Problem]:
+    return _range_order("group.plan_year", enrollment.group.plan_year)
+
+
+def _submitted_in_window(enrollment: Enrollment) -> Iterator[Problem]:
     submission = enrollment.enrollment
-    plan_year = enrollment.group.plan_year
-    yield from _range_order("enrollment.window", submission.window)
-    yield from _range_order("group.plan_year", plan_year)
     submitted_on = submission.submitted_at.date()
     if not submission.window.start <= submitted_on <= submission.window.end:
         yield Problem(
@@ -115,6 +132,10 @@ def _check_dates(enrollment: Enrollment) -> Iterator[Problem]:
             f"must fall inside the enrollment window {submission.window.start.isoformat()}"
             f" to {submission.window.end.isoformat()}",
         )
+
+
+def _pay_dates_in_plan_year(enrollment: Enrollment) -> Iterator[Problem]:
+    plan_year = enrollment.group.plan_year
     for index, paid in enumerate(enrollment.group.pay_dates or ()):
         if not plan_year.start <= paid <= plan_year.end:
             yield Problem(
@@ -124,7 +145,21 @@ def _check_dates(enrollment: Enrollment) -> Iterator[Problem]:
             )
 
 
-def _check_dependents(enrollment: Enrollment) -> Iterator[Problem]:
+def _born_before_submission(enrollment: Enrollment) -> Iterator[Problem]:
+    # A person enrolled must exist: a birth date after the submission is a typo (issue 16).
+    submitted_on = enrollment.enrollment.submitted_at.date()
+    people = [("participant", enrollment.participant.date_of_birth)]
+    people += [(f"dependents[{i}]", d.date_of_birth) for i, d in enumerate(enrollment.dependents)]
+    for path, born in people:
+        if born > submitted_on:
+            yield Problem(
+                f"{path}.date_of_birth",
+                "born-before-submission",
+                f"must not be after the submission date {submitted_on.isoformat()}",
+            )
+
+
+def _unique_dependent_ids(enrollment: Enrollment) -> Iterator[Problem]:
     counts = Counter(dependent.dependent_id for dependent in enrollment.dependents)
     for index, dependent in enumerate(enrollment.dependents):
         if counts[dependent.dependent_id] > 1:
@@ -155,89 +190,87 @@ def _check_election_basics(
         )
 
 
-def _check_coverages(enrollment: Enrollment) -> Iterator[Problem]:
-    elections = enrollment.elections
-    plan_year = enrollment.group.plan_year
-    dependents = {dependent.dependent_id: dependent for dependent in enrollment.dependents}
-    medical = elections.medical
+def _check_coverage(name: str, enrollment: Enrollment) -> Iterator[Problem]:
+    election: CoverageElection | None = getattr(enrollment.elections, name)
+    if election is None:
+        return
+    medical = enrollment.elections.medical
     medical_covers = set(medical.covered_dependents) if medical and medical.elected else set()
-    for name in COVERAGES:
-        election: CoverageElection | None = getattr(elections, name)
-        if election is None:
-            continue
-        path = f"elections.{name}"
-        yield from _check_election_basics(path, election, plan_year)
-        if not election.elected:
-            if election.covered_dependents:
-                yield Problem(
-                    f"{path}.covered_dependents",
-                    "declined-covers-nobody",
-                    "must be empty when the benefit is declined",
-                )
-            continue
-        # Seed 000 steps 13-14: "You must elect medical to be eligible for dental/vision."
-        if name != "medical" and not (medical and medical.elected):
+    dependents = {dependent.dependent_id: dependent for dependent in enrollment.dependents}
+    path = f"elections.{name}"
+    yield from _check_election_basics(path, election, enrollment.group.plan_year)
+    if not election.elected:
+        if election.covered_dependents:
             yield Problem(
-                f"{path}.elected", f"{name}-requires-medical", f"{name} requires medical to be elected"
+                f"{path}.covered_dependents",
+                "declined-covers-nobody",
+                "must be empty when the benefit is declined",
             )
-        seen: set[str] = set()
-        for index, dependent_id in enumerate(election.covered_dependents):
-            item = f"{path}.covered_dependents[{index}]"
-            dependent = dependents.get(dependent_id)
-            if dependent_id in seen:
-                yield Problem(item, "covered-dependent-unique", f"dependent {dependent_id} is listed twice")
-            seen.add(dependent_id)
-            if dependent is None:
-                yield Problem(item, "dependent-exists", f"no dependent has ID {dependent_id}")
-            elif dependent.status is not DependentStatus.ACTIVE:
-                yield Problem(
-                    item, "dependent-active", f"dependent {dependent_id} is not Active and cannot be covered"
-                )
-            if name != "medical" and medical and medical.elected and dependent_id not in medical_covers:
-                yield Problem(
-                    item,
-                    "covered-by-medical",
-                    f"dependent {dependent_id} must also be covered by medical",
-                )
+        return
+    # Seed 000 steps 13-14: "You must elect medical to be eligible for dental/vision."
+    if name != "medical" and not (medical and medical.elected):
+        yield Problem(
+            f"{path}.elected", f"{name}-requires-medical", f"{name} requires medical to be elected"
+        )
+    seen: set[str] = set()
+    for index, dependent_id in enumerate(election.covered_dependents):
+        item = f"{path}.covered_dependents[{index}]"
+        dependent = dependents.get(dependent_id)
+        if dependent_id in seen:
+            yield Problem(item, "covered-dependent-unique", f"dependent {dependent_id} is listed twice")
+        seen.add(dependent_id)
+        if dependent is None:
+            yield Problem(item, "dependent-exists", f"no dependent has ID {dependent_id}")
+        elif dependent.status is not DependentStatus.ACTIVE:
+            yield Problem(
+                item, "dependent-active", f"dependent {dependent_id} is not Active and cannot be covered"
+            )
+        if name != "medical" and medical and medical.elected and dependent_id not in medical_covers:
+            yield Problem(
+                item,
+                "covered-by-medical",
+                f"dependent {dependent_id} must also be covered by medical",
+            )
 
 
-def _check_flex(enrollment: Enrollment) -> Iterator[Problem]:
-    group = enrollment.group
+def _flex_settings_present(enrollment: Enrollment) -> Iterator[Problem]:
     elections = enrollment.elections
-    if group.flex is None and any(
-        getattr(elections, name) is not None and getattr(elections, name).elected
-        for name in FLEX_ACCOUNTS
+    if enrollment.group.flex is None and any(
+        (election := getattr(elections, name)) is not None and election.elected for name in FLEX_ACCOUNTS
     ):
         yield Problem("group.flex", "flex-settings-required", "is required when a flex account is elected")
-    for name in FLEX_ACCOUNTS:
-        election: FlexElection | None = getattr(elections, name)
-        if election is None:
-            continue
-        path = f"elections.{name}"
-        yield from _check_election_basics(path, election, group.plan_year)
-        if not election.elected:
-            if per_pay_total(election) or election.annual_total:
-                yield Problem(
-                    f"{path}.per_pay_employee",
-                    "declined-contributes-nothing",
-                    "contributions must be zero when the account is declined",
-                )
-            continue
-        if election.effective_date is None:
-            continue
-        periods = remaining_pay_periods(group, election.effective_date)
-        annual = election.per_pay_employee * periods
-        if election.annual_total is not None and election.annual_total != annual:
+
+
+def _check_flex_account(name: str, enrollment: Enrollment) -> Iterator[Problem]:
+    group = enrollment.group
+    election: FlexElection | None = getattr(enrollment.elections, name)
+    if election is None:
+        return
+    path = f"elections.{name}"
+    yield from _check_election_basics(path, election, group.plan_year)
+    if not election.elected:
+        if per_pay_total(election) or election.annual_total:
             yield Problem(
-                f"{path}.annual_total",
-                "flex-annual-total",
-                f"must equal the per-pay contribution x remaining pay periods:"
-                f" {format_money(election.per_pay_employee)} x {periods} = {format_money(annual)}",
+                f"{path}.per_pay_employee",
+                "declined-contributes-nothing",
+                "contributions must be zero when the account is declined",
             )
-        if name == "medical_spending_account":
-            yield from _check_health_fsa(enrollment, election, annual, periods)
-        else:
-            yield from _check_dependent_care(enrollment, election, periods)
+        return
+    if election.effective_date is None:
+        return
+    periods = remaining_pay_periods(group, election.effective_date)
+    annual = election.per_pay_employee * periods
+    if election.annual_total is not None and election.annual_total != annual:
+        yield Problem(
+            f"{path}.annual_total",
+            "flex-annual-total",
+            f"must equal the per-pay contribution x remaining pay periods:"
+            f" {format_money(election.per_pay_employee)} x {periods} = {format_money(annual)}",
+        )
+    if name == "medical_spending_account":
+        yield from _check_health_fsa(enrollment, election, annual, periods)
+    else:
+        yield from _check_dependent_care(enrollment, election, periods)
 
 
 def _check_health_fsa(
@@ -245,7 +278,7 @@ def _check_health_fsa(
 ) -> Iterator[Problem]:
     flex = enrollment.group.flex
     if flex is None:
-        return  # reported once by _check_flex
+        return  # reported once by _flex_settings_present
     # IRC §125(i) caps the employee's salary reduction; employer credits are not counted.
     if annual > flex.health_fsa_max:
         yield Problem(
@@ -273,3 +306,44 @@ def _check_dependent_care(
             f" x {periods} pay periods) exceeds the {enrollment.group.plan_year.start.year}"
             f" household dependent-care maximum of {format_money(limit)}",
         )
+
+
+_PAY_CALENDAR = ("group.plan_year", "group.pay_dates", "group.pay_periods_per_year")
+_DEPENDENTS = ("dependents[*].dependent_id", "dependents[*].status")
+
+#: Every enrollment rule with the fields it reads; a rule whose fields failed to parse is
+#: skipped, so one answer lists the schema problems and every rule that could be checked.
+RULES: tuple[Rule[Enrollment], ...] = (
+    Rule(("enrollment.window",), _window_order),
+    Rule(("group.plan_year",), _plan_year_order),
+    Rule(("enrollment.submitted_at", "enrollment.window"), _submitted_in_window),
+    Rule(("group.pay_dates", "group.plan_year"), _pay_dates_in_plan_year),
+    Rule(
+        ("enrollment.submitted_at", "participant.date_of_birth", "dependents[*].date_of_birth"),
+        _born_before_submission,
+    ),
+    Rule(("dependents[*].dependent_id",), _unique_dependent_ids),
+    *(
+        Rule((f"elections.{name}", "elections.medical", "group.plan_year", *_DEPENDENTS), partial(_check_coverage, name))
+        for name in COVERAGES
+    ),
+    Rule(("group.flex", *(f"elections.{name}.elected" for name in FLEX_ACCOUNTS)), _flex_settings_present),
+    *(
+        Rule(
+            (f"elections.{name}", "group.flex", "participant.tax_filing_status", *_PAY_CALENDAR),
+            partial(_check_flex_account, name),
+        )
+        for name in FLEX_ACCOUNTS
+    ),
+    Rule(
+        (
+            "claims",
+            *(f"elections.{name}" for name in FLEX_ACCOUNTS),
+            "group.plan_year",
+            "dependents[*].dependent_id",
+            "dependents[*].date_of_birth",
+            "dependents[*].handicapped",
+        ),
+        check_expenses,
+    ),
+)

@@ -16,7 +16,7 @@ from docgen.model import Enrollment
 from docgen.store import Scope
 from tests.api.conftest import DOCGEN, JSON, Server, as_json
 from tests.api.test_metrics import scrape
-from tests.conftest import JANE, MARY, ROOT, pdf_text
+from tests.conftest import JANE, MARY, ROOT, break_in_every_layer, pdf_text
 
 ERROR_KEYS = {"code", "message", "request_id"}
 
@@ -70,6 +70,14 @@ def test_problems_are_the_clis(client: httpx.Client, jane: dict[str, Any]) -> No
             {"path": "elections.vision.elected", "rule": "vision-requires-medical",
              "message": "vision requires medical to be elected"},
         ]}
+
+
+def test_schema_and_rule_problems_come_in_one_422(client: httpx.Client, jane: dict[str, Any]) -> None:
+    expected = break_in_every_layer(jane)
+    for route in ("/v1/validate/confirmation", "/v1/documents/confirmation"):
+        answer = client.post(route, content=as_json(jane), headers=JSON)
+        assert answer.status_code == 422
+        assert [(p["path"], p["rule"]) for p in answer.json()["errors"]] == expected
 
 
 def test_schema_problems_carry_paths_and_never_the_value(client: httpx.Client, jane: dict[str, Any]) -> None:

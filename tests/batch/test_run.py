@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -20,6 +21,7 @@ from docgen.batch.run import LOCK_NAME, BatchOptions, _exclusive, run_batch
 from docgen.batch.sample import write_jsonl
 from docgen.cli import main
 from docgen.errors import BatchError, InputError
+from tests.conftest import break_in_every_layer
 from tests.batch.conftest import FinishedJob, batch_command, decode_marks, run_job, take_rejections
 
 
@@ -218,3 +220,17 @@ def test_folder_input_reads_each_json_file_as_a_record(tmp_path: Path, caplog: p
     result = run_job(folder, tmp_path / "out", 10, workers=1)
     assert take_rejections(caplog) == []
     assert (result.totals.read, result.totals.printed, result.totals.rejected) == (3, 3, 0)
+
+
+def test_errors_jsonl_lists_schema_and_rule_problems_of_a_record(
+    tmp_path: Path, jane: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    good = write_jsonl(tmp_path / "good.jsonl", 2, seed=5).read_text()
+    expected = break_in_every_layer(jane)
+    source = tmp_path / "in.jsonl"
+    source.write_text(good + json.dumps(jane) + "\n")
+    result = run_job(source, tmp_path / "out", 10, workers=1)
+    assert take_rejections(caplog) == [3]
+    assert (result.totals.printed, result.totals.rejected) == (2, 1)
+    (error,) = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
+    assert [(p["path"], p["rule"]) for p in error["errors"]] == expected

@@ -18,7 +18,8 @@ from starlette.datastructures import QueryParams
 from docgen.documents import KINDS, PDF_MEDIA_TYPE, PNG_MEDIA_TYPE, DocumentKind, InputShape, build_view, get_kind, render_output
 from docgen.errors import InputError, Problem
 from docgen.illustration import TaxSavingsInput, parse_illustration
-from docgen.model import Enrollment, Frozen, parse_enrollment, problems_from
+from docgen.model import Enrollment, Frozen, parse_enrollment
+from docgen.parsing import problems_from
 
 PDF = PDF_MEDIA_TYPE
 PNG = PNG_MEDIA_TYPE

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from functools import partial
 from dataclasses import dataclass
 
 from docgen.batch import layout
@@ -13,11 +14,12 @@ from docgen.batch.source import MAX_RECORD_BYTES
 from docgen.documents import DocumentKind, get_kind
 from docgen.errors import DocgenError, InputError, Problem
 from docgen.log import LOGGER
-from docgen.model import ROOT_PATH, Enrollment, parse_enrollment
+from docgen.model import Enrollment
+from docgen.parsing import ROOT_PATH, Rule
 from docgen.render import html_to_pdf, render_html
-from docgen.rules import validate_enrollment
+from docgen.rules import parse_checked_enrollment
 
-_PARTICIPANT_ID = re.compile(r"\d{12}")
+_PARTICIPANT_ID = re.compile(r"[0-9]{12}")
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,9 @@ def _participant_id(data: bytes) -> str | None:
 
 def _mailable(kind: DocumentKind, data: bytes, with_imb: bool) -> Enrollment:
     """Parse and check a record completely; raises InputError with every problem found."""
-    enrollment = validate_enrollment(parse_enrollment(data))
+    fits = Rule(("participant", "administrator"), partial(layout.mailing_problems, with_imb=with_imb))
+    enrollment = parse_checked_enrollment(data, [fits])
     kind.build(enrollment)  # kind-specific requirements (e.g. the confirmation number)
-    problems = layout.mailing_problems(enrollment, with_imb)
-    if problems:
-        raise InputError(problems)
     return enrollment
 
 

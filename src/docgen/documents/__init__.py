@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -22,9 +21,10 @@ from docgen.documents.statements import build_confirmation, build_summary, with_
 from docgen.documents.tax_savings import build_tax_savings
 from docgen.errors import InputError, Problem, UnknownKindError
 from docgen.illustration import parse_illustration
-from docgen.model import ROOT_PATH, Enrollment, parse_enrollment, problems_from
+from docgen.model import Enrollment, parse_enrollment
+from docgen.parsing import ROOT_PATH, decode_json, problems_from
 from docgen.render import DocumentMetadata, html_to_pdf, marked_html, marked_pdf, render_html
-from docgen.rules import validate_enrollment
+from docgen.rules import parse_checked_enrollment
 
 PDF_MEDIA_TYPE = "application/pdf"
 PNG_MEDIA_TYPE = "image/png"
@@ -37,14 +37,10 @@ class InputShape(Enum):
     ILLUSTRATION = "illustration"
 
 
-def _enrollment(data: bytes | str | dict[str, Any]) -> Enrollment:
-    return validate_enrollment(parse_enrollment(data))
-
-
 #: Each shape's parser: schema problems and the shape's own rules become one InputError.
 #: (An illustration's rules are checked by its calculator, taxes.illustrate, as it builds.)
 PARSERS: dict[InputShape, Callable[[bytes | str | dict[str, Any]], Any]] = {
-    InputShape.ENROLLMENT: _enrollment,
+    InputShape.ENROLLMENT: parse_checked_enrollment,
     InputShape.ILLUSTRATION: parse_illustration,
 }
 
@@ -242,12 +238,8 @@ def parse_options(kind: DocumentKind, options: Mapping[str, Any] | None) -> Base
         raise InputError(problems_from(exc)) from None
 
 
-def _check_shape(kind: DocumentKind, data: bytes | str | dict[str, Any]) -> None:
+def _check_shape(kind: DocumentKind, decoded: object) -> None:
     """An input of another shape gets one clear problem instead of a screenful of schema ones."""
-    try:
-        decoded = json.loads(data) if isinstance(data, bytes | str) else data
-    except ValueError:
-        return  # the parser reports the JSON syntax error with its position
     shape = input_shape(decoded)
     if shape is not None and shape is not kind.shape:
         raise InputError([Problem(
@@ -271,10 +263,14 @@ def skip_reason(kind: DocumentKind, data: bytes | str | dict[str, Any]) -> Probl
 
 
 def _view(kind: DocumentKind, data: bytes | str | dict[str, Any], options: BaseModel | None) -> View:
-    _check_shape(kind, data)
-    refusal = skip_reason(kind, data)
+    # Decoded once: the shape check, the precondition and the parser all read the same objects.
+    decoded = decode_json(data) if isinstance(data, bytes | str) else data
+    _check_shape(kind, decoded)
+    # Only an object is passed on decoded: a JSON string must not be read as JSON text again.
+    source = decoded if isinstance(decoded, dict) else data
+    refusal = skip_reason(kind, source)
     try:
-        parsed = parse_input(kind.shape, data)
+        parsed = parse_input(kind.shape, source)
     except InputError as exc:
         # The refusal comes first: it is the reason the form cannot exist at all.
         raise InputError([refusal, *exc.problems]) if refusal else exc from None

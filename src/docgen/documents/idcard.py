@@ -40,7 +40,7 @@ class CardOptions(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    member: Annotated[str, Field(pattern=r"^\d{2}$")] = SUBSCRIBER_CODE
+    member: Annotated[str, Field(pattern=r"^[0-9]{2}$")] = SUBSCRIBER_CODE
     side: CardSide = CardSide.FRONT
     sheet: bool = False
     format: CardFormat = CardFormat.PDF
