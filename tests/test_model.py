@@ -177,6 +177,10 @@ def test_claims_are_an_optional_list_of_expense_lines() -> None:
         (("dependents", 0, "ssn"), "٨٨٩-٨٨-٩٩٨٨", "ssn"),
         (("participant", "participant_id"), "７７９９０１６１８３２２", "participant-id"),
         (("participant", "address", "zip"), "５９９０１", "zip"),
+        # A plan year ending 9999-12-31 overflowed the claim forms' deadline (OverflowError).
+        (("group", "plan_year", "end"), "9999-12-31", "date-supported"),
+        (("dependents", 0, "date_of_birth"), "1899-12-31", "date-supported"),
+        (("enrollment", "submitted_at"), "2100-01-01T00:00:00", "date-supported"),
     ],
 )
 def test_types_are_strict_where_money_depends_on_them(

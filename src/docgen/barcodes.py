@@ -10,6 +10,8 @@ import qrcode
 from pdf417gen.rendering import barcode_size, modules
 from qrcode.constants import ERROR_CORRECT_M
 
+from docgen.errors import RenderError
+
 #: PDF417 module height in module widths. ISO/IEC 15438 asks for at least 3.
 PDF417_ROW_RATIO = 3
 #: Quiet zone around the symbol, in module widths (ISO/IEC 15438: at least 2).
@@ -31,6 +33,25 @@ def _runs(codes: list[list[int]]) -> Iterator[tuple[int, int, int]]:
         yield row, start, previous - start + 1
 
 
+#: The column counts tried for a PDF417 symbol; more columns make fewer, wider rows.
+PDF417_COLUMNS = range(2, 21)
+
+
+def _pdf417(payload: str, columns: int, security_level: int) -> list[list[int]] | None:
+    """The symbol's codewords, or None when it would need more rows than PDF417 has (90)."""
+    try:
+        codes: list[list[int]] = pdf417gen.encode(payload, columns=columns, security_level=security_level)
+    except ValueError:
+        # pdf417gen refuses a payload that needs more than 90 rows or 928 codewords (ISO/IEC 15438).
+        return None
+    return codes
+
+
+def pdf417_fits(payload: str, security_level: int = 3) -> bool:
+    """Whether `payload` fits a PDF417 symbol at the widest column count docgen prints."""
+    return _pdf417(payload, max(PDF417_COLUMNS), security_level) is not None
+
+
 def _best_fit(payload: str, aspect: float, security_level: int) -> list[list[int]]:
     """The encoding whose modules come out largest in a box `aspect` times wider than tall."""
 
@@ -41,8 +62,11 @@ def _best_fit(payload: str, aspect: float, security_level: int) -> list[list[int
         return min(aspect / (width + 2 * PDF417_QUIET_ZONE), 1 / (height * PDF417_ROW_RATIO + 2 * PDF417_QUIET_ZONE))
 
     candidates = [
-        pdf417gen.encode(payload, columns=columns, security_level=security_level) for columns in range(2, 21)
+        codes for columns in PDF417_COLUMNS if (codes := _pdf417(payload, columns, security_level)) is not None
     ]
+    if not candidates:
+        # Callers check pdf417_fits first (the card's rule); reaching here is a bug of ours.
+        raise RenderError("the barcode payload does not fit a PDF417 symbol")
     return max(candidates, key=module_size)
 
 

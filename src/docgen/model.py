@@ -28,12 +28,23 @@ from docgen.privacy import SSN
 # --- field types -------------------------------------------------------------------------
 
 
+# Every date docgen computes with stays a real date: a plan year ending 9999-12-31 overflowed
+# the claim deadline (issue 16). Members, plans and pay dates all fall inside these years.
+FIRST_YEAR, LAST_YEAR = 1900, 2099
+
+
+def _in_supported_years(value: str) -> str:
+    if not FIRST_YEAR <= int(value[:4]) <= LAST_YEAR:
+        raise PydanticCustomError("date-supported", f"must fall in the years {FIRST_YEAR} to {LAST_YEAR}")
+    return value
+
+
 def _iso_date(value: object) -> object:
     # Dates are ISO strings in the portal's JSON (issue: "dates ISO in input"); pydantic's lax
     # mode would also take Unix timestamps and "2016-07-01T00:00", which we do not want.
     if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         raise PydanticCustomError("iso-date", "must be an ISO date, YYYY-MM-DD")
-    return value
+    return _in_supported_years(value)
 
 
 def _iso_datetime(value: object) -> object:
@@ -43,7 +54,7 @@ def _iso_datetime(value: object) -> object:
         raise PydanticCustomError(
             "iso-datetime", "must be an ISO local date and time, YYYY-MM-DDTHH:MM:SS"
         )
-    return value
+    return _in_supported_years(value)
 
 
 _MONEY_DIGITS = 12

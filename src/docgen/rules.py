@@ -11,6 +11,7 @@ from typing import Any
 
 from docgen.errors import InputError, Problem
 from docgen.expenses import check_expenses
+from docgen.fsalimits import check_plan_limits
 from docgen.model import (
     CoverageElection,
     DateRange,
@@ -328,6 +329,7 @@ RULES: tuple[Rule[Enrollment], ...] = (
         for name in COVERAGES
     ),
     Rule(("group.flex", *(f"elections.{name}.elected" for name in FLEX_ACCOUNTS)), _flex_settings_present),
+    Rule(("group.flex", "group.plan_year"), check_plan_limits),
     *(
         Rule(
             (f"elections.{name}", "group.flex", "participant.tax_filing_status", *_PAY_CALENDAR),

@@ -234,3 +234,42 @@ def test_statements_take_no_card_options(tmp_path: Path, capsys: pytest.CaptureF
 def test_png_is_deterministic() -> None:
     first = render_output("id-card", JANE.read_bytes(), {"format": "png"}).content
     assert first == render_output("id-card", JANE.read_bytes(), {"format": "png"}).content
+
+
+def _validate(tmp_path: Path, data: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> list[str]:
+    source = tmp_path / "input.json"
+    source.write_text(json.dumps(data))
+    assert main(["validate", "id-card", str(source)]) == 2
+    return capsys.readouterr().err.splitlines()
+
+
+def test_a_logo_that_is_not_in_assets_is_an_input_problem(
+    tmp_path: Path, jane: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 16: any well-formed logo name passed validation and the render crashed (fetch refused).
+    jane["group"]["id_card"]["logo"] = "acme.png"
+    assert _validate(tmp_path, jane, capsys) == [
+        "group.id_card.logo: no file acme.png in assets/logos/ [logo-file-exists]"
+    ]
+
+
+def test_a_name_the_barcode_cannot_hold_is_refused_by_path_for_every_cardholder(
+    tmp_path: Path, jane: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 16: long names crashed the encoder ("Generated bar code has 207 rows"). Accented
+    # letters are bytes in PDF417, so three 200-letter names exceed its 928 codewords.
+    for field in ("first_name", "middle_name", "last_name"):
+        jane["dependents"][1][field] = "É" * 200
+    lines = _validate(tmp_path, jane, capsys)  # checked for dependent 02 though member 00 is asked
+    assert [line.split(":")[0] for line in lines] == ["dependents[1].first_name"]
+    assert lines[0].endswith("[id-card-barcode-capacity]")
+    with pytest.raises(InputError):
+        render_output("id-card", json.dumps(jane), {"member": "02"})
+
+
+def test_the_longest_names_the_barcode_holds_still_decode(jane: dict[str, Any]) -> None:
+    for field in ("first_name", "middle_name", "last_name"):
+        jane["participant"][field] = "W" * 200
+    png = render_output("id-card", json.dumps(jane), {"format": "png", "side": "back"}).content
+    (text,) = decode(png)
+    assert f"NAM={'W' * 200}/{'W' * 200} {'W' * 200}" in text

@@ -44,7 +44,7 @@ def _participant_id(data: bytes) -> str | None:
 def _mailable(kind: DocumentKind, data: bytes, with_imb: bool) -> Enrollment:
     """Parse and check a record completely; raises InputError with every problem found."""
     fits = Rule(("participant", "administrator"), partial(layout.mailing_problems, with_imb=with_imb))
-    enrollment = parse_checked_enrollment(data, [fits])
+    enrollment = parse_checked_enrollment(data, [*kind.rules, fits])
     kind.build(enrollment)  # kind-specific requirements (e.g. the confirmation number)
     return enrollment
 

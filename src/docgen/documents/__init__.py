@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Protocol, runtime_checkable
@@ -22,7 +22,7 @@ from docgen.documents.tax_savings import build_tax_savings
 from docgen.errors import InputError, Problem, UnknownKindError
 from docgen.illustration import parse_illustration
 from docgen.model import Enrollment, parse_enrollment
-from docgen.parsing import ROOT_PATH, decode_json, problems_from
+from docgen.parsing import ROOT_PATH, Rule, decode_json, problems_from
 from docgen.render import DocumentMetadata, html_to_pdf, marked_html, marked_pdf, render_html
 from docgen.rules import parse_checked_enrollment
 
@@ -35,14 +35,6 @@ class InputShape(Enum):
 
     ENROLLMENT = "enrollment"
     ILLUSTRATION = "illustration"
-
-
-#: Each shape's parser: schema problems and the shape's own rules become one InputError.
-#: (An illustration's rules are checked by its calculator, taxes.illustrate, as it builds.)
-PARSERS: dict[InputShape, Callable[[bytes | str | dict[str, Any]], Any]] = {
-    InputShape.ENROLLMENT: parse_checked_enrollment,
-    InputShape.ILLUSTRATION: parse_illustration,
-}
 
 
 class View(Protocol):
@@ -107,6 +99,8 @@ class DocumentKind:
     file_stem: Callable[[Any], str] | None = None
     #: The view's mailing variant (address page for a window envelope); None: not mailable.
     mailing: Callable[[Any, MailingView], View] | None = None
+    #: The kind's own limits, checked with the shape's rules (enrollment kinds only).
+    rules: tuple[Rule[Enrollment], ...] = ()
 
 
 def _card_stem(options: idcard.CardOptions) -> str:
@@ -162,6 +156,7 @@ KINDS: dict[str, DocumentKind] = {
             finish=_finish_card,
             media_types=(PDF_MEDIA_TYPE, PNG_MEDIA_TYPE),
             file_stem=_card_stem,
+            rules=(Rule(("group.id_card", "administrator.name", "participant", "dependents", "elections.medical"), idcard.check_cards),),
         ),
         DocumentKind(
             "tax-savings",
@@ -215,9 +210,16 @@ def kinds_for(shape: InputShape) -> list[DocumentKind]:
     return [kind for kind in KINDS.values() if kind.shape is shape]
 
 
-def parse_input(shape: InputShape, data: bytes | str | dict[str, Any]) -> Any:
-    """Parse and check an input of a shape; raises InputError with every problem."""
-    return PARSERS[shape](data)
+def parse_input(
+    shape: InputShape, data: bytes | str | dict[str, Any], rules: Sequence[Rule[Enrollment]] = ()
+) -> Any:
+    """Parse and check an input of a shape, with a kind's own `rules`; InputError has every problem.
+
+    An illustration's rules are checked by its calculator, taxes.illustrate, as it builds.
+    """
+    if shape is InputShape.ENROLLMENT:
+        return parse_checked_enrollment(data, rules)
+    return parse_illustration(data)
 
 
 def variants_for(kind: DocumentKind, parsed: Any) -> list[Variant]:
@@ -270,7 +272,7 @@ def _view(kind: DocumentKind, data: bytes | str | dict[str, Any], options: BaseM
     source = decoded if isinstance(decoded, dict) else data
     refusal = skip_reason(kind, source)
     try:
-        parsed = parse_input(kind.shape, source)
+        parsed = parse_input(kind.shape, source, kind.rules)
     except InputError as exc:
         # The refusal comes first: it is the reason the form cannot exist at all.
         raise InputError([refusal, *exc.problems]) if refusal else exc from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -9,10 +10,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from docgen.barcodes import pdf417_svg, svg_data_uri
+from docgen.barcodes import pdf417_fits, pdf417_svg, svg_data_uri
 from docgen.documents.statements import person_name
 from docgen.errors import InputError, Problem
-from docgen.model import Enrollment, IdCard, NetworkAmounts
+from docgen.config import SETTINGS
+from docgen.model import Dependent, Enrollment, IdCard, NetworkAmounts
 from docgen.money import format_card_amount
 from docgen.render import DocumentMetadata
 
@@ -52,6 +54,8 @@ class Cardholder:
     name: str
     last_name: str
     first_and_middle: str
+    #: Where the person is in the input: "participant" or "dependents[1]".
+    path: str
 
 
 @dataclass(frozen=True)
@@ -110,10 +114,11 @@ def cardholders(enrollment: Enrollment) -> list[Cardholder]:
             person_name(person.first_name, person.middle_name, person.last_name),
             person.last_name,
             person_name(person.first_name, person.middle_name, ""),
+            "participant",
         )
     ]
     covered = set(medical.covered_dependents)
-    for dependent in sorted(enrollment.dependents, key=lambda d: d.dependent_id):
+    for index, dependent in sorted(enumerate(enrollment.dependents), key=lambda item: item[1].dependent_id):
         if dependent.dependent_id in covered:
             holders.append(
                 Cardholder(
@@ -121,6 +126,7 @@ def cardholders(enrollment: Enrollment) -> list[Cardholder]:
                     person_name(dependent.first_name, dependent.middle_name, dependent.last_name),
                     dependent.last_name,
                     person_name(dependent.first_name, dependent.middle_name, ""),
+                    f"dependents[{index}]",
                 )
             )
     return holders
@@ -146,6 +152,40 @@ def barcode_payload(enrollment: Enrollment, card: IdCard, holder: Cardholder, is
         ("RXI", member_id(enrollment, holder.code)),
     ]
     return "\n".join([PAYLOAD_TAG, *(f"{key}={value}" for key, value in fields if value)])
+
+
+def check_cards(enrollment: Enrollment) -> Iterator[Problem]:
+    """What would keep any member's card from printing: a missing logo, a barcode over capacity."""
+    card = enrollment.group.id_card
+    if card is None:
+        return
+    if card.logo is not None and not (SETTINGS.assets_dir / "logos" / card.logo).is_file():
+        yield Problem("group.id_card.logo", "logo-file-exists", f"no file {card.logo} in assets/logos/")
+    issuer_name = card.issuer_name or enrollment.administrator.name
+    for holder in cardholders(enrollment):
+        if pdf417_fits(barcode_payload(enrollment, card, holder, issuer_name)):
+            continue
+        # The payload's free-text parts, the longest named as the one to shorten.
+        person = enrollment.participant if holder.path == "participant" else _dependent(enrollment, holder)
+        texts = {
+            f"{holder.path}.first_name": person.first_name,
+            f"{holder.path}.middle_name": person.middle_name,
+            f"{holder.path}.last_name": person.last_name,
+            "group.id_card.issuer_name" if card.issuer_name else "administrator.name": issuer_name,
+            "group.id_card.rx.pcn": card.rx.pcn,
+            "group.id_card.rx.group": card.rx.group,
+        }
+        longest = max(texts, key=lambda path: len(texts[path]))
+        yield Problem(
+            longest,
+            "id-card-barcode-capacity",
+            f"is too long for the ID card barcode of person {holder.code} (a PDF417 symbol holds"
+            " at most 928 codewords); shorten it or the card's other text",
+        )
+
+
+def _dependent(enrollment: Enrollment, holder: Cardholder) -> Dependent:
+    return next(d for d in enrollment.dependents if d.dependent_id == holder.code)
 
 
 def _network_rows(label: str, amounts: NetworkAmounts | None) -> list[CostRow]:
