@@ -19,7 +19,9 @@ from docgen.model import (
     StateCode,
     Text,
 )
-from docgen.parsing import parse_model
+from docgen.errors import InputError
+from docgen.glyphs import check_printable
+from docgen.parsing import Rule, parse_sections, run_rules
 
 ZERO = Decimal("0.00")
 
@@ -125,5 +127,9 @@ class TaxSavingsInput(Frozen):
 
 
 def parse_illustration(data: bytes | str | dict[str, Any]) -> TaxSavingsInput:
-    """Parse illustration JSON; schema problems only (taxes.py checks limits and amounts)."""
-    return parse_model(TaxSavingsInput, data)
+    """Parse illustration JSON; schema problems and printable text (taxes.py checks limits and amounts)."""
+    parsed = parse_sections(TaxSavingsInput, data)
+    problems = [*parsed.problems, *run_rules([Rule((), check_printable)], parsed.value, parsed.problems)]
+    if problems or parsed.value is None:
+        raise InputError(problems)
+    return parsed.value

@@ -12,6 +12,7 @@ from typing import Any
 from docgen.errors import InputError, Problem
 from docgen.expenses import check_expenses
 from docgen.fsalimits import check_plan_limits
+from docgen.glyphs import check_printable
 from docgen.model import (
     CoverageElection,
     DateRange,
@@ -315,6 +316,7 @@ _DEPENDENTS = ("dependents[*].dependent_id", "dependents[*].status")
 #: Every enrollment rule with the fields it reads; a rule whose fields failed to parse is
 #: skipped, so one answer lists the schema problems and every rule that could be checked.
 RULES: tuple[Rule[Enrollment], ...] = (
+    Rule((), check_printable),
     Rule(("enrollment.window",), _window_order),
     Rule(("group.plan_year",), _plan_year_order),
     Rule(("enrollment.submitted_at", "enrollment.window"), _submitted_in_window),

@@ -143,11 +143,11 @@ def test_health_form_says_what_to_attach_and_what_is_not_covered() -> None:
 
 
 def test_carryover_comes_from_the_plans_settings(jane: dict[str, Any]) -> None:
-    jane["group"]["flex"]["carryover_max"] = "640.00"
+    jane["group"]["flex"]["carryover_max"] = "400.00"  # a plan may carry over less than the IRS's $500
     with pdfplumber.open(io.BytesIO(render_document("health-fsa-claim", json.dumps(jane)))) as document:
         page = document.pages[1]
         text = " ".join(page.crop((0, 0, page.width / 2, page.height)).extract_text().split())
-    assert "Up to $640.00 of unused" in text and "$500.00" not in text
+    assert "Up to $400.00 of unused" in text and "$500.00" not in text
 
 
 def test_dependent_care_form_has_the_provider_certification_and_rules() -> None:
