@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import logging
 import mimetypes
 import re
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -280,10 +282,50 @@ class _CollectorPause:
 _collector_paused = _CollectorPause()
 
 
+class _RepeatCounter(logging.Filter):
+    """Lets the first record of each library message through and counts the repeats."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: Counter[tuple[int, str]] = Counter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.levelno, record.getMessage())
+        self.counts[key] += 1
+        return self.counts[key] == 1
+
+
+@contextmanager
+def _repeats_counted() -> Iterator[None]:
+    """Each WeasyPrint message once per render, then its repeat count (issue 25).
+
+    One input with a glyph the fonts lack made WeasyPrint log 128,401 identical lines; the
+    server log grew to 176 MB in half an hour.
+    """
+    engine_logger = logging.getLogger("weasyprint")
+    counter = _RepeatCounter()
+    engine_logger.addFilter(counter)
+    try:
+        yield
+    finally:
+        engine_logger.removeFilter(counter)
+        for (level, message), count in counter.counts.items():
+            if count > 1:
+                engine_logger.log(level, "(the message above was repeated %d more times in this render: %s)",
+                                  count - 1, message[:200])
+
+
+@contextmanager
+def _rendering() -> Iterator[None]:
+    """What every layout runs inside: the collector held off, library warnings counted."""
+    with _collector_paused(), _repeats_counted():
+        yield
+
+
 def html_to_pdf(html: str, settings: Settings = SETTINGS) -> bytes:
     """Lay out and write the PDF; the same HTML always gives the same bytes."""
     started = time.perf_counter()
-    with _collector_paused():
+    with _rendering():
         return _write(_layout(html, settings), started)
 
 
@@ -311,12 +353,12 @@ def _marked_layout(html: str, marks: PageMarks, guess: int, settings: Settings) 
 
 def marked_html(html: str, marks: PageMarks, guess: int, settings: Settings = SETTINGS) -> str:
     """The final HTML of a document whose pages carry marks (as marked_pdf lays it out)."""
-    with _collector_paused():
+    with _rendering():
         return _marked_layout(html, marks, guess, settings)[0]
 
 
 def marked_pdf(html: str, marks: PageMarks, guess: int, settings: Settings = SETTINGS) -> bytes:
     """The PDF of a document whose every page carries its own mark, such as "page i of n" in a QR code."""
     started = time.perf_counter()
-    with _collector_paused():
+    with _rendering():
         return _write(_marked_layout(html, marks, guess, settings)[1], started)
