@@ -227,3 +227,42 @@ def test_a_key_shaped_like_an_ssn_is_masked_in_the_path(jane: dict[str, Any]) ->
 )
 def test_json_that_cannot_be_read_is_one_problem_at_the_root(text: bytes, rule: str) -> None:
     assert problems(text) == [("$", rule)]
+
+
+@pytest.mark.parametrize(
+    ("path", "longest"),
+    [
+        # ASC X12 834 sizes (issue 25: 200-letter names made one request cost 25 s of a worker).
+        (("participant", "first_name"), 35),
+        (("participant", "middle_name"), 25),
+        (("participant", "last_name"), 60),
+        (("dependents", 0, "last_name"), 60),
+        (("participant", "address", "line1"), 55),
+        (("participant", "address", "city"), 30),
+        (("administrator", "name"), 60),
+        (("group", "name"), 60),
+        (("elections", "medical", "plan"), 50),
+        (("group", "id_card", "rx", "pcn"), 10),
+        (("group", "id_card", "rx", "group"), 15),
+    ],
+)
+def test_text_sizes_follow_the_enrollment_transaction(
+    jane: dict[str, Any], path: tuple[str | int, ...], longest: int
+) -> None:
+    target: Any = jane
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = "W" * longest
+    parse_enrollment(json.dumps(jane))
+    target[path[-1]] = "W" * (longest + 1)
+    assert problems(jane) == [(json_path(path), "max-length")]
+
+
+def test_at_most_twenty_dependents_and_twenty_five_claim_lines(jane: dict[str, Any]) -> None:
+    jane["dependents"] = [dict(jane["dependents"][1], dependent_id=f"{i:02d}") for i in range(1, 22)]
+    jane["claims"] = [
+        {"account": "medical_spending_account", "service_start": "2016-08-01", "provider": "P",
+         "description": "D", "amount": "1.00"}
+    ] * 26
+    jane["group"]["pay_dates"] = ["2016-07-08"] * 367
+    assert problems(jane) == [("group.pay_dates", "max-items"), ("dependents", "max-items"), ("claims", "max-items")]

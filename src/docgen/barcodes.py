@@ -47,27 +47,37 @@ def _pdf417(payload: str, columns: int, security_level: int) -> list[list[int]] 
     return codes
 
 
-def pdf417_fits(payload: str, security_level: int = 3) -> bool:
-    """Whether `payload` fits a PDF417 symbol at the widest column count docgen prints."""
-    return _pdf417(payload, max(PDF417_COLUMNS), security_level) is not None
+#: The narrowest PDF417 module docgen prints, in mm: the minimum X-dimension of the AAMVA DL/ID
+#: Card Design Standard (0.170 mm, 6.7 mil) for the PDF417 on a wallet card.
+MIN_MODULE_MM = 0.170
+
+
+def _encodings(payload: str, security_level: int) -> list[list[list[int]]]:
+    return [codes for columns in PDF417_COLUMNS if (codes := _pdf417(payload, columns, security_level)) is not None]
+
+
+def _module_size(codes: list[list[int]], aspect: float) -> float:
+    """A module's width when the symbol fills a box `aspect` times wider than tall (box height = 1)."""
+    width: int
+    height: int
+    width, height = barcode_size(codes)
+    return min(aspect / (width + 2 * PDF417_QUIET_ZONE), 1 / (height * PDF417_ROW_RATIO + 2 * PDF417_QUIET_ZONE))
+
+
+def pdf417_module_mm(payload: str, box_mm: tuple[float, float], security_level: int = 3) -> float:
+    """The module width of the best-fitting symbol in a box of `box_mm`; 0 when none encodes."""
+    aspect = box_mm[0] / box_mm[1]
+    sizes = (_module_size(codes, aspect) for codes in _encodings(payload, security_level))
+    return max(sizes, default=0.0) * box_mm[1]
 
 
 def _best_fit(payload: str, aspect: float, security_level: int) -> list[list[int]]:
     """The encoding whose modules come out largest in a box `aspect` times wider than tall."""
-
-    def module_size(codes: list[list[int]]) -> float:
-        width: int
-        height: int
-        width, height = barcode_size(codes)
-        return min(aspect / (width + 2 * PDF417_QUIET_ZONE), 1 / (height * PDF417_ROW_RATIO + 2 * PDF417_QUIET_ZONE))
-
-    candidates = [
-        codes for columns in PDF417_COLUMNS if (codes := _pdf417(payload, columns, security_level)) is not None
-    ]
+    candidates = _encodings(payload, security_level)
     if not candidates:
-        # Callers check pdf417_fits first (the card's rule); reaching here is a bug of ours.
+        # Callers check the module size first (the card's rule); reaching here is a bug of ours.
         raise RenderError("the barcode payload does not fit a PDF417 symbol")
-    return max(candidates, key=module_size)
+    return max(candidates, key=lambda codes: _module_size(codes, aspect))
 
 
 def pdf417_svg(payload: str, aspect: float = 4.0, security_level: int = 3) -> str:

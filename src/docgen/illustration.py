@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
 from docgen.model import (
     Administrator,
+    FirstName,
     FilingStatus,
     FlexElection,
     Frozen,
@@ -92,8 +93,8 @@ class Overrides(Frozen):
 
 
 class Person(Frozen):
-    first_name: RequiredText
-    last_name: Text = ""
+    first_name: FirstName
+    last_name: Annotated[str, Field(max_length=60)] = ""
     #: How the sentence describes them, after the name: "a single mother of two".
     description: Text = ""
 

@@ -169,6 +169,18 @@ Email = Annotated[
 ]
 Text = Annotated[str, Field(max_length=200)]
 RequiredText = Annotated[str, Field(min_length=1, max_length=200)]
+# Sizes of the ASC X12 834 enrollment transaction (005010X220A1) the portal's data comes from:
+# NM1 names (last 60, first 35, middle 25), N1 organization names 60, N3 address lines 55,
+# N4 city 30, HD plan coverage descriptions 50. Within them the worst valid statement renders
+# in under 5x the example's time (issue 25; bench/worst_case.py, docs/performance.md).
+LastName = Annotated[str, Field(min_length=1, max_length=60)]
+FirstName = Annotated[str, Field(min_length=1, max_length=35)]
+MiddleName = Annotated[str, Field(max_length=25)]
+OrganizationName = Annotated[str, Field(min_length=1, max_length=60)]
+AddressLine = Annotated[str, Field(min_length=1, max_length=55)]
+OptionalAddressLine = Annotated[str, Field(max_length=55)]
+City = Annotated[str, Field(min_length=1, max_length=30)]
+PlanText = Annotated[str, Field(max_length=50)]
 
 
 class Gender(str, Enum):
@@ -206,8 +218,8 @@ class DateRange(Frozen):
 
 
 class Administrator(Frozen):
-    name: RequiredText
-    address: tuple[RequiredText, ...] = Field(min_length=1, max_length=4)
+    name: OrganizationName
+    address: tuple[AddressLine, ...] = Field(min_length=1, max_length=4)
     phone: Text
     email: Email = ""
     website: Text = ""
@@ -218,8 +230,9 @@ class Administrator(Frozen):
 
 class Rx(Frozen):
     bin: Annotated[str, _matching("rx-bin", r"[0-9]{6}", "must be the six-digit NCPDP RxBIN")]
-    pcn: Text
-    group: Text
+    # NCPDP Pharmacy ID Card Implementation Guide: RxPCN up to 10 characters, RxGRP up to 15.
+    pcn: Annotated[str, Field(max_length=10)]
+    group: Annotated[str, Field(max_length=15)]
 
 
 class Copay(Frozen):
@@ -253,10 +266,10 @@ class IdCard(Frozen):
     rx: Rx
     copays: tuple[Copay, ...] = Field(default=(), max_length=6)
     customer_service_phone: Text
-    claims_address: tuple[RequiredText, ...] = Field(min_length=1, max_length=4)
+    claims_address: tuple[AddressLine, ...] = Field(min_length=1, max_length=4)
     # Optional card data the portal example lacks (issue 4); when absent the card falls back
     # to the administrator's name, phone and website, and leaves out what has no source.
-    issuer_name: Text | None = None
+    issuer_name: OrganizationName | None = None
     issuer_number: IssuerNumber | None = None
     logo: LogoFile | None = None
     pharmacy_help_phone: Text | None = None
@@ -278,7 +291,7 @@ class FlexSettings(Frozen):
 class Group(Frozen):
     group_id: GroupId
     division_id: GroupId
-    name: RequiredText
+    name: OrganizationName
     # Strict: JSON true must not count as one pay period (issue 16: 50.00 x 1 printed).
     pay_periods_per_year: int = Field(strict=True, ge=1, le=365)
     plan_year: DateRange
@@ -286,7 +299,7 @@ class Group(Frozen):
     flex: FlexSettings | None = None
     #: The payroll calendar of the plan year; when given, it decides how many pay periods
     #: remain after an election's effective date (otherwise they are prorated by days).
-    pay_dates: tuple[IsoDate, ...] | None = None
+    pay_dates: Annotated[tuple[IsoDate, ...], Field(max_length=366)] | None = None
 
 
 class Submission(Frozen):
@@ -299,18 +312,18 @@ class Submission(Frozen):
 
 
 class Address(Frozen):
-    line1: RequiredText
-    line2: Text = ""
-    city: RequiredText
+    line1: AddressLine
+    line2: OptionalAddressLine = ""
+    city: City
     state: StateCode
     zip: ZipCode
 
 
 class Participant(Frozen):
     participant_id: ParticipantId
-    first_name: RequiredText
-    middle_name: Text = ""
-    last_name: RequiredText
+    first_name: FirstName
+    middle_name: MiddleName = ""
+    last_name: LastName
     date_of_birth: IsoDate
     gender: Gender
     marital_status: Text = ""
@@ -324,12 +337,12 @@ class Participant(Frozen):
 class Dependent(Frozen):
     dependent_id: DependentId
     ssn: MaskedSSN
-    first_name: RequiredText
-    middle_name: Text = ""
-    last_name: RequiredText
+    first_name: FirstName
+    middle_name: MiddleName = ""
+    last_name: LastName
     gender: Gender
     date_of_birth: IsoDate
-    relationship: RequiredText
+    relationship: Annotated[str, Field(min_length=1, max_length=30)]
     student: bool = Field(default=False, strict=True)
     handicapped: bool = Field(default=False, strict=True)
     status: DependentStatus
@@ -339,8 +352,8 @@ class CoverageElection(Frozen):
     """Medical, dental or vision: elected or declined, with the dependents it covers."""
 
     elected: bool = Field(strict=True)
-    plan: Text | None = None
-    level: Text | None = None
+    plan: PlanText | None = None
+    level: PlanText | None = None
     effective_date: IsoDate | None = None
     covered_dependents: tuple[DependentId, ...] = ()
 
@@ -349,8 +362,8 @@ class FlexElection(Frozen):
     """A flexible spending account election, per pay period."""
 
     elected: bool = Field(strict=True)
-    plan: Text | None = None
-    level: Text | None = None
+    plan: PlanText | None = None
+    level: PlanText | None = None
     effective_date: IsoDate | None = None
     per_pay_employee: Money = Decimal("0.00")
     per_pay_employer: Money = Decimal("0.00")
@@ -396,10 +409,12 @@ class Enrollment(Frozen):
     group: Group
     enrollment: Submission
     participant: Participant
-    dependents: tuple[Dependent, ...] = Field(default=(), max_length=40)
+    # Bounded, like the text sizes above, so the worst valid statement renders in under 5x the
+    # example's time (issue 25: 40 dependents with 200-letter names took 25 s of a worker).
+    dependents: tuple[Dependent, ...] = Field(default=(), max_length=20)
     elections: Elections
     #: Expenses to prefill on the FSA claim forms; the forms print blank lines without them.
-    claims: tuple[ExpenseLine, ...] = Field(default=(), max_length=100)
+    claims: tuple[ExpenseLine, ...] = Field(default=(), max_length=25)
 
 
 # --- parsing -----------------------------------------------------------------------------

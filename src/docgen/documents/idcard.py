@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from docgen.barcodes import pdf417_fits, pdf417_svg, svg_data_uri
+from docgen.barcodes import MIN_MODULE_MM, pdf417_module_mm, pdf417_svg, svg_data_uri
 from docgen.documents.statements import person_name
 from docgen.errors import InputError, Problem
 from docgen.config import SETTINGS
@@ -163,7 +163,8 @@ def check_cards(enrollment: Enrollment) -> Iterator[Problem]:
         yield Problem("group.id_card.logo", "logo-file-exists", f"no file {card.logo} in assets/logos/")
     issuer_name = card.issuer_name or enrollment.administrator.name
     for holder in cardholders(enrollment):
-        if pdf417_fits(barcode_payload(enrollment, card, holder, issuer_name)):
+        module_mm = pdf417_module_mm(barcode_payload(enrollment, card, holder, issuer_name), BARCODE_BOX_MM)
+        if module_mm >= MIN_MODULE_MM:
             continue
         # The payload's free-text parts, the longest named as the one to shorten.
         person = enrollment.participant if holder.path == "participant" else _dependent(enrollment, holder)
@@ -179,8 +180,8 @@ def check_cards(enrollment: Enrollment) -> Iterator[Problem]:
         yield Problem(
             longest,
             "id-card-barcode-capacity",
-            f"is too long for the ID card barcode of person {holder.code} (a PDF417 symbol holds"
-            " at most 928 codewords); shorten it or the card's other text",
+            f"is too long for the ID card barcode of person {holder.code}: its bars would be narrower"
+            f" than {MIN_MODULE_MM} mm, too fine to scan; shorten it or the card's other text",
         )
 
 
