@@ -258,11 +258,11 @@ def test_text_sizes_follow_the_enrollment_transaction(
     assert problems(jane) == [(json_path(path), "max-length")]
 
 
-def test_at_most_twenty_dependents_and_twenty_five_claim_lines(jane: dict[str, Any]) -> None:
-    jane["dependents"] = [dict(jane["dependents"][1], dependent_id=f"{i:02d}") for i in range(1, 22)]
+def test_at_most_fourteen_dependents_and_twenty_claim_lines(jane: dict[str, Any]) -> None:
+    jane["dependents"] = [dict(jane["dependents"][1], dependent_id=f"{i:02d}") for i in range(1, 16)]
     jane["claims"] = [
         {"account": "medical_spending_account", "service_start": "2016-08-01", "provider": "P",
          "description": "D", "amount": "1.00"}
-    ] * 26
+    ] * 21
     jane["group"]["pay_dates"] = ["2016-07-08"] * 367
     assert problems(jane) == [("group.pay_dates", "max-items"), ("dependents", "max-items"), ("claims", "max-items")]

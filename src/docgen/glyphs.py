@@ -1,4 +1,5 @@
-"""The characters the bundled fonts draw, and the rule that printed text uses only those.
+"""The bundled fonts' glyphs: which characters they draw (and the rule that printed text uses
+only those), and how wide a line of them is.
 
 Issue 17: a name the fonts cannot draw (李 小龍, محمد, an emoji) printed as .notdef boxes with
 exit status 0. Until fonts for other scripts are bundled, such text is an input problem naming
@@ -19,6 +20,8 @@ from docgen.errors import Problem
 
 #: Code points listed in one problem; the rest are counted.
 _LISTED = 5
+#: The body face of every document (assets/css/base.css).
+FONT_REGULAR = "LiberationSans-Regular.ttf"
 
 
 @cache
@@ -29,6 +32,37 @@ def drawable() -> frozenset[int]:
         with TTFont(face, lazy=True) as font:
             cmaps.append(set(font.getBestCmap()))
     return frozenset(set.intersection(*cmaps)) if cmaps else frozenset()
+
+
+@cache
+def _advances(font_file: str) -> tuple[dict[int, int], int]:
+    with TTFont(SETTINGS.fonts_dir / font_file) as font:
+        metrics = font["hmtx"].metrics
+        units: int = font["head"].unitsPerEm
+        return {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}, units
+
+
+def text_width_pt(text: str, size_pt: float, font_file: str = FONT_REGULAR) -> float:
+    """Advance width of a line in a bundled face, in points (no kerning: never narrower than printed)."""
+    advances, units = _advances(font_file)
+    fallback = advances.get(ord("W"), units)
+    return sum(advances.get(ord(char), fallback) for char in text) / units * size_pt
+
+
+def wrapped_lines(text: str, width_pt: float, size_pt: float, font_file: str = FONT_REGULAR) -> int:
+    """Lines `text` takes in a column `width_pt` wide: greedy by words, a longer word broken anywhere
+    (CSS overflow-wrap: anywhere). An estimate: kerning and hyphenation are left out."""
+    lines, used = 0, 0.0
+    space = text_width_pt(" ", size_pt, font_file)
+    for word in text.split():
+        width = text_width_pt(word, size_pt, font_file)
+        if lines and used + space + width <= width_pt:
+            used += space + width
+            continue
+        whole, rest = divmod(width, width_pt)
+        lines += int(whole) + (1 if rest else 0)
+        used = rest if rest else width_pt
+    return max(1, lines)
 
 
 def undrawable(text: str) -> list[str]:

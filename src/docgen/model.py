@@ -397,8 +397,8 @@ class ExpenseLine(Frozen):
     service_end: IsoDate | None = None
     #: Who the expense was for: a dependent's ID, or left out for the participant.
     dependent_id: DependentId | None = None
-    provider: Annotated[str, Field(min_length=1, max_length=80)]
-    description: Annotated[str, Field(min_length=1, max_length=120)]
+    provider: Annotated[str, Field(min_length=1, max_length=60)]
+    description: Annotated[str, Field(min_length=1, max_length=60)]
     amount: Money
 
 
@@ -411,10 +411,10 @@ class Enrollment(Frozen):
     participant: Participant
     # Bounded, like the text sizes above, so the worst valid statement renders in under 5x the
     # example's time (issue 25: 40 dependents with 200-letter names took 25 s of a worker).
-    dependents: tuple[Dependent, ...] = Field(default=(), max_length=20)
+    dependents: tuple[Dependent, ...] = Field(default=(), max_length=14)
     elections: Elections
     #: Expenses to prefill on the FSA claim forms; the forms print blank lines without them.
-    claims: tuple[ExpenseLine, ...] = Field(default=(), max_length=25)
+    claims: tuple[ExpenseLine, ...] = Field(default=(), max_length=20)
 
 
 # --- parsing -----------------------------------------------------------------------------

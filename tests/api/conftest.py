@@ -145,16 +145,14 @@ def client(server: Server) -> Iterator[httpx.Client]:
         yield http
 
 
-def heavy_enrollment() -> dict[str, Any]:
-    """A valid enrollment that takes seconds to render: 40 dependents with long names, all covered."""
+def heaviest_enrollment() -> dict[str, Any]:
+    """About the costliest valid enrollment: the most dependents, every name at its longest, all covered."""
     data = load_jane()
     template = data["dependents"][1]
     dependents = []
-    for number in range(1, 41):
+    for number in range(1, 15):
         dependent = copy.deepcopy(template)
-        dependent.update(
-            dependent_id=f"{number:02d}", first_name="JENNIFER" + "X" * 60, last_name="EXAMPLE" + "Y" * 60
-        )
+        dependent.update(dependent_id=f"{number:02d}", first_name="W" * 35, middle_name="W" * 25, last_name="W" * 60)
         dependents.append(dependent)
     data["dependents"] = dependents
     for coverage in ("medical", "dental", "vision"):

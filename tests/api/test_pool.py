@@ -9,21 +9,22 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 
 import httpx
 import pytest
 
 from docgen.store import Scope
-from tests.api.conftest import JSON, Server, as_json, heavy_enrollment, start_server
+from tests.api.conftest import JSON, Server, as_json, heaviest_enrollment, start_server
 from tests.api.test_metrics import scrape
 from tests.api.test_routes import assert_error
 from tests.conftest import JANE
 
 pytestmark = pytest.mark.slow
 
-#: The small server's time limit: the heavy input takes several times longer, the example less.
+#: The small server's time limit. No valid input takes that long any more (issue 25 bounded
+#: the worst at ~5x the example), so a render is held over time by stopping its worker.
 TIMEOUT = 2.0
-HEAVY = as_json(heavy_enrollment())
 
 
 @pytest.fixture(scope="module")
@@ -47,27 +48,41 @@ def rendering(server: Server) -> bool:
     return scrape(server)["docgen_renders_in_progress"][()] == 1
 
 
-def post_heavy(server: Server) -> httpx.Response:
+def post_confirmation(server: Server, body: bytes | None = None) -> httpx.Response:
     with server.render_client() as client:
-        return client.post("/v1/documents/confirmation", content=HEAVY, headers=JSON)
+        return client.post("/v1/documents/confirmation", content=body or JANE.read_bytes(), headers=JSON)
+
+
+@contextmanager
+def stopped(pid: int) -> Iterator[None]:
+    """The worker frozen (SIGSTOP), as a render stuck in the engine would be; resumed after."""
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        with suppress(ProcessLookupError):  # the pool may have killed and replaced it
+            os.kill(pid, signal.SIGCONT)
 
 
 def test_a_full_queue_is_503_with_retry_after(small: Server) -> None:
     small.wait_ready()
+    [worker] = small.worker_pids()
     with ThreadPoolExecutor(1) as threads, small.render_client() as client:
-        first = threads.submit(post_heavy, small)
-        wait_until(lambda: rendering(small))
-        answer = client.post("/v1/validate/summary", content=JANE.read_bytes(), headers=JSON)
-        assert_error(answer, 503, "overloaded")
-        assert int(answer.headers["retry-after"]) >= 1
-        assert first.result(timeout=60).status_code == 504
+        with stopped(worker):
+            first = threads.submit(post_confirmation, small)
+            wait_until(lambda: rendering(small))
+            answer = client.post("/v1/validate/summary", content=JANE.read_bytes(), headers=JSON)
+            assert_error(answer, 503, "overloaded")
+            assert int(answer.headers["retry-after"]) >= 1
+        assert first.result(timeout=60).status_code == 200  # resumed within its time limit
 
 
 def test_a_render_over_the_time_limit_is_504_and_its_worker_replaced(small: Server) -> None:
     small.wait_ready()
     before = small.worker_pids()
     started = time.monotonic()
-    answer = post_heavy(small)
+    with stopped(before[0]):
+        answer = post_confirmation(small)
     elapsed = time.monotonic() - started
     assert_error(answer, 504, "render-timeout")
     assert TIMEOUT <= elapsed < TIMEOUT + 5
@@ -84,8 +99,8 @@ def test_a_render_over_the_time_limit_is_504_and_its_worker_replaced(small: Serv
 def test_a_worker_killed_mid_request_is_500_with_the_request_id(small: Server) -> None:
     small.wait_ready()
     [victim] = small.worker_pids()
-    with ThreadPoolExecutor(1) as threads:
-        pending = threads.submit(post_heavy, small)
+    with ThreadPoolExecutor(1) as threads, stopped(victim):
+        pending = threads.submit(post_confirmation, small)
         wait_until(lambda: rendering(small))
         os.kill(victim, signal.SIGKILL)
         answer = pending.result(timeout=10)  # answered at once, never a hang
@@ -105,6 +120,16 @@ def test_a_worker_dying_while_idle_is_replaced(small: Server) -> None:
         answer = client.post("/v1/validate/summary", content=JANE.read_bytes(), headers=JSON)
     assert answer.status_code == 200
     assert victim not in small.worker_pids()
+
+
+def test_two_of_the_costliest_valid_inputs_at_once_are_both_200(server: Server) -> None:
+    # Issue 25: two valid 110 KB enrollments filled a two-worker pool for 25 s each and ended in 504.
+    heaviest = as_json(heaviest_enrollment())
+    server.key(Scope.DOCUMENTS_RENDER)  # created once, before the threads share it
+    with ThreadPoolExecutor(2) as threads:
+        answers = list(threads.map(lambda _: post_confirmation(server, heaviest), range(2), timeout=60))
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert all(answer.content.startswith(b"%PDF-") for answer in answers)
 
 
 def test_fifty_concurrent_requests_are_all_answered_200_or_503(server: Server) -> None:

@@ -322,15 +322,15 @@ def test_a_long_claim_runs_over_several_pages_each_indexed(jane: dict[str, Any])
     jane["claims"] = [
         {"account": "medical_spending_account", "service_start": f"2016-{month:02d}-{day:02d}",
          "provider": "Flathead Valley Pharmacy", "description": f"Prescription refill {month}-{day}", "amount": "10.01"}
-        for month in range(7, 12) for day in (3, 10, 17, 24, 28)
-    ]  # 25 lines: the most an input may carry
+        for month in range(7, 11) for day in (3, 10, 17, 24, 28)
+    ]  # 20 lines: the most an input may carry
     pdf = render_document("health-fsa-claim", json.dumps(jane))
     codes = page_codes(pdf)
     assert len(codes) >= 3
     assert [ClaimPageIndex.parse(found[0]).page for found in codes] == list(range(1, len(codes) + 1))
     assert {ClaimPageIndex.parse(found[0]).pages for found in codes} == {len(codes)}
     text = "\n".join(pdf_text(pdf))
-    assert "Total amount claimed 250.25" in text and text.count("Prescription refill") == 25
+    assert "Total amount claimed 200.20" in text and text.count("Prescription refill") == 20
 
 
 @pytest.mark.parametrize("example", [JANE, EXAMPLES / "card-features.json"], ids=lambda p: p.stem)

@@ -11,16 +11,14 @@ window's edges (USPS Publication 25, window envelopes).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
-from fontTools.ttLib import TTFont
 
 from docgen.barcodes import svg_data_uri
 from docgen.batch import imb
-from docgen.config import SETTINGS
 from docgen.documents.mailing import MailingView, Placement
 from docgen.documents.statements import person_name
 from docgen.errors import InputError, Problem
+from docgen.glyphs import FONT_REGULAR, text_width_pt
 from docgen.model import Enrollment
 
 PAGE_WIDTH_IN = 8.5
@@ -45,7 +43,6 @@ RECIPIENT_FONT_PT = 9.5
 RECIPIENT_LEADING_PT = 11.0
 RETURN_FONT_PT = 8.0
 RETURN_LEADING_PT = 9.5
-FONT_REGULAR = "LiberationSans-Regular.ttf"
 FONT_BOLD = "LiberationSans-Bold.ttf"
 POINTS_PER_INCH = 72
 
@@ -116,20 +113,9 @@ RECIPIENT_WINDOW = Window("recipient", width=4.5, height=1.125, left=7 / 8, bott
 RETURN_WINDOW = Window("return", width=3.5, height=1.0, left=5 / 8, bottom=2.5)
 
 
-@cache
-def _advances(font_file: str) -> tuple[dict[int, int], int]:
-    with TTFont(SETTINGS.fonts_dir / font_file) as font:
-        metrics = font["hmtx"].metrics
-        units: int = font["head"].unitsPerEm
-        return {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}, units
-
-
 def text_width_in(text: str, size_pt: float, font_file: str = FONT_REGULAR) -> float:
     """Advance width of a line in the bundled font (no kerning: never narrower than printed)."""
-    advances, units = _advances(font_file)
-    fallback = advances.get(ord("W"), units)
-    total = sum(advances.get(ord(char), fallback) for char in text)
-    return total / units * size_pt / POINTS_PER_INCH
+    return text_width_pt(text, size_pt, font_file) / POINTS_PER_INCH
 
 
 def _wrap(text: str, width_in: float, size_pt: float, font_file: str) -> list[str]:

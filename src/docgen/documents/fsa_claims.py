@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -10,6 +11,7 @@ from docgen import businessdays, rules
 from docgen.barcodes import qr_data_uri
 from docgen.documents.statements import enrollment_metadata, person_name
 from docgen.errors import InputError, Problem
+from docgen.glyphs import wrapped_lines
 from docgen.expenses import ACCOUNT_TITLES, coverage_start, election_for, lines_for
 from docgen.model import Enrollment, ExpenseLine, FlexAccount, FlexSettings
 from docgen.money import ZERO
@@ -77,6 +79,33 @@ class ExpenseRow:
     amount: Decimal
 
 
+# The expense table's geometry (assets/css/claim.css and statement.css): Letter less 0.6 in
+# margins each side; person, provider and description at 23, 20 and 30 % of it; cells padded
+# 4 pt a side and 2.5 pt above and below; 9 pt type on 1.3 leading.
+_TABLE_WIDTH_PT = (8.5 - 2 * 0.6) * 72
+_WRAPPING_COLUMNS = (0.23, 0.20, 0.30)
+_TYPE_PT, _LEADING = 9.0, 1.3
+# Room for rows below steps 1, 3 and 4 on the form's first page, and on each page they continue
+# on (less than the 9.3 in of page: the repeated header, rows pushed whole to the next page);
+# fitted to renders of 1 to 20 one-line rows and of the longest rows the schema allows.
+_FIRST_PAGE_ROWS_PT = 140.0
+_NEXT_PAGE_ROWS_PT = 520.0
+
+
+def _row_height_of_lines(lines: int) -> float:
+    return lines * _TYPE_PT * _LEADING + 2 * 2.5
+
+
+def _row_height(row: ExpenseRow) -> float:
+    """A row's height in points, from how many lines its widest-wrapping cell takes."""
+    cells = (row.person, row.provider, row.description)
+    lines = max(
+        wrapped_lines(text, share * _TABLE_WIDTH_PT - 8, _TYPE_PT)
+        for text, share in zip(cells, _WRAPPING_COLUMNS, strict=True)
+    )
+    return _row_height_of_lines(lines)
+
+
 @dataclass(frozen=True)
 class SubmitView:
     """Where and how to send the form, and whom to ask (seed 003 "REIMBURSEMENT", seed 002)."""
@@ -130,11 +159,12 @@ class ClaimFormView:
 
     @property
     def page_guess(self) -> int:
-        """The form page, the instructions, for dependent care the provider certification, and a
-        page per ~16 expense lines beyond the first 6. Only a first try: a wrong guess costs a
-        second layout, never a wrong page count."""
-        extra_lines = max(0, len(self.rows) - BLANK_EXPENSE_LINES)
-        return (3 if self.is_dependent_care else 2) + -(-extra_lines // 16)
+        """The form page, the instructions, for dependent care the provider certification, and
+        the pages the expense rows run onto, from their estimated heights. Only a first try: a
+        wrong guess costs a second layout, never a wrong page count (issue 25's worst input took
+        8 pages where 3 were guessed, and was laid out twice)."""
+        overflow = sum(_row_height(row) for row in self.rows) - _FIRST_PAGE_ROWS_PT
+        return (3 if self.is_dependent_care else 2) + max(0, math.ceil(overflow / _NEXT_PAGE_ROWS_PT))
 
     def page_marks(self, pages: int) -> str:
         """CSS giving page i of `pages` its own QR code, in the top-right margin box.
