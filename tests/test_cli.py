@@ -282,3 +282,22 @@ def test_deeply_nested_json_is_a_problem_not_a_crash(tmp_path: Path, capsys: pyt
     source.write_text("[" * 10_000 + "]" * 10_000)
     assert main(["validate", "summary", str(source)]) == 2
     assert capsys.readouterr().err.splitlines() == ["$: is nested too deeply to be a docgen input [json-depth]"]
+
+
+def test_keys_take_db_before_or_after_the_action(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a --db that went unread would create ./docgen.db here
+    before, after = str(tmp_path / "before.db"), str(tmp_path / "after.db")
+    assert main(["keys", "--db", before, "create", "portal", "--scope", "documents:render"]) == 0
+    assert main(["keys", "create", "reports", "--scope", "metrics:read", "--db", after]) == 0
+    capsys.readouterr()
+    assert main(["keys", "--db", before, "list"]) == 0
+    assert capsys.readouterr().out.startswith("portal ")
+    assert main(["keys", "list", "--db", after]) == 0
+    assert capsys.readouterr().out.startswith("reports ")
+    # Given in both places, the action's --db wins.
+    assert main(["keys", "--db", before, "revoke", "reports", "--db", after]) == 0
+    assert main(["keys", "--db", after, "list"]) == 0
+    assert "revoked" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["after.db", "before.db"]

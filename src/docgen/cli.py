@@ -246,6 +246,10 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.set_defaults(handler=_cmd_serve)
 
     keys = commands.add_parser("keys", help="create, list or revoke API keys")
+    # --db is accepted before the action (`keys --db F list`) and after it; the action's wins.
+    # SUPPRESS: an absent --db sets nothing, so the action's parser cannot reset the other to None.
+    db_help = "SQLite file [DOCGEN_DB, docgen.db]"
+    keys.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
     actions = keys.add_subparsers(dest="action", required=True)
     create = actions.add_parser("create", help="create a key; prints it alone on the last line, once")
     create.add_argument("name")
@@ -257,7 +261,7 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     revoke.add_argument("name")
     revoke.set_defaults(handler=_cmd_keys_revoke)
     for action in (create, listing, revoke):
-        action.add_argument("--db", type=Path, help="SQLite file [DOCGEN_DB, docgen.db]")
+        action.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
 
 
 def build_parser() -> argparse.ArgumentParser:
