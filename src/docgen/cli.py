@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen import __version__
-from docgen.config import SETTINGS, load_server_settings
+from docgen.config import SETTINGS, load_body_limit, load_server_settings
 from docgen.documents import (
     KINDS,
     build_view,
@@ -40,10 +40,27 @@ EXIT_INPUT = 2
 
 
 def _read_input(path: Path) -> bytes:
+    """The file's bytes, up to the API's body limit: past it (or endless, as /dev/zero) is a problem."""
+    limit = load_body_limit()
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
     except OSError as exc:
         raise InputError([Problem(ROOT_PATH, "readable-file", f"cannot read {path}: {exc.strerror}")]) from exc
+    if len(data) > limit:
+        message = f"{path} is larger than the {limit}-byte input limit (DOCGEN_BODY_LIMIT)"
+        raise InputError([Problem(ROOT_PATH, "input-size", message)])
+    return data
+
+
+def _write_output(option: str, path: Path, data: bytes) -> None:
+    """write_atomic, with a target that cannot be written (no such folder, a file in a folder's
+    place, /proc, no space) as a problem of the option naming the path; nothing is left behind."""
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise InputError([Problem(option, "output-writable", f"cannot write {path}: {exc.strerror}")]) from exc
+    LOGGER.info("wrote %s", path)
 
 
 def _render_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -64,12 +81,11 @@ def _cmd_render(args: argparse.Namespace) -> int:
     data = _read_input(args.input)
     options = _render_options(args)
     if args.html:
-        write_atomic(args.html, document_html(args.kind, data, options).encode("utf-8"))
+        _write_output("html", args.html, document_html(args.kind, data, options).encode("utf-8"))
         return EXIT_OK
     if args.output.suffix.lower() not in (".pdf", ".png"):
         raise InputError([Problem("output", "output-extension", "must end in .pdf or .png")])
-    write_atomic(args.output, render_document(args.kind, data, options))
-    LOGGER.info("wrote %s (%s)", args.output, args.kind)
+    _write_output("output", args.output, render_document(args.kind, data, options))
     return EXIT_OK
 
 
@@ -108,7 +124,13 @@ def _cmd_examples(args: argparse.Namespace) -> int:
     if not examples:
         raise InputError([Problem(ROOT_PATH, "examples-present", f"no *.json files in {args.folder}")])
     for example in examples:
-        data = example.read_bytes()
+        try:
+            data = _read_input(example)
+        except InputError as exc:
+            failures += 1
+            for problem in exc.problems:
+                print(f"{example}: {problem}", file=sys.stderr)
+            continue
         try:
             shape = input_shape(json.loads(data))
         except json.JSONDecodeError:
@@ -138,7 +160,7 @@ def _cmd_examples(args: argparse.Namespace) -> int:
                         print(f"{example} ({variant.name}): {problem}", file=sys.stderr)
                     continue
                 target = args.out / example.stem / f"{variant.name}.{output.extension}"
-                write_atomic(target, output.content)
+                _write_output("out", target, output.content)
                 print(target)
     return EXIT_INPUT if failures else EXIT_OK
 

@@ -111,10 +111,17 @@ def default_workers() -> int:
 
 
 DEFAULT_BODY_LIMIT = 1024 * 1024
+MAX_BODY_LIMIT = 1024 * DEFAULT_BODY_LIMIT
 MAX_WORKERS = 64
 MAX_QUEUE = 10_000
 MIN_RENDER_TIMEOUT = 0.1
 MAX_RENDER_TIMEOUT = 3600.0
+
+
+def load_body_limit(environ: Mapping[str, str] | None = None) -> int:
+    """DOCGEN_BODY_LIMIT: the largest input in bytes, an API request body or a file the CLI reads."""
+    env = os.environ if environ is None else environ
+    return _read_int(env, "DOCGEN_BODY_LIMIT", DEFAULT_BODY_LIMIT, 1, MAX_BODY_LIMIT)
 
 
 def load_server_settings(environ: Mapping[str, str] | None = None) -> ServerSettings:
@@ -130,7 +137,7 @@ def load_server_settings(environ: Mapping[str, str] | None = None) -> ServerSett
         db=Path(env.get("DOCGEN_DB", "docgen.db")),
         workers=workers,
         queue=_read_int(env, "DOCGEN_QUEUE", 2 * workers, 0, MAX_QUEUE),
-        body_limit=_read_int(env, "DOCGEN_BODY_LIMIT", DEFAULT_BODY_LIMIT, 1, 1024 * DEFAULT_BODY_LIMIT),
+        body_limit=load_body_limit(env),
         render_timeout=_read_seconds(env, "DOCGEN_RENDER_TIMEOUT", 30.0),
         audit_key=None if audit_key is None else audit_key.encode("utf-8"),
     )
