@@ -386,3 +386,31 @@ def test_examples_reports_an_oversized_example_and_an_unwritable_out(
         f"out: cannot write {a_file / 'mary' / 'tax-savings.pdf'}: Not a directory [output-writable]"
     )
 
+
+def test_control_characters_reach_stderr_escaped(
+    tmp_path: Path, jane: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    jane["participant"]["x\x1b[2J\u202e"] = "F"  # clears the screen, then reverses what follows
+    assert main(["validate", "summary", str(write(tmp_path, jane))]) == 2
+    err = capsys.readouterr().err
+    [line] = err.splitlines()
+    assert line.startswith("participant.x\\x1b[2J\\u202e: ") and line.endswith(" [unknown-field]")
+    missing = tmp_path / "in\x1b]0;title\x07\u2066.json"
+    assert main(["validate", "summary", str(missing)]) == 2
+    err += capsys.readouterr().err
+    assert "in\\x1b]0;title\\x07\\u2066.json: No such file" in err
+    with pytest.raises(SystemExit):
+        main(["kinds", "\x9b31m\x7f"])
+    err += capsys.readouterr().err
+    assert "unrecognized arguments: \\x9b31m\\x7f" in err
+    assert not any(char in err for char in "\x1b\x07\x7f\x9b\u202e\u2066")
+
+
+def test_control_characters_in_a_logged_file_name_are_escaped(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(DOCGEN), "-v", "render", "summary", str(JANE), "--html", "s\x1b[31m.html"],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "docgen: wrote s\\x1b[31m.html\n"
+    assert (tmp_path / "s\x1b[31m.html").is_file()

@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from docgen import __version__
 from docgen.config import SETTINGS, load_body_limit, load_server_settings
@@ -28,7 +28,7 @@ from docgen.documents import (
 )
 from docgen.errors import DocgenError, GoldenMismatch, InputError, Problem
 from docgen.files import write_atomic
-from docgen.log import LOGGER
+from docgen.log import LOGGER, ShownFilter, shown
 from docgen.illustration import TaxSavingsInput
 from docgen.model import Enrollment
 from docgen.parsing import ROOT_PATH
@@ -37,6 +37,13 @@ from docgen.store import Scope, Store
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_INPUT = 2
+
+
+def _warn(*lines: str) -> None:
+    """Each line on stderr with its control characters escaped: a key, a value or a file name from
+    the input may hold an escape sequence, and it must not drive the terminal."""
+    for line in lines:
+        print(shown(line), file=sys.stderr)
 
 
 def _read_input(path: Path) -> bytes:
@@ -128,36 +135,33 @@ def _cmd_examples(args: argparse.Namespace) -> int:
             data = _read_input(example)
         except InputError as exc:
             failures += 1
-            for problem in exc.problems:
-                print(f"{example}: {problem}", file=sys.stderr)
+            _warn(*(f"{example}: {problem}" for problem in exc.problems))
             continue
         try:
             shape = input_shape(json.loads(data))
         except json.JSONDecodeError:
             shape = None
         if shape is None:
-            print(f"{example}: not a docgen input shape; skipped", file=sys.stderr)
+            _warn(f"{example}: not a docgen input shape; skipped")
             failures += 1
             continue
         try:
             parsed = parse_input(shape, data)
         except InputError as exc:
             failures += 1
-            for problem in exc.problems:
-                print(f"{example}: {problem}", file=sys.stderr)
+            _warn(*(f"{example}: {problem}" for problem in exc.problems))
             continue
         for kind in kinds_for(shape):
             reason = skip_reason(kind, data)
             if reason is not None:
-                print(f"{example} ({kind.name}): skipped: {reason}", file=sys.stderr)
+                _warn(f"{example} ({kind.name}): skipped: {reason}")
                 continue
             for variant in variants_for(kind, parsed):
                 try:
                     output = render_output(kind.name, data, variant.options)
                 except InputError as exc:
                     failures += 1
-                    for problem in exc.problems:
-                        print(f"{example} ({variant.name}): {problem}", file=sys.stderr)
+                    _warn(*(f"{example} ({variant.name}): {problem}" for problem in exc.problems))
                     continue
                 target = args.out / example.stem / f"{variant.name}.{output.extension}"
                 _write_output("out", target, output.content)
@@ -176,7 +180,7 @@ def _cmd_golden(args: argparse.Namespace) -> int:
         for case in selected:
             for path in golden.update(case):
                 print(path.relative_to(SETTINGS.home))
-        print("Review every page above as a picture before committing golden/.", file=sys.stderr)
+        _warn("Review every page above as a picture before committing golden/.")
         return EXIT_OK
     mismatches = [m for case in selected for m in golden.compare(case, args.diff_dir)]
     if mismatches:
@@ -286,8 +290,15 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser; its usage errors quote arguments as typed (`unrecognized arguments: ...`)."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(shown(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="docgen", description=__doc__)
+    parser: argparse.ArgumentParser = _Parser(prog="docgen", description=__doc__)
     parser.add_argument("--version", action="version", version=f"docgen {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log files written and render timings (never personal data)")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -346,17 +357,18 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0 done, 1 failure, 2 bad input or usage)."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    stderr = logging.StreamHandler()
+    stderr.addFilter(ShownFilter())
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s", handlers=[stderr])
     LOGGER.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     try:
         status: int = EXIT_OK
         status = args.handler(args)
     except InputError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+        _warn(*map(str, exc.problems))
         return EXIT_INPUT
     except DocgenError as exc:
-        print(f"docgen: {exc}", file=sys.stderr)
+        _warn(*f"docgen: {exc}".split("\n"))  # one golden mismatch a line
         return EXIT_FAILURE
     except BrokenPipeError:
         # The reader closed the pipe (`docgen schema | head`): not a failure of ours. Point
