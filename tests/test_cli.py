@@ -261,6 +261,8 @@ def test_keys_need_a_known_scope(tmp_path: Path) -> None:
 def test_serve_refuses_a_bad_setting_before_starting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--port", "70000", "--db", str(tmp_path / "s.db")]) == 1
     assert "DOCGEN_PORT=70000: must be from 0 to 65535" in capsys.readouterr().err
+    assert main(["serve", "--client-timeout", "0", "--db", str(tmp_path / "s.db")]) == 1
+    assert "DOCGEN_CLIENT_TIMEOUT=0.0: must be from 0.1 to 3600" in capsys.readouterr().err
     assert not (tmp_path / "s.db").exists()
 
 

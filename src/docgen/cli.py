@@ -210,6 +210,7 @@ _SERVE_FLAGS = {
     "queue": "DOCGEN_QUEUE",
     "body_limit": "DOCGEN_BODY_LIMIT",
     "render_timeout": "DOCGEN_RENDER_TIMEOUT",
+    "client_timeout": "DOCGEN_CLIENT_TIMEOUT",
 }
 
 
@@ -269,6 +270,10 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--queue", type=int, help="requests waiting beyond the workers [DOCGEN_QUEUE, 2 x workers]")
     serve.add_argument("--body-limit", type=int, help="largest body in bytes [DOCGEN_BODY_LIMIT, 1048576]")
     serve.add_argument("--render-timeout", type=float, help="seconds per render [DOCGEN_RENDER_TIMEOUT, 30]")
+    serve.add_argument(
+        "--client-timeout", type=float,
+        help="seconds a client has to send a request's headers, then as long for its body [DOCGEN_CLIENT_TIMEOUT, 30]",
+    )
     serve.set_defaults(handler=_cmd_serve)
 
     keys = commands.add_parser("keys", help="create, list or revoke API keys")

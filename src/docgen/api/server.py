@@ -10,6 +10,7 @@ from urllib.parse import unquote_plus
 import uvicorn
 
 from docgen.api.app import create_app
+from docgen.api.deadlines import head_deadline_protocol
 from docgen.config import ServerSettings
 from docgen.log import shown
 
@@ -85,5 +86,6 @@ def serve(settings: ServerSettings) -> None:
         server_header=False,
         proxy_headers=False,
         timeout_graceful_shutdown=int(settings.render_timeout) + 5,
+        http=head_deadline_protocol(settings.client_timeout),
     )
     uvicorn.Server(config).run()
