@@ -1,4 +1,4 @@
-"""The one `docgen` logger, and what each level means.
+"""The one `docgen` logger, what each level means, and messages made safe to show on a terminal.
 
 DEBUG    per-render timings and sizes (kind, pages, bytes, ms)
 INFO     one line per file written or job step completed
