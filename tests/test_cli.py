@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -260,6 +261,8 @@ def test_keys_need_a_known_scope(tmp_path: Path) -> None:
 def test_serve_refuses_a_bad_setting_before_starting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--port", "70000", "--db", str(tmp_path / "s.db")]) == 1
     assert "DOCGEN_PORT=70000: must be from 0 to 65535" in capsys.readouterr().err
+    assert main(["serve", "--client-timeout", "0", "--db", str(tmp_path / "s.db")]) == 1
+    assert "DOCGEN_CLIENT_TIMEOUT=0.0: must be from 0.1 to 3600" in capsys.readouterr().err
     assert not (tmp_path / "s.db").exists()
 
 
@@ -282,3 +285,134 @@ def test_deeply_nested_json_is_a_problem_not_a_crash(tmp_path: Path, capsys: pyt
     source.write_text("[" * 10_000 + "]" * 10_000)
     assert main(["validate", "summary", str(source)]) == 2
     assert capsys.readouterr().err.splitlines() == ["$: is nested too deeply to be a docgen input [json-depth]"]
+
+
+def test_keys_take_db_before_or_after_the_action(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a --db that went unread would create ./docgen.db here
+    before, after = str(tmp_path / "before.db"), str(tmp_path / "after.db")
+    assert main(["keys", "--db", before, "create", "portal", "--scope", "documents:render"]) == 0
+    assert main(["keys", "create", "reports", "--scope", "metrics:read", "--db", after]) == 0
+    capsys.readouterr()
+    assert main(["keys", "--db", before, "list"]) == 0
+    assert capsys.readouterr().out.startswith("portal ")
+    assert main(["keys", "list", "--db", after]) == 0
+    assert capsys.readouterr().out.startswith("reports ")
+    # Given in both places, the action's --db wins.
+    assert main(["keys", "--db", before, "revoke", "reports", "--db", after]) == 0
+    assert main(["keys", "--db", after, "list"]) == 0
+    assert "revoked" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["after.db", "before.db"]
+
+
+@pytest.mark.parametrize("option", ["-o", "--html"])
+@pytest.mark.parametrize("where", ["proc", "through-a-file"])
+def test_an_unwritable_output_is_a_problem_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, where: str
+) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    folder = Path("/proc") if where == "proc" else a_file
+    target = folder / ("a.pdf" if option == "-o" else "a.html")
+    # Before issue 25: a FileNotFoundError or FileExistsError traceback.
+    assert main(["render", "summary", str(JANE), option, str(target)]) == 2
+    name = "output" if option == "-o" else "html"
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"{name}: cannot write {target}: ") and line.endswith(" [output-writable]")
+    assert "Not a directory" in line or where == "proc"
+    assert [p.name for p in tmp_path.iterdir()] == ["a-file"] and a_file.read_text() == "not a folder"
+
+
+def test_a_write_cut_short_leaves_nothing_behind(tmp_path: Path) -> None:
+    """A file-size limit (RLIMIT_FSIZE, POSIX setrlimit) fails the write midway, as a full disk would."""
+    out = tmp_path / "out" / "summary.html"
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    done = subprocess.run(
+        [str(DOCGEN), "render", "summary", str(JANE), "--html", str(out)],
+        capture_output=True, text=True, cwd=tmp_path, preexec_fn=small_files, check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == f"html: cannot write {out}: File too large [output-writable]\n"
+    assert list(out.parent.iterdir()) == []  # no .part file left
+
+
+@pytest.mark.parametrize("command", ["render", "validate"])
+def test_an_endless_input_stops_at_the_size_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    target = ["-o", str(tmp_path / "x.pdf")] if command == "render" else []
+    # Before issue 25: read until memory ran out.
+    assert main([command, "summary", "/dev/zero", *target]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "$: /dev/zero is larger than the 1048576-byte input limit (DOCGEN_BODY_LIMIT) [input-size]"
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_input_limit_is_the_apis_body_limit(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    size = len(JANE.read_bytes())
+    monkeypatch.setenv("DOCGEN_BODY_LIMIT", str(size))
+    assert main(["validate", "summary", str(JANE)]) == 0
+    monkeypatch.setenv("DOCGEN_BODY_LIMIT", str(size - 1))
+    assert main(["validate", "summary", str(JANE)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"$: {JANE} is larger than the {size - 1}-byte input limit (DOCGEN_BODY_LIMIT) [input-size]"
+    ]
+
+
+def test_examples_reports_an_oversized_example_and_an_unwritable_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    (examples / "mary.json").write_bytes(MARY.read_bytes())
+    (examples / "zero.json").write_bytes(b" " * 2048)
+    monkeypatch.setenv("DOCGEN_BODY_LIMIT", "2047")
+    out = tmp_path / "out"
+    assert main(["examples", str(examples), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"{examples / 'zero.json'}: $: {examples / 'zero.json'} is larger than the 2047-byte input limit"
+        " (DOCGEN_BODY_LIMIT) [input-size]"
+    ]
+    assert [p.name for p in (out / "mary").iterdir()] == ["tax-savings.pdf"]
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    assert main(["examples", str(examples), "--out", str(a_file)]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"out: cannot write {a_file / 'mary' / 'tax-savings.pdf'}: Not a directory [output-writable]"
+    )
+
+
+def test_control_characters_reach_stderr_escaped(
+    tmp_path: Path, jane: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    jane["participant"]["x\x1b[2J\u202e"] = "F"  # clears the screen, then reverses what follows
+    assert main(["validate", "summary", str(write(tmp_path, jane))]) == 2
+    err = capsys.readouterr().err
+    [line] = err.splitlines()
+    assert line.startswith("participant.x\\x1b[2J\\u202e: ") and line.endswith(" [unknown-field]")
+    missing = tmp_path / "in\x1b]0;title\x07\u2066.json"
+    assert main(["validate", "summary", str(missing)]) == 2
+    err += capsys.readouterr().err
+    assert "in\\x1b]0;title\\x07\\u2066.json: No such file" in err
+    with pytest.raises(SystemExit):
+        main(["kinds", "\x9b31m\x7f"])
+    err += capsys.readouterr().err
+    assert "unrecognized arguments: \\x9b31m\\x7f" in err
+    assert not any(char in err for char in "\x1b\x07\x7f\x9b\u202e\u2066")
+
+
+def test_control_characters_in_a_logged_file_name_are_escaped(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(DOCGEN), "-v", "render", "summary", str(JANE), "--html", "s\x1b[31m.html"],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "docgen: wrote s\\x1b[31m.html\n"
+    assert (tmp_path / "s\x1b[31m.html").is_file()

@@ -43,7 +43,7 @@ def test_server_defaults() -> None:
     assert (settings.host, settings.port, settings.db) == ("127.0.0.1", 8000, Path("docgen.db"))
     assert settings.workers == default_workers() >= 1
     assert settings.queue == 2 * settings.workers and settings.capacity == 3 * settings.workers
-    assert settings.body_limit == 1024 * 1024 and settings.render_timeout == 30.0
+    assert settings.body_limit == 1024 * 1024 and settings.render_timeout == 30.0 and settings.client_timeout == 30.0
     assert settings.audit_key is None
 
 
@@ -51,10 +51,12 @@ def test_server_settings_from_the_environment() -> None:
     settings = load_server_settings({
         "DOCGEN_HOST": "0.0.0.0", "DOCGEN_PORT": "9000", "DOCGEN_DB": "/srv/docgen.db", "DOCGEN_WORKERS": "3",
         "DOCGEN_BODY_LIMIT": "2048", "DOCGEN_RENDER_TIMEOUT": "2.5", "DOCGEN_AUDIT_KEY": "k" * 32,
+        "DOCGEN_CLIENT_TIMEOUT": "4",
     })
     assert (settings.host, settings.port, settings.db) == ("0.0.0.0", 9000, Path("/srv/docgen.db"))
     assert (settings.workers, settings.queue) == (3, 6)  # the queue follows the workers
     assert (settings.body_limit, settings.render_timeout, settings.audit_key) == (2048, 2.5, b"k" * 32)
+    assert settings.client_timeout == 4.0
     assert load_server_settings({"DOCGEN_QUEUE": "0"}).queue == 0
 
 
@@ -68,6 +70,8 @@ def test_server_settings_from_the_environment() -> None:
         ("DOCGEN_BODY_LIMIT", "1MB", "DOCGEN_BODY_LIMIT='1MB': must be a whole number"),
         ("DOCGEN_RENDER_TIMEOUT", "soon", "DOCGEN_RENDER_TIMEOUT='soon': must be a number of seconds"),
         ("DOCGEN_RENDER_TIMEOUT", "0", "DOCGEN_RENDER_TIMEOUT=0.0: must be from 0.1"),
+        ("DOCGEN_CLIENT_TIMEOUT", "slow", "DOCGEN_CLIENT_TIMEOUT='slow': must be a number of seconds"),
+        ("DOCGEN_CLIENT_TIMEOUT", "7200", "DOCGEN_CLIENT_TIMEOUT=7200.0: must be from 0.1 to 3600"),
         ("DOCGEN_AUDIT_KEY", "short", "DOCGEN_AUDIT_KEY: must be at least 16 characters"),
     ],
 )

@@ -9,10 +9,10 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from docgen import __version__
-from docgen.config import SETTINGS, load_server_settings
+from docgen.config import SETTINGS, load_body_limit, load_server_settings
 from docgen.documents import (
     KINDS,
     build_view,
@@ -28,7 +28,7 @@ from docgen.documents import (
 )
 from docgen.errors import DocgenError, GoldenMismatch, InputError, Problem
 from docgen.files import write_atomic
-from docgen.log import LOGGER
+from docgen.log import LOGGER, ShownFilter, shown
 from docgen.illustration import TaxSavingsInput
 from docgen.model import Enrollment
 from docgen.parsing import ROOT_PATH
@@ -39,11 +39,35 @@ EXIT_FAILURE = 1
 EXIT_INPUT = 2
 
 
+def _warn(*lines: str) -> None:
+    """Each line on stderr with its control characters escaped: a key, a value or a file name from
+    the input may hold an escape sequence, and it must not drive the terminal."""
+    for line in lines:
+        print(shown(line), file=sys.stderr)
+
+
 def _read_input(path: Path) -> bytes:
+    """The file's bytes, up to the API's body limit: past it (or endless, as /dev/zero) is a problem."""
+    limit = load_body_limit()
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
     except OSError as exc:
         raise InputError([Problem(ROOT_PATH, "readable-file", f"cannot read {path}: {exc.strerror}")]) from exc
+    if len(data) > limit:
+        message = f"{path} is larger than the {limit}-byte input limit (DOCGEN_BODY_LIMIT)"
+        raise InputError([Problem(ROOT_PATH, "input-size", message)])
+    return data
+
+
+def _write_output(option: str, path: Path, data: bytes) -> None:
+    """write_atomic, with a target that cannot be written (no such folder, a file in a folder's
+    place, /proc, no space) as a problem of the option naming the path; nothing is left behind."""
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise InputError([Problem(option, "output-writable", f"cannot write {path}: {exc.strerror}")]) from exc
+    LOGGER.info("wrote %s", path)
 
 
 def _render_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -64,12 +88,11 @@ def _cmd_render(args: argparse.Namespace) -> int:
     data = _read_input(args.input)
     options = _render_options(args)
     if args.html:
-        write_atomic(args.html, document_html(args.kind, data, options).encode("utf-8"))
+        _write_output("html", args.html, document_html(args.kind, data, options).encode("utf-8"))
         return EXIT_OK
     if args.output.suffix.lower() not in (".pdf", ".png"):
         raise InputError([Problem("output", "output-extension", "must end in .pdf or .png")])
-    write_atomic(args.output, render_document(args.kind, data, options))
-    LOGGER.info("wrote %s (%s)", args.output, args.kind)
+    _write_output("output", args.output, render_document(args.kind, data, options))
     return EXIT_OK
 
 
@@ -108,37 +131,40 @@ def _cmd_examples(args: argparse.Namespace) -> int:
     if not examples:
         raise InputError([Problem(ROOT_PATH, "examples-present", f"no *.json files in {args.folder}")])
     for example in examples:
-        data = example.read_bytes()
+        try:
+            data = _read_input(example)
+        except InputError as exc:
+            failures += 1
+            _warn(*(f"{example}: {problem}" for problem in exc.problems))
+            continue
         try:
             shape = input_shape(json.loads(data))
         except json.JSONDecodeError:
             shape = None
         if shape is None:
-            print(f"{example}: not a docgen input shape; skipped", file=sys.stderr)
+            _warn(f"{example}: not a docgen input shape; skipped")
             failures += 1
             continue
         try:
             parsed = parse_input(shape, data)
         except InputError as exc:
             failures += 1
-            for problem in exc.problems:
-                print(f"{example}: {problem}", file=sys.stderr)
+            _warn(*(f"{example}: {problem}" for problem in exc.problems))
             continue
         for kind in kinds_for(shape):
             reason = skip_reason(kind, data)
             if reason is not None:
-                print(f"{example} ({kind.name}): skipped: {reason}", file=sys.stderr)
+                _warn(f"{example} ({kind.name}): skipped: {reason}")
                 continue
             for variant in variants_for(kind, parsed):
                 try:
                     output = render_output(kind.name, data, variant.options)
                 except InputError as exc:
                     failures += 1
-                    for problem in exc.problems:
-                        print(f"{example} ({variant.name}): {problem}", file=sys.stderr)
+                    _warn(*(f"{example} ({variant.name}): {problem}" for problem in exc.problems))
                     continue
                 target = args.out / example.stem / f"{variant.name}.{output.extension}"
-                write_atomic(target, output.content)
+                _write_output("out", target, output.content)
                 print(target)
     return EXIT_INPUT if failures else EXIT_OK
 
@@ -154,7 +180,7 @@ def _cmd_golden(args: argparse.Namespace) -> int:
         for case in selected:
             for path in golden.update(case):
                 print(path.relative_to(SETTINGS.home))
-        print("Review every page above as a picture before committing golden/.", file=sys.stderr)
+        _warn("Review every page above as a picture before committing golden/.")
         return EXIT_OK
     mismatches = [m for case in selected for m in golden.compare(case, args.diff_dir)]
     if mismatches:
@@ -184,6 +210,7 @@ _SERVE_FLAGS = {
     "queue": "DOCGEN_QUEUE",
     "body_limit": "DOCGEN_BODY_LIMIT",
     "render_timeout": "DOCGEN_RENDER_TIMEOUT",
+    "client_timeout": "DOCGEN_CLIENT_TIMEOUT",
 }
 
 
@@ -243,9 +270,17 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--queue", type=int, help="requests waiting beyond the workers [DOCGEN_QUEUE, 2 x workers]")
     serve.add_argument("--body-limit", type=int, help="largest body in bytes [DOCGEN_BODY_LIMIT, 1048576]")
     serve.add_argument("--render-timeout", type=float, help="seconds per render [DOCGEN_RENDER_TIMEOUT, 30]")
+    serve.add_argument(
+        "--client-timeout", type=float,
+        help="seconds a client has to send a request's headers, then as long for its body [DOCGEN_CLIENT_TIMEOUT, 30]",
+    )
     serve.set_defaults(handler=_cmd_serve)
 
     keys = commands.add_parser("keys", help="create, list or revoke API keys")
+    # --db is accepted before the action (`keys --db F list`) and after it; the action's wins.
+    # SUPPRESS: an absent --db sets nothing, so the action's parser cannot reset the other to None.
+    db_help = "SQLite file [DOCGEN_DB, docgen.db]"
+    keys.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
     actions = keys.add_subparsers(dest="action", required=True)
     create = actions.add_parser("create", help="create a key; prints it alone on the last line, once")
     create.add_argument("name")
@@ -257,11 +292,18 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     revoke.add_argument("name")
     revoke.set_defaults(handler=_cmd_keys_revoke)
     for action in (create, listing, revoke):
-        action.add_argument("--db", type=Path, help="SQLite file [DOCGEN_DB, docgen.db]")
+        action.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser; its usage errors quote arguments as typed (`unrecognized arguments: ...`)."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(shown(message))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="docgen", description=__doc__)
+    parser: argparse.ArgumentParser = _Parser(prog="docgen", description=__doc__)
     parser.add_argument("--version", action="version", version=f"docgen {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log files written and render timings (never personal data)")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -320,17 +362,18 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0 done, 1 failure, 2 bad input or usage)."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    stderr = logging.StreamHandler()
+    stderr.addFilter(ShownFilter())
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s", handlers=[stderr])
     LOGGER.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     try:
         status: int = EXIT_OK
         status = args.handler(args)
     except InputError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+        _warn(*map(str, exc.problems))
         return EXIT_INPUT
     except DocgenError as exc:
-        print(f"docgen: {exc}", file=sys.stderr)
+        _warn(*f"docgen: {exc}".split("\n"))  # one golden mismatch a line
         return EXIT_FAILURE
     except BrokenPipeError:
         # The reader closed the pipe (`docgen schema | head`): not a failure of ours. Point

@@ -66,6 +66,8 @@ class ServerSettings:
     body_limit: int
     #: Seconds one render may take before its worker is killed and the request gets 504.
     render_timeout: float
+    #: Seconds a client has to send a request's head, then as long for its body; later: 408, connection closed.
+    client_timeout: float
     #: Key of the audit log's participant-ID hash; None: generated once and kept in the database.
     audit_key: bytes | None
 
@@ -95,7 +97,7 @@ def _read_seconds(environ: Mapping[str, str], key: str, default: float) -> float
         value = float(raw)
     except ValueError:
         raise ConfigError(f"{key}={raw!r}: must be a number of seconds, as 30 or 2.5") from None
-    check_range(key, value, MIN_RENDER_TIMEOUT, MAX_RENDER_TIMEOUT)
+    check_range(key, value, MIN_TIMEOUT, MAX_TIMEOUT)
     return value
 
 
@@ -111,10 +113,17 @@ def default_workers() -> int:
 
 
 DEFAULT_BODY_LIMIT = 1024 * 1024
+MAX_BODY_LIMIT = 1024 * DEFAULT_BODY_LIMIT
 MAX_WORKERS = 64
 MAX_QUEUE = 10_000
-MIN_RENDER_TIMEOUT = 0.1
-MAX_RENDER_TIMEOUT = 3600.0
+MIN_TIMEOUT = 0.1
+MAX_TIMEOUT = 3600.0
+
+
+def load_body_limit(environ: Mapping[str, str] | None = None) -> int:
+    """DOCGEN_BODY_LIMIT: the largest input in bytes, an API request body or a file the CLI reads."""
+    env = os.environ if environ is None else environ
+    return _read_int(env, "DOCGEN_BODY_LIMIT", DEFAULT_BODY_LIMIT, 1, MAX_BODY_LIMIT)
 
 
 def load_server_settings(environ: Mapping[str, str] | None = None) -> ServerSettings:
@@ -130,8 +139,9 @@ def load_server_settings(environ: Mapping[str, str] | None = None) -> ServerSett
         db=Path(env.get("DOCGEN_DB", "docgen.db")),
         workers=workers,
         queue=_read_int(env, "DOCGEN_QUEUE", 2 * workers, 0, MAX_QUEUE),
-        body_limit=_read_int(env, "DOCGEN_BODY_LIMIT", DEFAULT_BODY_LIMIT, 1, 1024 * DEFAULT_BODY_LIMIT),
+        body_limit=load_body_limit(env),
         render_timeout=_read_seconds(env, "DOCGEN_RENDER_TIMEOUT", 30.0),
+        client_timeout=_read_seconds(env, "DOCGEN_CLIENT_TIMEOUT", 30.0),
         audit_key=None if audit_key is None else audit_key.encode("utf-8"),
     )
 

@@ -13,6 +13,7 @@
     │   ├── MalformedRequest       the body is not JSON (400)
     │   ├── Unauthenticated        no valid API key (401)
     │   ├── Forbidden              the key lacks the scope (403)
+    │   ├── ClientTimeout          the body did not arrive within the client timeout (408)
     │   ├── BodyTooLarge           the body is over the limit (413)
     │   └── UnsupportedMediaType   the body is not application/json (415)
     └── PoolError          the render pool could not produce an answer
@@ -97,6 +98,10 @@ class Unauthenticated(RequestError):
 
 class Forbidden(RequestError):
     """The API key is valid but lacks the scope the route needs."""
+
+
+class ClientTimeout(RequestError):
+    """The request's body did not arrive within the configured client timeout."""
 
 
 class BodyTooLarge(RequestError):

@@ -63,3 +63,19 @@ def test_no_key_token_or_personal_data_reaches_the_log(server: Server, jane: dic
     assert "POST /v1/documents/confirmation" in log  # the log is being written
     for secret in (*server.keys.values(), "feedfacefeedface", "not-a-real-token", "889-88-99887", *PERSONAL):
         assert secret not in log
+
+
+def test_a_key_sent_in_the_query_is_redacted_in_the_log(server: Server) -> None:
+    key = server.key(Scope.DOCUMENTS_RENDER)
+    secrets = {"api_key": key, "ApiKey": "s3cret-a", "token": "s3cret-b", "access_token": "s3cret-c", "KEY": "s3cret-d"}
+    with server.client(key) as client:
+        # Unknown options, so 422: the access line is written all the same.
+        client.post("/v1/validate/summary", params={**secrets, "member": "01"}, content=JANE.read_bytes(), headers=JSON)
+        client.post("/v1/validate/summary?api%5Fkey=s3cret-e&side=front", content=JANE.read_bytes(), headers=JSON)
+        client.get(f"/v1/documents/{key}")  # a key in the path, 405
+    log = server.log_text()
+    assert "api_key=[redacted]&ApiKey=[redacted]&token=[redacted]&access_token=[redacted]&KEY=[redacted]&member=01" in log
+    assert "/v1/validate/summary?api%5Fkey=[redacted]&side=front" in log
+    assert '"GET /v1/documents/dgk_[redacted] HTTP/1.1" 405' in log
+    for secret in (key, key.rsplit("_", 1)[-1], "s3cret"):
+        assert secret not in log

@@ -178,7 +178,7 @@ def test_openapi_publishes_the_models_schemas(server: Server) -> None:
     expected = Enrollment.model_json_schema()
     assert published["properties"].keys() == expected["properties"].keys()
     assert published["required"] == expected["required"] and published["additionalProperties"] is False
-    assert set(operation["responses"]) == {"200", "400", "401", "403", "413", "415", "422", "500", "503", "504"}
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "408", "413", "415", "422", "500", "503", "504"}
     assert set(operation["responses"]["200"]["content"]) == {"application/pdf"}
     assert {f"/v1/documents/{kind}" for kind in ("summary", "confirmation")} <= document["paths"].keys()
 

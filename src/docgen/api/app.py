@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
+from docgen.api.deadlines import BodyDeadline
 from docgen.api.errors import EXCEPTION_HANDLERS
 from docgen.api.middleware import RequestContext
 from docgen.api.routes import ROUTES
@@ -35,7 +36,10 @@ def create_app(settings: ServerSettings) -> Starlette:
 
     app = Starlette(
         routes=ROUTES,
-        middleware=[Middleware(RequestContext, service=service)],
+        middleware=[
+            Middleware(RequestContext, service=service),
+            Middleware(BodyDeadline, timeout=settings.client_timeout),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )

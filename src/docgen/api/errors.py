@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 
 from docgen.errors import (
     BodyTooLarge,
+    ClientTimeout,
     Forbidden,
     InputError,
     MalformedRequest,
@@ -103,6 +104,8 @@ EXCEPTION_HANDLERS: dict[Any, Handler] = {
     Unauthenticated: _simple(401, "unauthenticated", {"WWW-Authenticate": 'Bearer realm="docgen"'}),
     Forbidden: _simple(403, "forbidden"),
     UnknownKindError: _simple(404, "unknown-kind"),
+    # RFC 9110 §15.5.9: the server will not wait longer for this request, so it closes the connection.
+    ClientTimeout: _simple(408, "client-timeout", {"Connection": "close"}),
     BodyTooLarge: _simple(413, "body-too-large"),
     UnsupportedMediaType: _simple(415, "unsupported-media-type"),
     PoolFull: _pool_full,

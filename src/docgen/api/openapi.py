@@ -75,6 +75,7 @@ _SECURED_ERRORS = {
 }
 _INPUT_ERRORS = {
     "400": _error("The body is not well-formed JSON"),
+    "408": _error("The body did not arrive within the client timeout; the connection is closed"),
     "413": _error("The body is larger than the configured limit"),
     "415": _error("The body is not sent as application/json"),
     "422": {

@@ -3,12 +3,43 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
+from urllib.parse import unquote_plus
 
 import uvicorn
 
 from docgen.api.app import create_app
+from docgen.api.deadlines import head_deadline_protocol
 from docgen.config import ServerSettings
+from docgen.log import shown
+
+# A query parameter named as a credential (api_key, apikey, key, token, access_token, ...):
+# docgen reads keys only from the Authorization header, but a client may still put one in the
+# URL, and uvicorn's access line holds the URL with its query.
+_CREDENTIAL_NAME = re.compile(r"key|token|secret|passw|credential|auth|signature", re.IGNORECASE)
+_QUERY_PARAMETER = re.compile(r"(?<=[?&;])([^=&;#\s\"]+)=([^&;#\s\"]*)")
+# A docgen API key anywhere in a line (a path, a mistyped parameter): dgk_<id>_<secret>.
+_API_KEY = re.compile(r"\bdgk_[0-9A-Za-z_-]+")
+REDACTED = "[redacted]"
+
+
+def _redact_parameter(match: re.Match[str]) -> str:
+    name = match.group(1)
+    return f"{name}={REDACTED}" if _CREDENTIAL_NAME.search(unquote_plus(name)) else match.group()
+
+
+def redact(line: str) -> str:
+    """The line with credential-named query values and docgen keys replaced, control characters escaped."""
+    return shown(_API_KEY.sub(f"dgk_{REDACTED}", _QUERY_PARAMETER.sub(_redact_parameter, line)))
+
+
+class _Redact(logging.Filter):
+    """On the handler, so it sees every line the server writes: uvicorn's and docgen's."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = redact(record.getMessage()), None
+        return True
 
 
 class _DropUnhandledTraceback(logging.Filter):
@@ -24,18 +55,21 @@ def log_config() -> dict[str, Any]:
     config: dict[str, Any] = {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"no_tracebacks": {"()": _DropUnhandledTraceback}},
+        "filters": {"no_tracebacks": {"()": _DropUnhandledTraceback}, "redact": {"()": _Redact}},
         "formatters": {
             "plain": {"format": "%(asctime)s %(name)s %(levelname)s: %(message)s"},
         },
         "handlers": {
-            "stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"},
+            "stderr": {
+                "class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr",
+                "filters": ["redact"],
+            },
         },
         "loggers": {
             "docgen": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
             "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
             "uvicorn.error": {"level": "INFO", "filters": ["no_tracebacks"]},
-            # Access lines hold method, path, query and status: no header, so no key.
+            # Access lines hold method, path, query and status: no header; the query is redacted.
             "uvicorn.access": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         },
     }
@@ -52,5 +86,6 @@ def serve(settings: ServerSettings) -> None:
         server_header=False,
         proxy_headers=False,
         timeout_graceful_shutdown=int(settings.render_timeout) + 5,
+        http=head_deadline_protocol(settings.client_timeout),
     )
     uvicorn.Server(config).run()
