@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # System libraries WeasyPrint loads (Pango, HarfBuzz, fontconfig) and the tools tests call.
 RUNTIME_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-TEST_TOOLS := poppler-utils qpdf
+TEST_TOOLS := poppler-utils qpdf curl
 
 .PHONY: run test test-fast golden-update bench sysdeps sysdeps-test venv clean
 
@@ -48,7 +48,7 @@ sysdeps:
 	fi
 
 sysdeps-test: sysdeps
-	@if ! command -v pdftotext >/dev/null || ! command -v qpdf >/dev/null; then \
+	@if ! command -v pdftotext >/dev/null || ! command -v qpdf >/dev/null || ! command -v curl >/dev/null; then \
 	  echo "installing $(TEST_TOOLS) with apt-get"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(TEST_TOOLS); \
 	fi
