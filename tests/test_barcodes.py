@@ -7,7 +7,7 @@ import base64
 import pytest
 import zxingcpp
 
-from docgen.barcodes import QR_QUIET_ZONE as QUIET_ZONE, qr_data_uri, qr_matrix, qr_svg
+from docgen.barcodes import QR_QUIET_ZONE as QUIET_ZONE, pdf417_svg, qr_data_uri, qr_matrix, qr_svg, svg_data_uri
 from docgen.raster import page_images
 from docgen.render import html_to_pdf
 
@@ -59,3 +59,24 @@ def test_decodes_from_a_black_and_white_fax_resolution_scan() -> None:
     (image,) = page_images(html_to_pdf(html), dpi=200)
     fax = image.convert("1")
     assert [code.text for code in zxingcpp.read_barcodes(fax)] == [TEXT]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["EXAMPLE/JANE", "NÚÑEZ/JOSÉ", "李/小龍", "محمد/علي", "ЮРИЙ/ГАГАРИН"],
+    ids=["plain", "accented", "cjk", "arabic", "cyrillic"],
+)
+def test_pdf417_carries_utf8_under_eci_26_and_decodes_to_the_exact_text(name: str) -> None:
+    # Issue 17: raw UTF-8 with no ECI reads as NÃºÃ±ez on a scanner using PDF417's default set.
+    payload = f"HIC1\nNAM={name}"
+    html = (
+        "<html><head><style>@page { size: 3.5in 1in; margin: 0.1in }</style></head>"
+        f'<body><img style="width: 3.2in; height: 0.6in" src="{svg_data_uri(pdf417_svg(payload, aspect=3.2 / 0.6))}">'
+        "</body></html>"
+    )
+    (image,) = page_images(html_to_pdf(html), dpi=300)
+    (found,) = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.PDF417)
+    assert found.text == payload and found.bytes == payload.encode("utf-8")
+    # The symbol says how to read its bytes: ECI 000026 (UTF-8), the AIM identifier's "]L1".
+    marked = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.PDF417, text_mode=zxingcpp.TextMode.ECI)
+    assert marked[0].text.startswith("]L1\\000026HIC1")

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Iterator
 
-import pdf417gen
 import qrcode
+from pdf417gen.compaction import compact
+from pdf417gen.encoding import encode_rows, get_padding, validate_barcode_size
+from pdf417gen.error_correction import compute_error_correction_code_words
 from pdf417gen.rendering import barcode_size, modules
+from pdf417gen.util import chunks
 from qrcode.constants import ERROR_CORRECT_M
 
 from docgen.errors import RenderError
@@ -37,14 +41,30 @@ def _runs(codes: list[list[int]]) -> Iterator[tuple[int, int, int]]:
 PDF417_COLUMNS = range(2, 21)
 
 
+#: PDF417's ECI designator codeword (ISO/IEC 15438 §5.5.3) and the AIM ECI assignment of UTF-8.
+ECI_CODEWORD = 927
+ECI_UTF8 = 26
+
+
 def _pdf417(payload: str, columns: int, security_level: int) -> list[list[int]] | None:
-    """The symbol's codewords, or None when it would need more rows than PDF417 has (90)."""
+    """The symbol's codewords for `payload` as UTF-8 under ECI 000026, or None when too large.
+
+    Without the ECI a scanner reads the bytes in PDF417's default character set, and Núñez comes
+    out as NÃºÃ±ez (issue 17). pdf417gen writes no ECI, so its public steps are put together here
+    with the two ECI codewords first: compaction, padding, length descriptor, error correction.
+    """
+    data_words = [ECI_CODEWORD, ECI_UTF8, *compact(payload.encode("utf-8"))]
+    ec_count = 2 ** (security_level + 1)
+    padding = get_padding(len(data_words), ec_count, columns)
+    length_descriptor = len(data_words) + len(padding) + 1
     try:
-        codes: list[list[int]] = pdf417gen.encode(payload, columns=columns, security_level=security_level)
+        validate_barcode_size(length_descriptor, math.ceil((length_descriptor + ec_count) / columns))
     except ValueError:
-        # pdf417gen refuses a payload that needs more than 90 rows or 928 codewords (ISO/IEC 15438).
+        # Over 928 codewords or 90 rows (ISO/IEC 15438): this column count cannot hold it.
         return None
-    return codes
+    words = [length_descriptor, *data_words, *padding]
+    words += compute_error_correction_code_words(words, security_level)
+    return list(encode_rows(list(chunks(words, columns)), columns, security_level))
 
 
 #: The narrowest PDF417 module docgen prints, in mm: the minimum X-dimension of the AAMVA DL/ID

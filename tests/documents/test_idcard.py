@@ -274,3 +274,11 @@ def test_the_longest_names_the_schema_allows_still_decode(jane: dict[str, Any]) 
     png = render_output("id-card", json.dumps(jane), {"format": "png", "side": "back"}).content
     (text,) = decode(png)
     assert f"NAM={'Ж' * 60}/{'É' * 35} {'W' * 25}" in text
+
+
+def test_an_accented_name_reads_back_exactly_from_the_card_with_its_eci(jane: dict[str, Any]) -> None:
+    jane["participant"].update(first_name="JOSÉ", last_name="NÚÑEZ")
+    png = render_output("id-card", json.dumps(jane), {"format": "png", "side": "back"}).content
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    (found,) = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.PDF417, text_mode=zxingcpp.TextMode.ECI)
+    assert found.text.startswith("]L1\\000026HIC1\n") and "\nNAM=NÚÑEZ/JOSÉ\n" in found.text
