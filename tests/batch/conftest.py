@@ -87,6 +87,20 @@ def batch_command(source: Path, out: Path, piece_limit: int, *extra: str) -> lis
     ]
 
 
+def assert_same_job(out: Path, expected: FinishedJob) -> None:
+    """`out` holds exactly what the uninterrupted run `expected` wrote, every piece once, no leftovers."""
+    for name in ("manifest.csv", "summary.json", "errors.jsonl"):
+        assert (out / name).read_bytes() == (expected.out / name).read_bytes(), name
+    print_files = sorted(expected.out.glob("print-*.pdf"))
+    assert sorted(p.name for p in out.glob("print-*.pdf")) == [p.name for p in print_files]
+    pieces: list[int] = []
+    for print_file in print_files:
+        assert (out / print_file.name).read_bytes() == print_file.read_bytes(), print_file.name
+        pieces += [mark.piece for mark in decode_marks(out / print_file.name) if mark.page == 1]
+    assert pieces == list(range(1, expected.result.totals.printed + 1)), "every piece exactly once, in order"
+    assert not (out / ".spool").exists() and not list(out.glob(".*.part"))
+
+
 def spooled(out: Path, count: int) -> Callable[[], bool]:
     """True once `count` rendered pieces wait in the run's spool: the run is rendering."""
     return lambda: len(list((out / ".spool").glob("piece-*.pdf"))) >= count
