@@ -149,6 +149,14 @@ def group_members(leader: int) -> dict[int, str]:
     return members
 
 
+def survivors(leader: int, grace_s: float = 2.0) -> dict[int, str]:
+    """The members of process group `leader` still alive `grace_s` seconds from now, or none sooner."""
+    deadline = time.monotonic() + grace_s
+    while (members := group_members(leader)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return members
+
+
 def decode_marks(pdf_path: Path, dpi: int = 300) -> list[Mark]:
     """The inserter mark of every page, decoded by zxing-cpp from the rasterized corner."""
     margin_pt = (MARK_LEFT_IN + (MARK_MODULES + 4) * MARK_MODULE_IN) * 72
