@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS records (
     byte_offset INTEGER NOT NULL,
     byte_length INTEGER NOT NULL,
     file_name TEXT,
+    sha256 TEXT,                               -- of the record's bytes at the scan, checked when read again
     participant_id TEXT,
     zip TEXT,
     errors TEXT                                -- JSON list of problems; NULL when printable
@@ -163,11 +164,11 @@ class Job:
         with self._db:
             self._db.execute("BEGIN")
             self._db.executemany(
-                "INSERT OR REPLACE INTO records (line, byte_offset, byte_length, file_name, participant_id, zip, errors)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO records (line, byte_offset, byte_length, file_name, sha256, participant_id, zip, errors)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
-                        row.line, row.locator.offset, row.locator.length, row.locator.name,
+                        row.line, row.locator.offset, row.locator.length, row.locator.name, row.locator.sha256,
                         row.checked.participant_id, row.checked.zip,
                         json.dumps([p.as_dict() for p in row.checked.problems]) if row.checked.problems else None,
                     )
@@ -216,14 +217,14 @@ class Job:
         """Up to `limit` pieces after piece `after`, of unwritten print files, that have no
         rendered PDF on hand, in piece order."""
         query = (
-            "SELECT p.piece, p.file, r.byte_offset, r.byte_length, r.file_name, p.tracking, p.sha256"
+            "SELECT p.piece, p.file, r.byte_offset, r.byte_length, r.file_name, r.sha256, p.tracking, p.sha256"
             " FROM pieces p JOIN files f ON f.file = p.file JOIN records r ON r.line = p.line"
             " WHERE f.done = 0 AND p.failed = 0 AND p.piece > ? ORDER BY p.piece"
         )
         found: list[PendingPiece] = []
-        for piece, file, offset, length, name, tracking, sha in self._db.execute(query, (after,)):
+        for piece, file, offset, length, name, record_sha, tracking, sha in self._db.execute(query, (after,)):
             if sha is None or not spooled(piece):
-                found.append(PendingPiece(piece, file, Locator(offset, length, name), tracking))
+                found.append(PendingPiece(piece, file, Locator(offset, length, name, record_sha), tracking))
                 if len(found) == limit:
                     break
         return found

@@ -131,7 +131,10 @@ def _stopping(options: BatchOptions) -> bool:
     return options.stop is not None and options.stop.is_set()
 
 
-def _commit_scanned(job: Job, rows: list[ScanRow], line: int, resume_at: int) -> None:
+def _commit_scanned(job: Job, source: Source, rows: list[ScanRow], line: int, resume_at: int) -> None:
+    # Checked after the chunk was read and before it is kept: a chunk read while the input
+    # changed is neither reported nor stored.
+    source.verify(row.locator for row in rows)
     for row in rows:
         if row.checked.problems:
             rules = ", ".join(sorted({p.rule for p in row.checked.problems}))
@@ -150,11 +153,11 @@ def _scan(job: Job, source: Source, options: BatchOptions, with_imb: bool) -> bo
         rows.append(ScanRow(record.line, record.locator, check_record(options.kind, record.data, with_imb)))
         line, resume_at = record.line, record.resume_at
         if len(rows) >= CHUNK or _stopping(options):
-            _commit_scanned(job, rows, line, resume_at)
+            _commit_scanned(job, source, rows, line, resume_at)
             rows = []
             if _stopping(options):
                 return False
-    _commit_scanned(job, rows, line, resume_at)
+    _commit_scanned(job, source, rows, line, resume_at)
     job.finish_scan()
     LOGGER.info("job %s: input scanned through line %d", job.job_id, line)
     return True
@@ -248,6 +251,8 @@ class _Run:
             if not self.job.file_complete(file):
                 raise BatchError(f"print file {file} still has unrendered pieces; re-run to resume")
             self.assemble(file)
+        # The reports describe the input as scanned: it must still be that input.
+        self.source.verify_all()
         totals = self.job.totals()
         if totals.read != totals.printed + totals.rejected:
             raise BatchError(f"totals do not reconcile: {totals}")
