@@ -1,8 +1,10 @@
-"""A batch whose input changes under it: a clear error, then an exact resume."""
+"""A batch whose input changes under it, or whose output folder is read-only or fills up: a clear error, then an exact resume."""
 
 from __future__ import annotations
 
 import re
+import shlex
+import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -100,3 +102,60 @@ def test_an_input_edited_during_the_scan_stops_before_a_record_of_it_is_kept(
     assert take_rejections(caplog) == [12, 24]
     assert result.totals == small_job.result.totals
     assert_same_job(out, small_job)
+
+
+def _namespaces() -> bool:
+    """Whether this machine lets an unprivileged user namespace mount a tmpfs (Linux)."""
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(
+        ["unshare", "-Urm", "sh", "-c", "mount -t tmpfs tmpfs /mnt"], capture_output=True, check=False
+    )
+    return probe.returncode == 0
+
+
+needs_tmpfs = pytest.mark.skipif(not _namespaces(), reason="needs unshare -Urm to mount a small tmpfs")
+
+
+def _in_own_mounts(tmp_path: Path, script: str) -> None:
+    """Run a shell script in its own user and mount namespace, where it may mount a tmpfs on a
+    folder of tmp_path: a real full or read-only file system that no one else sees."""
+    done = subprocess.run(["unshare", "-Urm", "sh", "-ec", script], capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@needs_tmpfs
+def test_a_read_only_output_folder_is_one_line_naming_it(small_input: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    command = shlex.join(batch_command(small_input, out, SMALL_LIMIT, "--workers", "1"))
+    _in_own_mounts(tmp_path, f"""
+        mount -t tmpfs -o ro tmpfs {out}
+        {command} 2>{tmp_path}/stderr || echo $? >{tmp_path}/status
+    """)
+    assert (tmp_path / "status").read_text() == "2\n"
+    stderr = (tmp_path / "stderr").read_text()
+    assert stderr == f"out: cannot write {out} (read-only file system) [batch-out-writable]\n"
+
+
+@pytest.mark.slow
+@needs_tmpfs
+@pytest.mark.parametrize("size", ["150k", "500k"])
+def test_a_full_output_folder_is_one_line_and_a_rerun_with_space_is_exact(
+    size: str, small_job: FinishedJob, tmp_path: Path
+) -> None:
+    # 150k fills up while pieces are spooled, 500k while the first print file is written.
+    out, copy = tmp_path / "out", tmp_path / "copy"
+    out.mkdir()
+    command = shlex.join(batch_command(small_job.input, out, SMALL_LIMIT, "--workers", "2"))
+    _in_own_mounts(tmp_path, f"""
+        mount -t tmpfs -o size={size} tmpfs {out}
+        {command} 2>{tmp_path}/stderr || echo $? >{tmp_path}/status
+        mount -o remount,size=64m {out}
+        {command} >/dev/null 2>{tmp_path}/stderr-rerun
+        cp -a {out} {copy}
+    """)
+    assert (tmp_path / "status").read_text() == "2\n"
+    last = _one_error_line((tmp_path / "stderr").read_text())
+    assert re.fullmatch(rf"out: cannot write {re.escape(str(out))}/\S+ \(disk full\) \[batch-out-writable\]", last), last
+    assert_same_job(copy, small_job)

@@ -20,6 +20,14 @@ from docgen.batch.source import Locator
 from docgen.errors import InputError, Problem
 
 DB_NAME = "batch.sqlite"
+#: SQLite primary result codes that mean the folder refused a write (sqlite.org/rescode.html).
+WRITE_FAULTS = {
+    sqlite3.SQLITE_FULL: "disk full",
+    sqlite3.SQLITE_READONLY: "read-only",
+    sqlite3.SQLITE_CANTOPEN: "cannot open",
+    sqlite3.SQLITE_PERM: "permission denied",
+    sqlite3.SQLITE_IOERR: "I/O error",
+}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS job (
@@ -62,6 +70,12 @@ CREATE TABLE IF NOT EXISTS files (
     pages INTEGER
 );
 """
+
+
+def write_fault(exc: sqlite3.Error) -> str | None:
+    """Why SQLite could not write the job's file, or None when the folder is not the cause."""
+    # The extended code's low byte is the primary code (SQLITE_IOERR_WRITE is an SQLITE_IOERR).
+    return WRITE_FAULTS.get(exc.sqlite_errorcode & 0xFF) if isinstance(exc, sqlite3.OperationalError) else None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,22 +15,24 @@ from typing import TextIO
 
 from docgen.batch import imb
 from docgen.batch.executors import make_executor
-from docgen.batch.job import Job, JobSettings, PendingPiece, ScanRow, Totals, make_job_id
+from docgen.batch.job import DB_NAME, Job, JobSettings, PendingPiece, ScanRow, Totals, make_job_id, write_fault
 from docgen.batch.output import (
+    atomic_binary,
     print_file_name,
     remove_partial_files,
     spool_name,
+    unwritable,
     write_errors,
     write_manifest,
     write_print_file,
     write_summary,
+    writing,
 )
 from docgen.batch.piece import PieceTask, check_record, render_piece
 from docgen.batch.progress import reporter
 from docgen.batch.source import Source
 from docgen.documents import KINDS
 from docgen.errors import BatchError, InputError, Problem
-from docgen.files import write_atomic
 from docgen.log import LOGGER
 
 DEFAULT_PIECE_LIMIT = 500
@@ -218,7 +221,8 @@ class _Run:
                 if result.problems:
                     LOGGER.error("piece %d rejected [%s]", result.piece, ", ".join(sorted({p.rule for p in result.problems})))
                 else:
-                    write_atomic(self.spool / spool_name(result.piece), result.pdf)
+                    with atomic_binary(self.spool / spool_name(result.piece)) as handle:
+                        handle.write(result.pdf)
                 file = self.job.record_result(result)
                 progress.advance()
                 if self.job.file_complete(file):
@@ -265,6 +269,20 @@ class _Run:
         return totals
 
 
+@contextmanager
+def _out_faults(out: Path) -> Iterator[None]:
+    """A write the output folder refused (full, read-only) as the problem it is, not a traceback;
+    each step's state is committed or not, so a re-run once it is fixed resumes exactly."""
+    try:
+        with writing(out):
+            yield
+    except sqlite3.Error as exc:
+        reason = write_fault(exc)
+        if reason is None:
+            raise
+        raise unwritable(out / DB_NAME, reason) from exc
+
+
 def _run(job: Job, source: Source, options: BatchOptions, settings: JobSettings, mailer: imb.MailerId | None) -> Totals | None:
     """The job's steps from wherever it stopped; None when stopped before the end."""
     remove_partial_files(options.out)
@@ -285,16 +303,17 @@ def run_batch(options: BatchOptions) -> BatchResult:
     settings, mailer = _settings(options)
     source = Source(options.input)
     job_id = make_job_id(source.fingerprint(), settings)
-    options.out.mkdir(parents=True, exist_ok=True)
-    with _exclusive(options.out):
-        job = Job.open(options.out, job_id, settings)
-        try:
-            totals = _run(job, source, options, settings, mailer)
-            stopped = totals is None
-            if totals is None:
-                totals = job.totals()
-        finally:
-            job.close()
+    with _out_faults(options.out):
+        options.out.mkdir(parents=True, exist_ok=True)
+        with _exclusive(options.out):
+            job = Job.open(options.out, job_id, settings)
+            try:
+                totals = _run(job, source, options, settings, mailer)
+                stopped = totals is None
+                if totals is None:
+                    totals = job.totals()
+            finally:
+                job.close()
     LOGGER.info("job %s: %s%s", job_id, totals, " (stopped)" if stopped else "")
     return BatchResult(job_id, totals, options.out, stopped)
 
