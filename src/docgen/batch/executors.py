@@ -73,8 +73,8 @@ def tie_to_parent(parent: int) -> None:
         # replacement is started by the pool's manager thread, which ends only after the workers.
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-            errno = ctypes.get_errno()
-            raise OSError(errno, f"prctl(PR_SET_PDEATHSIG): {os.strerror(errno)}")
+            code = ctypes.get_errno()
+            raise OSError(code, f"prctl(PR_SET_PDEATHSIG): {os.strerror(code)}")
     else:
         watch_parent_by_polling(parent)
     if os.getppid() != parent:
