@@ -6,9 +6,12 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
 from typing import Any, NoReturn
 
 from docgen import __version__
@@ -37,6 +40,20 @@ from docgen.store import Scope, Store
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_INPUT = 2
+#: Signals that end `docgen batch` early but cleanly; its exit status is then 128 + the signal
+#: number, as a shell reports a process the signal ended (POSIX sh, "Exit Status").
+BATCH_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+BATCH_EXIT_CODES = """\
+exit status:
+  0        done: every record printed, or listed in errors.jsonl
+  1        stopped short (a worker or the Dask cluster lost, another run using --out):
+           re-run the same command to resume
+  2        bad input or options, including an input changed during the run
+           [batch-input-changed] and an output folder that cannot be written, full or
+           read-only [batch-out-writable]: fix it, then re-run the same command to resume
+  130/143  stopped by SIGINT/SIGTERM: the pieces in flight were finished and kept;
+           re-run the same command to resume (a second signal ends it at once, still resumable)
+"""
 
 
 def _warn(*lines: str) -> None:
@@ -111,8 +128,30 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         for name in ("workers", "piece_limit", "mailer_id", "service_type", "scheduler")
         if (value := getattr(args, name)) is not None
     }
-    result = run_batch(BatchOptions(input=args.input, kind=args.kind, out=args.out, **given))
+    stop = threading.Event()
+    received: list[signal.Signals] = []
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        if received:  # asked twice: end now; every step's state is committed or not
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+        received.append(signal.Signals(signum))
+        stop.set()
+
+    previous = {number: signal.signal(number, request_stop) for number in BATCH_STOP_SIGNALS}
+    try:
+        result = run_batch(BatchOptions(input=args.input, kind=args.kind, out=args.out, stop=stop, **given))
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     totals = result.totals
+    if result.stopped:
+        print(
+            f"docgen: job {result.job_id} stopped by {received[0].name} ({totals.printed} pieces rendered so far);"
+            " re-run the same command to resume",
+            file=sys.stderr,
+        )
+        return 128 + received[0]
     print(
         f"job {result.job_id}: {totals.read} read, {totals.printed} printed, {totals.rejected} rejected"
         f" (errors.jsonl); {totals.files} print files, {totals.pages} pages, {totals.sheets} sheets in {result.out}"
@@ -325,7 +364,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("input", type=Path)
     validate.set_defaults(handler=_cmd_validate)
 
-    batch = commands.add_parser("batch", help="mailroom run: print-ready files for every record, resumable")
+    batch = commands.add_parser(
+        "batch", help="mailroom run: print-ready files for every record, resumable",
+        epilog=BATCH_EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     batch.add_argument("input", type=Path, metavar="INPUT", help="JSON Lines file (one enrollment per line) or a folder of .json files")
     batch.add_argument("--kind", required=True, help="document kind with a mailing layout (summary, confirmation)")
     batch.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder; re-running the same command resumes")

@@ -5,7 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import signal
+import subprocess
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +85,76 @@ def batch_command(source: Path, out: Path, piece_limit: int, *extra: str) -> lis
         str(DOCGEN), "batch", str(source), "--kind", "confirmation", "--out", str(out),
         "--piece-limit", str(piece_limit), "--mailer-id", MAILER_ID, *extra,
     ]
+
+
+def assert_same_job(out: Path, expected: FinishedJob) -> None:
+    """`out` holds exactly what the uninterrupted run `expected` wrote, every piece once, no leftovers."""
+    for name in ("manifest.csv", "summary.json", "errors.jsonl"):
+        assert (out / name).read_bytes() == (expected.out / name).read_bytes(), name
+    print_files = sorted(expected.out.glob("print-*.pdf"))
+    assert sorted(p.name for p in out.glob("print-*.pdf")) == [p.name for p in print_files]
+    pieces: list[int] = []
+    for print_file in print_files:
+        assert (out / print_file.name).read_bytes() == print_file.read_bytes(), print_file.name
+        pieces += [mark.piece for mark in decode_marks(out / print_file.name) if mark.page == 1]
+    assert pieces == list(range(1, expected.result.totals.printed + 1)), "every piece exactly once, in order"
+    assert not (out / ".spool").exists() and not list(out.glob(".*.part"))
+
+
+def spooled(out: Path, count: int) -> Callable[[], bool]:
+    """True once `count` rendered pieces wait in the run's spool: the run is rendering."""
+    return lambda: len(list((out / ".spool").glob("piece-*.pdf"))) >= count
+
+
+@contextmanager
+def batch_process(command: list[str]) -> Iterator[subprocess.Popen[str]]:
+    """A real `docgen batch` leading its own process group; whatever of the group is left is killed after."""
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        yield process
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.communicate(timeout=60)
+
+
+def wait_for(process: subprocess.Popen[str], condition: Callable[[], bool], timeout_s: float = 120) -> None:
+    """Poll `condition` while `process` runs; fail if it ends or times out first."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert process.poll() is None, f"the run ended (exit {process.returncode}) before the condition held"
+        assert time.monotonic() < deadline, "the condition never held"
+        time.sleep(0.005)
+
+
+def group_members(leader: int) -> dict[int, str]:
+    """Live (not zombie) processes of process group `leader`, pid -> command line, from Linux /proc."""
+    members = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # exited meanwhile
+        # Fields after "(comm)": state, ppid, pgrp, ... (proc(5)).
+        state, _ppid, group = stat[stat.rindex(")") + 2:].split()[:3]
+        if int(group) == leader and state != "Z":
+            members[int(entry.name)] = command
+    return members
+
+
+def survivors(leader: int, grace_s: float = 2.0) -> dict[int, str]:
+    """The members of process group `leader` still alive `grace_s` seconds from now, or none sooner."""
+    deadline = time.monotonic() + grace_s
+    while (members := group_members(leader)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return members
 
 
 def decode_marks(pdf_path: Path, dpi: int = 300) -> list[Mark]:

@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from docgen.batch.executors import DaskExecutor, LocalExecutor
-from tests.batch.conftest import SMALL_LIMIT, FinishedJob, run_job, take_rejections
+from tests.batch.conftest import (
+    SMALL_LIMIT,
+    FinishedJob,
+    batch_command,
+    batch_process,
+    group_members,
+    run_job,
+    spooled,
+    take_rejections,
+    wait_for,
+)
+
+#: Issue 16: after `kill -9` of `docgen batch`, none of its processes lives longer than this.
+ORPHAN_GRACE_S = 2.0
 
 
 def worker_pid(_: int) -> int:
@@ -25,6 +42,54 @@ def test_local_workers_are_recycled_so_memory_stays_flat() -> None:
     assert len(pids) == 12
     assert len(set(pids)) >= 4, "each process serves at most 3 pieces"
     assert os.getpid() not in pids
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="reads process groups from /proc")
+def test_no_worker_or_resource_tracker_outlives_a_killed_batch(small_input: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with batch_process(batch_command(small_input, out, SMALL_LIMIT, "--workers", "2")) as process:
+        wait_for(process, spooled(out, 2))
+        helpers = {pid: command for pid, command in group_members(process.pid).items() if pid != process.pid}
+        assert sum("spawn_main" in command for command in helpers.values()) == 2, helpers
+        assert any("resource_tracker" in command for command in helpers.values()), helpers
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        time.sleep(ORPHAN_GRACE_S)
+        assert {pid: command for pid, command in group_members(process.pid).items() if pid in helpers} == {}
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads process groups from /proc")
+def test_a_worker_whose_parent_dies_exits_by_polling_where_prctl_is_missing(tmp_path: Path) -> None:
+    # The fallback for systems without PR_SET_PDEATHSIG, run here on its own: a parent starts a
+    # worker that watches it by polling, then the parent is killed.
+    script = (
+        "import multiprocessing, os, sys, time\n"
+        "from docgen.batch.executors import watch_parent_by_polling\n"
+        "def work(parent):\n"
+        "    watch_parent_by_polling(parent, 0.1)\n"
+        "    time.sleep(60)\n"
+        "if __name__ == '__main__':\n"
+        "    worker = multiprocessing.get_context('spawn').Process(target=work, args=(os.getpid(),))\n"
+        "    worker.start()\n"
+        "    print(worker.pid, flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert parent.stdout is not None
+        worker = int(parent.stdout.readline())
+        assert worker in group_members(parent.pid)
+        parent.kill()
+        parent.wait(timeout=10)
+        time.sleep(ORPHAN_GRACE_S)
+        assert worker not in group_members(parent.pid)
+    finally:
+        try:
+            os.killpg(parent.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        parent.communicate(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from docgen.batch.job import Job, JobSettings, ScanRow, make_job_id, sheets
+from docgen.batch.job import Job, JobSettings, ScanRow, make_job_id, sheets, write_fault
 from docgen.batch.piece import Checked, PieceResult
 from docgen.batch.source import Locator
 from docgen.errors import InputError, Problem
@@ -78,3 +79,20 @@ def test_scan_position_survives_reopening(tmp_path: Path) -> None:
 
 def test_sheets_are_half_the_pages_rounded_up() -> None:
     assert [sheets(n) for n in (0, 1, 2, 3, 4)] == [0, 1, 1, 2, 2]
+
+
+def test_sqlite_errors_of_a_full_or_read_only_folder_are_told_from_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "x.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE t (x)")
+        db.execute("PRAGMA max_page_count = 2")  # a file that cannot grow, as on a full disk
+        with pytest.raises(sqlite3.OperationalError) as full:
+            db.execute("INSERT INTO t VALUES (?)", (b"x" * 100_000,))
+        with pytest.raises(sqlite3.OperationalError) as mistake:
+            db.execute("SELECT nothing FROM t")
+    db.close()
+    read_only = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    with pytest.raises(sqlite3.OperationalError) as refused:
+        read_only.execute("INSERT INTO t VALUES (1)")
+    read_only.close()
+    assert (write_fault(full.value), write_fault(refused.value), write_fault(mistake.value)) == ("disk full", "read-only", None)

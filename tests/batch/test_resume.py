@@ -1,9 +1,11 @@
-"""Exactly once: a real `docgen batch` process killed with SIGKILL, then re-run, equals an uninterrupted run."""
+"""Exactly once: a real `docgen batch` process killed with SIGKILL, or stopped by a signal, then re-run, equals an uninterrupted run."""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
+import sqlite3
 import subprocess
 import time
 from collections.abc import Callable
@@ -13,12 +15,17 @@ import pytest
 
 from docgen.batch.job import DB_NAME
 from docgen.batch.output import print_file_name
-from docgen.batch.run import SPOOL_DIR
-from tests.batch.conftest import SMALL_LIMIT, FinishedJob, batch_command, decode_marks
-
-
-def _spooled(out: Path, count: int) -> Callable[[], bool]:
-    return lambda: len(list((out / SPOOL_DIR).glob("piece-*.pdf"))) >= count
+from docgen.batch.run import LOCK_NAME
+from tests.batch.conftest import (
+    SMALL_LIMIT,
+    FinishedJob,
+    assert_same_job,
+    batch_command,
+    batch_process,
+    spooled,
+    survivors,
+    wait_for,
+)
 
 
 # Each kill point is a condition on the output folder the test polls while the process runs.
@@ -26,7 +33,7 @@ KILL_POINTS: dict[str, Callable[[Path], Callable[[], bool]]] = {
     # As soon as the job's state exists: during the scan or the presort.
     "scanning": lambda out: (out / DB_NAME).exists,
     # Pieces rendered and spooled, no print file yet.
-    "rendering": lambda out: _spooled(out, 3),
+    "rendering": lambda out: spooled(out, 3),
     # The first print file renamed into place, the rest not rendered.
     "assembling": lambda out: (out / print_file_name(1)).exists,
 }
@@ -65,13 +72,32 @@ def test_sigkill_then_rerun_prints_every_record_once_with_the_same_manifest(
 
     rerun = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
     assert rerun.returncode == 0, rerun.stderr
-    for name in ("manifest.csv", "summary.json", "errors.jsonl"):
-        assert (out / name).read_bytes() == (small_job.out / name).read_bytes(), name
-    print_files = sorted(small_job.out.glob("print-*.pdf"))
-    assert sorted(p.name for p in out.glob("print-*.pdf")) == [p.name for p in print_files]
-    pieces: list[int] = []
-    for print_file in print_files:
-        assert (out / print_file.name).read_bytes() == print_file.read_bytes(), print_file.name
-        pieces += [mark.piece for mark in decode_marks(out / print_file.name) if mark.page == 1]
-    assert pieces == list(range(1, small_job.result.totals.printed + 1)), "every piece exactly once, in order"
-    assert not (out / SPOOL_DIR).exists() and not list(out.glob(".*.part"))
+    assert_same_job(out, small_job)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=lambda stop: stop.name)
+def test_a_signal_finishes_the_pieces_in_flight_exits_128_plus_it_and_a_rerun_resumes(
+    stop: signal.Signals, small_job: FinishedJob, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    command = batch_command(small_job.input, out, SMALL_LIMIT, "--workers", "2")
+    with batch_process(command) as process:
+        wait_for(process, spooled(out, 3))
+        process.send_signal(stop)
+        _, stderr = process.communicate(timeout=30)
+        assert process.returncode == 128 + stop, stderr
+        # The resource tracker exits on its own once the run's end closes its pipe.
+        assert survivors(process.pid) == {}, "the workers and the resource tracker end with the run"
+    last = stderr.splitlines()[-1]
+    assert re.fullmatch(rf"docgen: job \w+ stopped by {stop.name} \(\d+ pieces rendered so far\); re-run the same command to resume", last)
+    assert "Traceback" not in stderr
+    assert not (out / "manifest.csv").exists() and not (out / LOCK_NAME).exists()
+    with sqlite3.connect(out / DB_NAME) as db:
+        (rendered,) = db.execute("SELECT count(*) FROM pieces WHERE sha256 IS NOT NULL").fetchone()
+    # The pieces in flight at the signal were finished and recorded, not thrown away.
+    assert rendered == int(last.split("(")[1].split()[0]) > 3
+
+    rerun = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    assert_same_job(out, small_job)

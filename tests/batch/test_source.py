@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,66 @@ def test_missing_input_is_reported_by_path(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         Source(tmp_path / "missing.jsonl")
     assert [(p.path, p.rule) for p in caught.value.problems] == [("input", "readable-file")]
+
+
+def _written_earlier(*paths: Path) -> None:
+    """As an input is written before its run: without this, an edit right after could share the
+    previous write's timestamps on a kernel with coarse (clock-tick) file times."""
+    for path in paths:
+        past = path.stat().st_mtime_ns - 3600 * 10**9
+        os.utime(path, ns=(past, past))
+
+
+def _edit_same_length(path: Path, old: bytes, new: bytes) -> None:
+    assert len(old) == len(new)
+    data = path.read_bytes()
+    assert old in data
+    path.write_bytes(data.replace(old, new))
+
+
+def test_a_record_edited_after_the_scan_is_refused_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b'{"name": "ann"}\n{"name": "bob"}\n')
+    scanned = list(Source(path).records(0, 0))
+    _edit_same_length(path, b"bob", b"rob")
+    # A run opened after the edit (its stat stamps agree) still refuses: the content differs from the scan.
+    with pytest.raises(InputError) as caught:
+        Source(path).read(scanned[1].locator)
+    assert [(p.path, p.rule) for p in caught.value.problems] == [("input", "batch-input-changed")]
+    assert str(path) in str(caught.value)
+
+
+def test_any_write_to_the_input_after_it_was_opened_is_detected(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b'{"name": "ann"}\n{"name": "bob"}\n')
+    _written_earlier(path)
+    source = Source(path)
+    first, second = source.records(0, 0)
+    source.verify([first.locator, second.locator])
+    _edit_same_length(path, b"bob", b"rob")
+    with pytest.raises(InputError, match="batch-input-changed"):
+        source.verify([first.locator])
+    # Even the record whose bytes did not change: the file is no longer the input the job was keyed to.
+    with pytest.raises(InputError, match="batch-input-changed"):
+        source.read(first.locator)
+    with pytest.raises(InputError, match="batch-input-changed"):
+        source.fingerprint()
+
+
+def test_a_folder_input_notices_an_edited_or_added_record_but_not_other_files(tmp_path: Path) -> None:
+    for name in ("a.json", "b.json"):
+        (tmp_path / name).write_text(f'"{name}"')
+        _written_earlier(tmp_path / name)
+    source = Source(tmp_path)
+    a, b = source.records(0, 0)
+    (tmp_path / "notes.txt").write_text("not a record")
+    source.verify_all()
+    (tmp_path / "c.json").write_text('"c.json"')
+    with pytest.raises(InputError, match="batch-input-changed"):
+        source.verify_all()
+    (tmp_path / "c.json").unlink()
+    source.verify_all()
+    _edit_same_length(tmp_path / "b.json", b"b.json", b"B.json")
+    source.verify([a.locator])
+    with pytest.raises(InputError, match="batch-input-changed"):
+        source.read(b.locator)

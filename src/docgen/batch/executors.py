@@ -6,8 +6,13 @@ main process (the only writer of the job's files) holds a few pieces at a time, 
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -23,6 +28,10 @@ R = TypeVar("R")
 RECYCLE_AFTER = 250
 #: Pieces in flight per worker: enough to keep every worker busy, few enough to stay small.
 IN_FLIGHT_PER_WORKER = 3
+#: prctl(2) option: the signal a process gets when the thread that started it exits (Linux).
+PR_SET_PDEATHSIG = 1
+#: Where prctl is missing, how often a worker checks that the batch process is still its parent.
+PARENT_CHECK_S = 0.5
 
 
 class Executor(Protocol):
@@ -36,6 +45,42 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def watch_parent_by_polling(parent: int, interval_s: float = PARENT_CHECK_S) -> None:
+    """Exit as soon as `parent` is no longer this process's parent (POSIX reparents an orphan)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="docgen-parent-watch", daemon=True).start()
+
+
+def tie_to_parent(parent: int) -> None:
+    """Worker start-up: live no longer than the batch process `parent`, and leave stopping to it.
+
+    A worker blocks on the pool's call queue, whose write end every worker holds too, so the
+    death of the main process alone never wakes it: without this, `kill -9` of `docgen batch`
+    left its workers, and the resource tracker they keep open, running for minutes.
+    """
+    # Ctrl-C at a terminal and `kill -TERM` of a service's process group reach every process;
+    # the main process alone decides: it lets the pieces in flight finish, then exits resumable.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if sys.platform == "linux":
+        # SIGKILL: a worker holds nothing to clean up (only the main process writes files). The
+        # signal follows the thread that started the worker (prctl(2)): a recycled worker's
+        # replacement is started by the pool's manager thread, which ends only after the workers.
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            code = ctypes.get_errno()
+            raise OSError(code, f"prctl(PR_SET_PDEATHSIG): {os.strerror(code)}")
+    else:
+        watch_parent_by_polling(parent)
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before the signal was set up: nobody would deliver it
+
+
 class LocalExecutor:
     """Worker processes on this machine, started fresh (spawn) and recycled every RECYCLE_AFTER pieces."""
 
@@ -45,6 +90,8 @@ class LocalExecutor:
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             max_tasks_per_child=recycle_after,
+            initializer=tie_to_parent,
+            initargs=(os.getpid(),),
         )
 
     def map_unordered(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:

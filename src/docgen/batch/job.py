@@ -20,6 +20,14 @@ from docgen.batch.source import Locator
 from docgen.errors import InputError, Problem
 
 DB_NAME = "batch.sqlite"
+#: SQLite primary result codes that mean the folder refused a write (sqlite.org/rescode.html).
+WRITE_FAULTS = {
+    sqlite3.SQLITE_FULL: "disk full",
+    sqlite3.SQLITE_READONLY: "read-only",
+    sqlite3.SQLITE_CANTOPEN: "cannot open",
+    sqlite3.SQLITE_PERM: "permission denied",
+    sqlite3.SQLITE_IOERR: "I/O error",
+}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS job (
@@ -37,6 +45,7 @@ CREATE TABLE IF NOT EXISTS records (
     byte_offset INTEGER NOT NULL,
     byte_length INTEGER NOT NULL,
     file_name TEXT,
+    sha256 TEXT,                               -- of the record's bytes at the scan, checked when read again
     participant_id TEXT,
     zip TEXT,
     errors TEXT                                -- JSON list of problems; NULL when printable
@@ -61,6 +70,12 @@ CREATE TABLE IF NOT EXISTS files (
     pages INTEGER
 );
 """
+
+
+def write_fault(exc: sqlite3.Error) -> str | None:
+    """Why SQLite could not write the job's file, or None when the folder is not the cause."""
+    # The extended code's low byte is the primary code (SQLITE_IOERR_WRITE is an SQLITE_IOERR).
+    return WRITE_FAULTS.get(exc.sqlite_errorcode & 0xFF) if isinstance(exc, sqlite3.OperationalError) else None
 
 
 @dataclass(frozen=True)
@@ -163,11 +178,11 @@ class Job:
         with self._db:
             self._db.execute("BEGIN")
             self._db.executemany(
-                "INSERT OR REPLACE INTO records (line, byte_offset, byte_length, file_name, participant_id, zip, errors)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO records (line, byte_offset, byte_length, file_name, sha256, participant_id, zip, errors)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
-                        row.line, row.locator.offset, row.locator.length, row.locator.name,
+                        row.line, row.locator.offset, row.locator.length, row.locator.name, row.locator.sha256,
                         row.checked.participant_id, row.checked.zip,
                         json.dumps([p.as_dict() for p in row.checked.problems]) if row.checked.problems else None,
                     )
@@ -216,14 +231,14 @@ class Job:
         """Up to `limit` pieces after piece `after`, of unwritten print files, that have no
         rendered PDF on hand, in piece order."""
         query = (
-            "SELECT p.piece, p.file, r.byte_offset, r.byte_length, r.file_name, p.tracking, p.sha256"
+            "SELECT p.piece, p.file, r.byte_offset, r.byte_length, r.file_name, r.sha256, p.tracking, p.sha256"
             " FROM pieces p JOIN files f ON f.file = p.file JOIN records r ON r.line = p.line"
             " WHERE f.done = 0 AND p.failed = 0 AND p.piece > ? ORDER BY p.piece"
         )
         found: list[PendingPiece] = []
-        for piece, file, offset, length, name, tracking, sha in self._db.execute(query, (after,)):
+        for piece, file, offset, length, name, record_sha, tracking, sha in self._db.execute(query, (after,)):
             if sha is None or not spooled(piece):
-                found.append(PendingPiece(piece, file, Locator(offset, length, name), tracking))
+                found.append(PendingPiece(piece, file, Locator(offset, length, name, record_sha), tracking))
                 if len(found) == limit:
                     break
         return found

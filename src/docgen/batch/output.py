@@ -7,6 +7,7 @@ so a reader (or a re-run after a crash) never sees half of one.
 from __future__ import annotations
 
 import csv
+import errno
 import gc
 import json
 import os
@@ -22,7 +23,7 @@ from pypdf.errors import PyPdfError
 
 from docgen.batch.fonts import share_fonts
 from docgen.batch.job import Totals
-from docgen.errors import BatchError
+from docgen.errors import BatchError, InputError, Problem
 
 MANIFEST_COLUMNS = ("piece", "participant_id", "zip", "pages", "sheets", "file", "first_page", "last_page", "sha256")
 TEMP_SUFFIX = ".part"
@@ -30,6 +31,34 @@ TEMP_SUFFIX = ".part"
 #: to, and merges objects made identical by the pass before. A piece's replaced font is a chain
 #: of four (Type0 font, CIDFont, descriptor, font program); one more pass finds nothing to do.
 SWEEPS = 5
+
+
+#: Failed writes that are the output folder's state, not a fault of docgen, by errno (POSIX <errno.h>).
+WRITE_FAULTS = {
+    errno.ENOSPC: "disk full",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EFBIG: "file too large",
+    errno.EROFS: "read-only file system",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+}
+
+
+def unwritable(path: Path, reason: str) -> InputError:
+    """The output folder refused a write: the operator frees space or fixes it, then re-runs to resume."""
+    return InputError([Problem("out", "batch-out-writable", f"cannot write {path} ({reason})")])
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """An OSError of WRITE_FAULTS raised in the block becomes `unwritable(path)`."""
+    try:
+        yield
+    except OSError as exc:
+        reason = WRITE_FAULTS.get(exc.errno or 0)
+        if reason is None:
+            raise
+        raise unwritable(path, reason) from exc
 
 
 def print_file_name(file: int) -> str:
@@ -42,17 +71,20 @@ def spool_name(piece: int) -> str:
 
 @contextmanager
 def _temporary(path: Path) -> Iterator[Path]:
-    """A temporary name beside `path`, renamed to it when the block completes, removed otherwise."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        os.chmod(tmp, 0o644)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """A temporary name beside `path`, renamed to it when the block completes, removed otherwise.
+
+    A refused write names `path` (a failed write(2) or fsync(2) names no file of its own)."""
+    with writing(path):
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            yield tmp
+            os.chmod(tmp, 0o644)
+            tmp.replace(path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
 
 @contextmanager

@@ -5,6 +5,8 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,22 +15,24 @@ from typing import TextIO
 
 from docgen.batch import imb
 from docgen.batch.executors import make_executor
-from docgen.batch.job import Job, JobSettings, PendingPiece, ScanRow, Totals, make_job_id
+from docgen.batch.job import DB_NAME, Job, JobSettings, PendingPiece, ScanRow, Totals, make_job_id, write_fault
 from docgen.batch.output import (
+    atomic_binary,
     print_file_name,
     remove_partial_files,
     spool_name,
+    unwritable,
     write_errors,
     write_manifest,
     write_print_file,
     write_summary,
+    writing,
 )
 from docgen.batch.piece import PieceTask, check_record, render_piece
 from docgen.batch.progress import reporter
 from docgen.batch.source import Source
 from docgen.documents import KINDS
 from docgen.errors import BatchError, InputError, Problem
-from docgen.files import write_atomic
 from docgen.log import LOGGER
 
 DEFAULT_PIECE_LIMIT = 500
@@ -50,13 +54,19 @@ class BatchOptions:
     scheduler: str | None = None
     #: Where progress goes (stderr by default): a bar on a terminal, plain lines otherwise.
     progress: TextIO | None = None
+    #: Set (by a signal handler) to end the run early: the pieces in flight are finished and
+    #: recorded, nothing new is started, and the same command later resumes from there.
+    stop: threading.Event | None = None
 
 
 @dataclass(frozen=True)
 class BatchResult:
     job_id: str
+    #: The job's totals so far: final unless `stopped`.
     totals: Totals
     out: Path
+    #: The run ended early on `BatchOptions.stop`; the job is resumable, its reports unwritten.
+    stopped: bool = False
 
 
 def _settings(options: BatchOptions) -> tuple[JobSettings, imb.MailerId | None]:
@@ -120,24 +130,40 @@ def _exclusive(folder: Path) -> Iterator[None]:
         handle.close()
 
 
-def _scan(job: Job, source: Source, kind: str, with_imb: bool) -> None:
-    """Check every record once, in order, committing a chunk at a time with the read position."""
+def _stopping(options: BatchOptions) -> bool:
+    return options.stop is not None and options.stop.is_set()
+
+
+def _commit_scanned(job: Job, source: Source, rows: list[ScanRow], line: int, resume_at: int) -> None:
+    # Checked after the chunk was read and before it is kept: a chunk read while the input
+    # changed is neither reported nor stored.
+    source.verify(row.locator for row in rows)
+    for row in rows:
+        if row.checked.problems:
+            rules = ", ".join(sorted({p.rule for p in row.checked.problems}))
+            LOGGER.error("record at line %d rejected [%s]", row.line, rules)
+    job.add_scanned(rows, line, resume_at)
+
+
+def _scan(job: Job, source: Source, options: BatchOptions, with_imb: bool) -> bool:
+    """Check every record once, in order, committing a chunk at a time with the read position;
+    False when stopped before the end."""
     if job.scanned:
-        return
+        return True
     line, resume_at = job.scan_position()
     rows: list[ScanRow] = []
     for record in source.records(line, resume_at):
-        checked = check_record(kind, record.data, with_imb)
-        if checked.problems:
-            LOGGER.error("record at line %d rejected [%s]", record.line, ", ".join(sorted({p.rule for p in checked.problems})))
-        rows.append(ScanRow(record.line, record.locator, checked))
+        rows.append(ScanRow(record.line, record.locator, check_record(options.kind, record.data, with_imb)))
         line, resume_at = record.line, record.resume_at
-        if len(rows) >= CHUNK:
-            job.add_scanned(rows, line, resume_at)
+        if len(rows) >= CHUNK or _stopping(options):
+            _commit_scanned(job, source, rows, line, resume_at)
             rows = []
-    job.add_scanned(rows, line, resume_at)
+            if _stopping(options):
+                return False
+    _commit_scanned(job, source, rows, line, resume_at)
     job.finish_scan()
     LOGGER.info("job %s: input scanned through line %d", job.job_id, line)
+    return True
 
 
 def _presort(job: Job, settings: JobSettings, mailer: imb.MailerId | None) -> None:
@@ -178,13 +204,16 @@ class _Run:
 
     def tasks(self) -> Iterator[PieceTask]:
         for pending in self.pending():
+            if _stopping(self.options):
+                return  # the executor still hands back the pieces in flight
             data = self.source.read(pending.locator)
             yield PieceTask(self.job.job_id, pending.piece, self.options.kind, data, pending.tracking)
 
-    def render(self) -> None:
+    def render(self) -> bool:
+        """Render every pending piece, assembling each print file once complete; False when stopped."""
         total = sum(1 for _ in self.pending())
         if total == 0:
-            return
+            return True
         executor = make_executor(self.options.workers, self.options.scheduler)
         progress = reporter(f"job {self.job.job_id} pieces", total, self.options.progress)
         try:
@@ -192,7 +221,8 @@ class _Run:
                 if result.problems:
                     LOGGER.error("piece %d rejected [%s]", result.piece, ", ".join(sorted({p.rule for p in result.problems})))
                 else:
-                    write_atomic(self.spool / spool_name(result.piece), result.pdf)
+                    with atomic_binary(self.spool / spool_name(result.piece)) as handle:
+                        handle.write(result.pdf)
                 file = self.job.record_result(result)
                 progress.advance()
                 if self.job.file_complete(file):
@@ -200,6 +230,7 @@ class _Run:
         finally:
             progress.close()
             executor.close()
+        return not _stopping(self.options)
 
     def assemble(self, file: int) -> None:
         """Merge a print file whose pieces are all rendered; then its spooled pieces can go."""
@@ -216,11 +247,16 @@ class _Run:
             (self.spool / spool_name(piece)).unlink(missing_ok=True)
         LOGGER.info("job %s: wrote %s (%d pieces)", self.job.job_id, target.name, len(pieces))
 
-    def finish(self) -> Totals:
+    def finish(self) -> Totals | None:
+        """Assemble what is left and write the reports; None when stopped first."""
         for file in self.job.unwritten_files():
+            if _stopping(self.options):
+                return None
             if not self.job.file_complete(file):
                 raise BatchError(f"print file {file} still has unrendered pieces; re-run to resume")
             self.assemble(file)
+        # The reports describe the input as scanned: it must still be that input.
+        self.source.verify_all()
         totals = self.job.totals()
         if totals.read != totals.printed + totals.rejected:
             raise BatchError(f"totals do not reconcile: {totals}")
@@ -233,26 +269,51 @@ class _Run:
         return totals
 
 
+@contextmanager
+def _out_faults(out: Path) -> Iterator[None]:
+    """A write the output folder refused (full, read-only) as the problem it is, not a traceback;
+    each step's state is committed or not, so a re-run once it is fixed resumes exactly."""
+    try:
+        with writing(out):
+            yield
+    except sqlite3.Error as exc:
+        reason = write_fault(exc)
+        if reason is None:
+            raise
+        raise unwritable(out / DB_NAME, reason) from exc
+
+
+def _run(job: Job, source: Source, options: BatchOptions, settings: JobSettings, mailer: imb.MailerId | None) -> Totals | None:
+    """The job's steps from wherever it stopped; None when stopped before the end."""
+    remove_partial_files(options.out)
+    run = _Run(job, source, options)
+    run.spool.mkdir(exist_ok=True)
+    remove_partial_files(run.spool)
+    if not _scan(job, source, options, mailer is not None):
+        return None
+    _presort(job, settings, mailer)
+    job.reopen_files(lambda file: (options.out / print_file_name(file)).exists())
+    if not run.render():
+        return None
+    return run.finish()
+
+
 def run_batch(options: BatchOptions) -> BatchResult:
     """Print every record of the input once, or resume the same job where it stopped."""
     settings, mailer = _settings(options)
     source = Source(options.input)
     job_id = make_job_id(source.fingerprint(), settings)
-    options.out.mkdir(parents=True, exist_ok=True)
-    with _exclusive(options.out):
-        job = Job.open(options.out, job_id, settings)
-        try:
-            remove_partial_files(options.out)
-            run = _Run(job, source, options)
-            run.spool.mkdir(exist_ok=True)
-            remove_partial_files(run.spool)
-            _scan(job, source, options.kind, mailer is not None)
-            _presort(job, settings, mailer)
-            job.reopen_files(lambda file: (options.out / print_file_name(file)).exists())
-            run.render()
-            totals = run.finish()
-        finally:
-            job.close()
-    LOGGER.info("job %s: %s", job_id, totals)
-    return BatchResult(job_id, totals, options.out)
+    with _out_faults(options.out):
+        options.out.mkdir(parents=True, exist_ok=True)
+        with _exclusive(options.out):
+            job = Job.open(options.out, job_id, settings)
+            try:
+                totals = _run(job, source, options, settings, mailer)
+                stopped = totals is None
+                if totals is None:
+                    totals = job.totals()
+            finally:
+                job.close()
+    LOGGER.info("job %s: %s%s", job_id, totals, " (stopped)" if stopped else "")
+    return BatchResult(job_id, totals, options.out, stopped)
 
