@@ -8,6 +8,7 @@ the path and the code points (never the characters: error bodies repeat no input
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from enum import Enum
 from functools import cache
@@ -49,9 +50,13 @@ def text_width_pt(text: str, size_pt: float, font_file: str = FONT_REGULAR) -> f
     return sum(advances.get(ord(char), fallback) for char in text) / units * size_pt
 
 
-def wrapped_lines(text: str, width_pt: float, size_pt: float, font_file: str = FONT_REGULAR) -> int:
-    """Lines `text` takes in a column `width_pt` wide: greedy by words, a longer word broken anywhere
-    (CSS overflow-wrap: anywhere). An estimate: kerning and hyphenation are left out."""
+def wrapped_lines(
+    text: str, width_pt: float, size_pt: float, font_file: str = FONT_REGULAR, *, breaks_words: bool = True
+) -> int:
+    """Lines `text` takes in a column `width_pt` wide, greedy by words. A word wider than the
+    column is broken anywhere (CSS overflow-wrap: anywhere) when `breaks_words`, else it cannot
+    fit at all: the answer is then larger than any column's lines. An estimate: kerning and
+    hyphenation are left out."""
     lines, used = 0, 0.0
     space = text_width_pt(" ", size_pt, font_file)
     for word in text.split():
@@ -59,6 +64,8 @@ def wrapped_lines(text: str, width_pt: float, size_pt: float, font_file: str = F
         if lines and used + space + width <= width_pt:
             used += space + width
             continue
+        if width > width_pt and not breaks_words:
+            return sys.maxsize
         whole, rest = divmod(width, width_pt)
         lines += int(whole) + (1 if rest else 0)
         used = rest if rest else width_pt

@@ -23,7 +23,8 @@ from docgen.errors import InputError
 from docgen.model import parse_enrollment
 from docgen.raster import CARD_PIXELS
 from docgen.render import ConfinedFetcher
-from tests.conftest import EXAMPLES, JANE, pdf_text
+from docgen.parsing import json_path
+from tests.conftest import EXAMPLES, JANE, assert_nothing_clipped_or_overlapping, pdf_text, pdf_words
 
 FEATURES = EXAMPLES / "card-features.json"
 MM = 72 / 25.4
@@ -263,17 +264,21 @@ def test_a_name_the_barcode_cannot_hold_is_refused_by_path_for_every_cardholder(
     jane["administrator"]["name"] = "É" * 60
     jane["group"]["id_card"]["rx"].update(pcn="É" * 10, group="É" * 15)
     lines = _validate(tmp_path, jane, capsys)  # checked for dependent 02 though member 00 is asked
-    assert [line.split(":")[0] for line in lines] == ["dependents[1].last_name"]
-    assert lines[0].endswith("[id-card-barcode-capacity]")
+    capacity = [line for line in lines if line.endswith("[id-card-barcode-capacity]")]
+    assert [line.split(":")[0] for line in capacity] == ["dependents[1].last_name"]
     with pytest.raises(InputError):
         render_output("id-card", json.dumps(jane), {"member": "02"})
 
 
-def test_the_longest_names_the_schema_allows_still_decode(jane: dict[str, Any]) -> None:
-    jane["participant"].update(first_name="É" * 35, middle_name="W" * 25, last_name="Ж" * 60)
+def test_a_name_too_wide_for_the_card_prints_its_middle_initial_and_the_barcode_all_of_it(
+    jane: dict[str, Any],
+) -> None:
+    jane["participant"].update(first_name="JOSÉ MARÍA", middle_name="W" * 25, last_name="NÚÑEZ-ЖУКОВА")
+    pdf = render_output("id-card", json.dumps(jane)).content
+    assert "JOSÉ MARÍA W NÚÑEZ-ЖУКОВА" in pdf_text(pdf)[0]
     png = render_output("id-card", json.dumps(jane), {"format": "png", "side": "back"}).content
     (text,) = decode(png)
-    assert f"NAM={'Ж' * 60}/{'É' * 35} {'W' * 25}" in text
+    assert f"NAM=NÚÑEZ-ЖУКОВА/JOSÉ MARÍA {'W' * 25}" in text
 
 
 def test_an_accented_name_reads_back_exactly_from_the_card_with_its_eci(jane: dict[str, Any]) -> None:
@@ -282,3 +287,45 @@ def test_an_accented_name_reads_back_exactly_from_the_card_with_its_eci(jane: di
     image = Image.open(io.BytesIO(png)).convert("RGB")
     (found,) = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.PDF417, text_mode=zxingcpp.TextMode.ECI)
     assert found.text.startswith("]L1\\000026HIC1\n") and "\nNAM=NÚÑEZ/JOSÉ\n" in found.text
+
+
+# Every text field a card prints, with the longest the schema allows (issue 17: a 60-character
+# name and a 70-character employer ran off the card, a long network overran its band).
+CARD_FIELDS = [
+    (("participant", "first_name"), 35),
+    (("participant", "middle_name"), 25),
+    (("participant", "last_name"), 60),
+    (("administrator", "name"), 60),
+    (("group", "id_card", "issuer_name"), 60),
+    (("group", "id_card", "network"), 200),
+    (("group", "name"), 60),
+    (("group", "id_card", "rx", "pcn"), 10),
+    (("group", "id_card", "rx", "group"), 15),
+    (("group", "id_card", "copays", 3, "label"), 200),
+    (("group", "id_card", "customer_service_phone"), 200),
+    (("group", "id_card", "pharmacy_help_phone"), 200),
+    (("group", "id_card", "website"), 200),
+    (("group", "id_card", "claims_address", 0), 55),
+    (("group", "id_card", "notice"), 300),
+]
+
+
+@pytest.mark.parametrize("letters", ["W", "Mxwq Lopz "], ids=["widest", "words"])
+@pytest.mark.parametrize(("path", "longest"), CARD_FIELDS, ids=[".".join(map(str, p)) for p, _ in CARD_FIELDS])
+def test_every_card_field_at_its_longest_fits_or_is_refused_by_its_path(
+    path: tuple[str | int, ...], longest: int, letters: str
+) -> None:
+    data = json.loads(FEATURES.read_text())  # every optional card field present: the fullest card
+    target: Any = data
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = (letters * longest)[:longest].strip()
+    try:
+        pdf = render_output("id-card", json.dumps(data)).content
+    except InputError as refused:
+        assert {(p.path, p.rule) for p in refused.problems} == {(json_path(path), "id-card-fits")}
+    else:
+        assert_nothing_clipped_or_overlapping(pdf, margin=1.5)
+        # Sideways, text keeps the card's 3.5 mm margin (9.9 pt; a little less for rounding).
+        for words in pdf_words(pdf):
+            assert all(9 <= word["x0"] and word["x1"] <= 85.6 * MM - 9 for word in words), words

@@ -11,10 +11,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from docgen.barcodes import MIN_MODULE_MM, pdf417_module_mm, pdf417_svg, svg_data_uri
+from docgen.documents import cardfit
 from docgen.documents.statements import person_name
 from docgen.errors import InputError, Problem
 from docgen.config import SETTINGS
-from docgen.model import Dependent, Enrollment, IdCard, NetworkAmounts
+from docgen.model import Dependent, Enrollment, IdCard, NetworkAmounts, Participant
 from docgen.money import format_card_amount
 from docgen.render import DocumentMetadata
 
@@ -62,6 +63,8 @@ class Cardholder:
 class Row:
     label: str
     value: str
+    #: The label's size class (cardfit.SIZE_CLASSES).
+    size: str = "normal"
 
 
 @dataclass(frozen=True)
@@ -80,13 +83,16 @@ class CardView:
     sheet: bool
     issuer_name: str
     issuer_size: str
+    back_issuer_size: str
     logo_path: str | None
     network: str
+    network_size: str
     member_name: str
     name_size: str
     member_id: str
     group_id: str
     group_name: str
+    group_size: str
     effective_date: date | None
     issuer_id: str | None
     pharmacy: tuple[Row, ...]
@@ -102,33 +108,24 @@ class CardView:
     metadata: DocumentMetadata
 
 
+def _holder(code: str, person: Participant | Dependent, path: str) -> Cardholder:
+    full = person_name(person.first_name, person.middle_name, person.last_name)
+    # A name too wide for the card's line prints with the middle initial, as cards commonly do.
+    initial = person_name(person.first_name, person.middle_name[:1], person.last_name)
+    name = full if cardfit.MEMBER_NAME.size_class(full) else initial
+    return Cardholder(code, name, person.last_name, person_name(person.first_name, person.middle_name, ""), path)
+
+
 def cardholders(enrollment: Enrollment) -> list[Cardholder]:
     """The subscriber and every dependent covered by medical, in person-code order."""
     medical = enrollment.elections.medical
     if medical is None or not medical.elected:
         return []
-    person = enrollment.participant
-    holders = [
-        Cardholder(
-            SUBSCRIBER_CODE,
-            person_name(person.first_name, person.middle_name, person.last_name),
-            person.last_name,
-            person_name(person.first_name, person.middle_name, ""),
-            "participant",
-        )
-    ]
+    holders = [_holder(SUBSCRIBER_CODE, enrollment.participant, "participant")]
     covered = set(medical.covered_dependents)
     for index, dependent in sorted(enumerate(enrollment.dependents), key=lambda item: item[1].dependent_id):
         if dependent.dependent_id in covered:
-            holders.append(
-                Cardholder(
-                    dependent.dependent_id,
-                    person_name(dependent.first_name, dependent.middle_name, dependent.last_name),
-                    dependent.last_name,
-                    person_name(dependent.first_name, dependent.middle_name, ""),
-                    f"dependents[{index}]",
-                )
-            )
+            holders.append(_holder(dependent.dependent_id, dependent, f"dependents[{index}]"))
     return holders
 
 
@@ -155,14 +152,38 @@ def barcode_payload(enrollment: Enrollment, card: IdCard, holder: Cardholder, is
 
 
 def check_cards(enrollment: Enrollment) -> Iterator[Problem]:
-    """What would keep any member's card from printing: a missing logo, a barcode over capacity."""
+    """What would keep any member's card from printing whole: a missing logo, text too long for
+    its place on the card, a barcode over capacity."""
     card = enrollment.group.id_card
     if card is None:
         return
     if card.logo is not None and not (SETTINGS.assets_dir / "logos" / card.logo).is_file():
         yield Problem("group.id_card.logo", "logo-file-exists", f"no file {card.logo} in assets/logos/")
-    issuer_name = card.issuer_name or enrollment.administrator.name
-    for holder in cardholders(enrollment):
+    admin = enrollment.administrator
+    issuer_name = card.issuer_name or admin.name
+    issuer_path = "group.id_card.issuer_name" if card.issuer_name else "administrator.name"
+    yield from cardfit.refusals(_card_fields(enrollment, card, issuer_path, issuer_name))
+    claims = cardfit.block_refusal(
+        [
+            cardfit.Field("administrator.name", admin.name, cardfit.CLAIMS),
+            *(cardfit.Field(f"group.id_card.claims_address[{i}]", line, cardfit.CLAIMS)
+              for i, line in enumerate(card.claims_address)),
+        ],
+        cardfit.CLAIMS,
+    )
+    if claims is not None:
+        yield claims
+    holders = cardholders(enrollment)
+    for holder in holders:
+        person = enrollment.participant if holder.path == "participant" else _dependent(enrollment, holder)
+        if cardfit.MEMBER_NAME.size_class(holder.name) is None:
+            longest = max(("first_name", "last_name"), key=lambda field: len(getattr(person, field)))
+            yield Problem(
+                f"{holder.path}.{longest}",
+                "id-card-fits",
+                "makes the name too long for the ID card's line, even with the middle name as an initial",
+            )
+    for holder in holders:
         module_mm = pdf417_module_mm(barcode_payload(enrollment, card, holder, issuer_name), BARCODE_BOX_MM)
         if module_mm >= MIN_MODULE_MM:
             continue
@@ -172,7 +193,7 @@ def check_cards(enrollment: Enrollment) -> Iterator[Problem]:
             f"{holder.path}.first_name": person.first_name,
             f"{holder.path}.middle_name": person.middle_name,
             f"{holder.path}.last_name": person.last_name,
-            "group.id_card.issuer_name" if card.issuer_name else "administrator.name": issuer_name,
+            issuer_path: issuer_name,
             "group.id_card.rx.pcn": card.rx.pcn,
             "group.id_card.rx.group": card.rx.group,
         }
@@ -185,6 +206,45 @@ def check_cards(enrollment: Enrollment) -> Iterator[Problem]:
         )
 
 
+def _card_fields(enrollment: Enrollment, card: IdCard, issuer_path: str, issuer_name: str) -> list[cardfit.Field]:
+    """Every one-box field of both card sides, with the input path it comes from."""
+    admin = enrollment.administrator
+    fields = [
+        cardfit.Field(issuer_path, issuer_name, cardfit.WORDMARK),
+        cardfit.Field(issuer_path, issuer_name, cardfit.BACK_WORDMARK),
+        cardfit.Field("group.id_card.network", card.network, cardfit.NETWORK),
+        cardfit.Field("group.name", _group_line(enrollment), cardfit.GROUP_LINE),
+        cardfit.Field("group.id_card.rx.pcn", card.rx.pcn, cardfit.RX_VALUE),
+        cardfit.Field("group.id_card.rx.group", card.rx.group, cardfit.RX_VALUE),
+        *(
+            cardfit.Field(f"group.id_card.copays[{index}].label", copay.label, cardfit.COPAY_LABEL)
+            for index, copay in enumerate(card.copays)
+        ),
+        cardfit.Field(
+            "group.id_card.customer_service_phone" if card.customer_service_phone else "administrator.phone",
+            card.customer_service_phone or admin.phone,
+            cardfit.CONTACT_VALUE,
+        ),
+        cardfit.Field("group.id_card.pharmacy_help_phone", card.pharmacy_help_phone or "", cardfit.CONTACT_VALUE),
+        cardfit.Field(
+            "group.id_card.website" if card.website else "administrator.website",
+            card.website or admin.website,
+            cardfit.CONTACT_VALUE,
+        ),
+        cardfit.Field("group.id_card.notice", card.notice or "", cardfit.NOTICE),
+    ]
+    return fields
+
+
+def _group_line(enrollment: Enrollment) -> str:
+    """The card's group line as card_front.html prints it: number, middle dot, employer."""
+    return f"{enrollment.group.group_id} \u00b7 {enrollment.group.name}"
+
+
+def _claims_to(admin_name: str, card: IdCard) -> tuple[str, ...]:
+    return (admin_name, *card.claims_address)
+
+
 def _dependent(enrollment: Enrollment, holder: Cardholder) -> Dependent:
     return next(d for d in enrollment.dependents if d.dependent_id == holder.code)
 
@@ -194,11 +254,6 @@ def _network_rows(label: str, amounts: NetworkAmounts | None) -> list[CostRow]:
         return []
     out = amounts.out_of_network
     return [CostRow(label, format_card_amount(amounts.in_network), format_card_amount(out) if out is not None else "")]
-
-
-def _size_class(text: str, normal: int, long: int) -> str:
-    """A type-size step for long text, so it fits its block at no less than 6 pt."""
-    return "normal" if len(text) <= normal else "long" if len(text) <= long else "longest"
 
 
 def build_card(enrollment: Enrollment, options: CardOptions) -> CardView:
@@ -228,15 +283,18 @@ def build_card(enrollment: Enrollment, options: CardOptions) -> CardView:
         sheet=options.sheet,
         issuer_name=issuer_name,
         # The wordmark may wrap to two lines; past ~40 characters it steps down.
-        issuer_size=_size_class(issuer_name, 40, 56),
+        issuer_size=cardfit.WORDMARK.size_class(issuer_name) or "longest",
+        back_issuer_size=cardfit.BACK_WORDMARK.size_class(issuer_name) or "longest",
         logo_path=f"assets/logos/{card.logo}" if card.logo else None,
         network=card.network,
+        network_size=cardfit.NETWORK.size_class(card.network) or "longest",
         member_name=holder.name,
-        # Names step down a size so 40 characters still fit one line of the member block.
-        name_size=_size_class(holder.name, 24, 32),
+        # Sizes measured in the bundled font (cardfit.py); check_cards refused what fits at none.
+        name_size=cardfit.MEMBER_NAME.size_class(holder.name) or "longest",
         member_id=mid,
         group_id=enrollment.group.group_id,
         group_name=enrollment.group.name,
+        group_size=cardfit.GROUP_LINE.size_class(_group_line(enrollment)) or "longest",
         effective_date=medical.effective_date if medical else None,
         issuer_id=card.issuer_number,
         # NCPDP pharmacy ID card labels.
@@ -246,14 +304,17 @@ def build_card(enrollment: Enrollment, options: CardOptions) -> CardView:
             Row("RxGRP", card.rx.group),
             Row("RxID", mid),
         ),
-        copays=tuple(Row(copay.label, format_card_amount(copay.amount)) for copay in card.copays),
+        copays=tuple(
+            Row(copay.label, format_card_amount(copay.amount), cardfit.COPAY_LABEL.size_class(copay.label) or "longest")
+            for copay in card.copays
+        ),
         cost_sharing=tuple(
             _network_rows("Deductible", card.deductible) + _network_rows("Out-of-Pocket Max", card.out_of_pocket_max)
         ),
         customer_service_phone=card.customer_service_phone or admin.phone,
         pharmacy_phone=card.pharmacy_help_phone,
         website=card.website or admin.website or None,
-        claims_to=(admin.name, *card.claims_address),
+        claims_to=_claims_to(admin.name, card),
         notice=card.notice,
         barcode_uri=svg_data_uri(pdf417_svg(payload, aspect=BARCODE_BOX_MM[0] / BARCODE_BOX_MM[1])),
         payload=payload,
