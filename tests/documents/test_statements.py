@@ -153,3 +153,18 @@ def test_twelve_dependents_all_listed_with_repeated_table_header() -> None:
 def test_nothing_clipped_or_overlapping(kind: str, example: Path) -> None:
     pdf = rendered(kind, example)
     assert_nothing_clipped_or_overlapping(pdf)
+
+
+@pytest.mark.parametrize("kind", ["confirmation", "health-fsa-claim"])
+def test_a_long_name_in_the_running_header_stays_above_its_rule(jane: dict[str, Any], kind: str) -> None:
+    # Issue 17: a floated name that wrapped ran its second line through the header's rule.
+    jane["participant"].update(
+        first_name="MAXIMILIANA ESPERANZA", middle_name="GUADALUPE", last_name="DELACROIX-WHITFIELD-MONTGOMERY"
+    )
+    jane["administrator"]["name"] = "Rocky Mountain Regional Benefit Plan Administrators of Mont"
+    with pdfplumber.open(io.BytesIO(render_document(kind, json.dumps(jane)))) as document:
+        for page in document.pages:
+            header = min((rect for rect in page.rects if rect["top"] < page.height / 8), key=lambda r: r["top"])
+            words = [w for w in page.extract_words() if w["top"] < header["bottom"]]
+            assert any(w["text"] == "DELACROIX-WHITFIELD-MONTGOMERY" for w in words)
+            assert max(w["bottom"] for w in words) <= header["bottom"] - 1, page.page_number
