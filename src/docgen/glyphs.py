@@ -21,8 +21,9 @@ from docgen.errors import Problem
 
 #: Code points listed in one problem; the rest are counted.
 _LISTED = 5
-#: The body face of every document (assets/css/base.css).
+#: The body faces of every document (assets/css/base.css).
 FONT_REGULAR = "LiberationSans-Regular.ttf"
+FONT_BOLD = "LiberationSans-Bold.ttf"
 
 
 @cache

@@ -15,8 +15,8 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
-from docgen.documents import document_html, get_kind, render_document, skip_reason
-from docgen.documents.fsa_claims import BLANK_EXPENSE_LINES, ClaimPageIndex
+from docgen.documents import build_view, document_html, get_kind, render_document, skip_reason
+from docgen.documents.fsa_claims import BLANK_EXPENSE_LINES, ClaimFormView, ClaimPageIndex
 from docgen.errors import InputError
 from docgen.raster import page_images
 from tests.conftest import (
@@ -337,4 +337,31 @@ def test_a_long_claim_runs_over_several_pages_each_indexed(jane: dict[str, Any])
 def test_a_blank_form_is_one_page_to_sign_and_return(example: Path) -> None:
     # A 40-character name and a two-line address must not push the signature to a second sheet.
     first_page = pdf_text(render_document("health-fsa-claim", example.read_bytes()))[0]
+    assert "CERTIFY AND SIGN" in first_page and "Participant's signature" in first_page
+
+
+def _long_lines(jane: dict[str, Any], letters: str) -> dict[str, Any]:
+    """A two-line employer and address (or, with "W", every page-1 text at its longest)."""
+    if letters == "W":
+        jane["participant"].update(first_name="W" * 35, middle_name="W" * 25, last_name="W" * 60)
+        jane["participant"]["address"].update(line1="W" * 55, line2="W" * 55, city="W" * 30)
+        jane["group"]["name"] = jane["administrator"]["name"] = "W" * 60
+    else:
+        jane["group"]["name"] = "FLATHEAD VALLEY REGIONAL HOSPITAL AND MEDICAL CENTER EMPLOY"
+        jane["participant"]["address"].update(
+            line1="1234 NORTHWEST BIG MOUNTAIN RANCH ROAD APARTMENT 1234",
+            line2="BUILDING C, SUITE 4500, ATTENTION BENEFITS DEPARTMENT",
+        )
+        jane["participant"].update(first_name="MAXIMILIANA ESPERANZA", last_name="DELACROIX-WHITFIELD")
+    return jane
+
+
+@pytest.mark.parametrize("kind", ["health-fsa-claim", "dependent-care-claim"])
+@pytest.mark.parametrize("letters", ["words", "W"], ids=["two-line employer and address", "longest"])
+def test_long_names_and_addresses_keep_certify_and_sign_on_page_1(jane: dict[str, Any], kind: str, letters: str) -> None:
+    # Issue 17: a two-line employer and address pushed step 4 alone onto page 2.
+    data = json.dumps(_long_lines(jane, letters))
+    view = build_view(get_kind(kind), data)
+    assert isinstance(view, ClaimFormView) and view.blank_rows >= 3
+    first_page = pdf_text(render_document(kind, data))[0]
     assert "CERTIFY AND SIGN" in first_page and "Participant's signature" in first_page

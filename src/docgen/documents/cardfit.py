@@ -13,9 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from docgen.errors import Problem
-from docgen.glyphs import FONT_REGULAR, wrapped_lines
+from docgen.glyphs import FONT_BOLD, FONT_REGULAR, wrapped_lines
 
-FONT_BOLD = "LiberationSans-Bold.ttf"
 _PT_PER_MM = 72 / 25.4
 #: The CSS classes of a field's sizes, largest first (idcard.css gives each its size).
 SIZE_CLASSES = ("normal", "long", "longest")

@@ -11,7 +11,7 @@ from docgen import businessdays, rules
 from docgen.barcodes import qr_data_uri
 from docgen.documents.statements import enrollment_metadata, person_name
 from docgen.errors import InputError, Problem
-from docgen.glyphs import wrapped_lines
+from docgen.glyphs import FONT_BOLD, wrapped_lines
 from docgen.expenses import ACCOUNT_TITLES, coverage_start, election_for, lines_for
 from docgen.model import Enrollment, ExpenseLine, FlexAccount, FlexSettings
 from docgen.money import ZERO
@@ -21,8 +21,10 @@ HEALTH_FSA_KIND = "health-fsa-claim"
 DEPENDENT_CARE_KIND = "dependent-care-claim"
 _KIND_ACCOUNTS = {HEALTH_FSA_KIND: FlexAccount.HEALTH_FSA, DEPENDENT_CARE_KIND: FlexAccount.DEPENDENT_CARE}
 
-#: Ruled lines to write in when the input carries no expense lines for the form.
+#: Ruled lines to write in when the input carries no expense lines for the form, and the fewest
+#: page 1 keeps when longer names and addresses need the room (issue 17).
 BLANK_EXPENSE_LINES = 6
+MIN_BLANK_EXPENSE_LINES = 3
 #: Printed side of the QR code in the page's top-right margin box.
 QR_SIZE = "0.8in"
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -257,6 +259,10 @@ def build_claim_form(enrollment: Enrollment, kind: str) -> ClaimFormView:
     person = enrollment.participant
     address = person.address
     rows = tuple(_row(enrollment, line) for line in lines_for(enrollment, account))
+    name = person_name(person.first_name, person.middle_name, person.last_name)
+    address_lines = tuple(
+        line for line in (address.line1, address.line2, f"{address.city}, {address.state} {address.zip}") if line
+    )
     deadline = businessdays.claim_deadline(group.plan_year.end, flex.runout_days)
     limit = rules.dependent_care_limit(group.plan_year.start, None)
     title = f"{ACCOUNT_TITLES[account]} Reimbursement Request"
@@ -265,11 +271,9 @@ def build_claim_form(enrollment: Enrollment, kind: str) -> ClaimFormView:
         title=title,
         account_title=ACCOUNT_TITLES[account],
         is_dependent_care=account is FlexAccount.DEPENDENT_CARE,
-        participant_name=person_name(person.first_name, person.middle_name, person.last_name),
+        participant_name=name,
         participant_id=person.participant_id,
-        address_lines=tuple(
-            line for line in (address.line1, address.line2, f"{address.city}, {address.state} {address.zip}") if line
-        ),
+        address_lines=address_lines,
         phone=person.home_phone or person.work_phone,
         email=person.email,
         group_name=group.name,
@@ -280,7 +284,7 @@ def build_claim_form(enrollment: Enrollment, kind: str) -> ClaimFormView:
         coverage_start=coverage_start(enrollment, account),
         annual_election=rules.flex_annual_total(group, election),
         rows=rows,
-        blank_rows=0 if rows else BLANK_EXPENSE_LINES,
+        blank_rows=0 if rows else _blank_rows(enrollment, name, address_lines),
         total=sum((row.amount for row in rows), ZERO) if rows else None,
         deadline=deadline,
         deadline_weekday=_WEEKDAYS[deadline.weekday()],  # not strftime: locale-free
@@ -293,6 +297,31 @@ def build_claim_form(enrollment: Enrollment, kind: str) -> ClaimFormView:
         submit=_submit(enrollment, flex),
         metadata=enrollment_metadata(enrollment, title, f"participant ID {person.participant_id}"),
     )
+
+
+# Page 1's text that grows with the input (assets/css/claim.css, statement.css): the title
+# block's employer line (9 pt in 72% of the page), and in step 1 the name (bold, 27%), the
+# employer and the address (81%), all on 1.3 leading; a ruled blank line is 16 pt high.
+_PAGE_WIDTH_PT = (8.5 - 2 * 0.6) * 72
+_BLANK_LINE_PT = 16.0
+
+
+def _blank_rows(enrollment: Enrollment, name: str, address_lines: tuple[str, ...]) -> int:
+    """Ruled lines for a blank form: six, fewer (three at least) as long names and addresses
+    take page 1's room, so "Certify and sign" stays on the page it certifies (issue 17)."""
+    group = enrollment.group
+    wide = 0.81 * _PAGE_WIDTH_PT - 8
+    lines = (
+        wrapped_lines(f"{group.name} \u00b7 administered by {enrollment.administrator.name}", 0.72 * _PAGE_WIDTH_PT, 9.0)
+        + wrapped_lines(name, 0.27 * _PAGE_WIDTH_PT - 8, _TYPE_PT, FONT_BOLD)
+        + wrapped_lines(f"{group.name} \u00b7 Group ID / Division {group.group_id} / {group.division_id}", wide, _TYPE_PT)
+        + sum(wrapped_lines(line, wide, _TYPE_PT) for line in address_lines)
+    )
+    # Jane's page 1 (one line each, a two-line address) leaves room for six blank lines; each
+    # line more takes its height from them (rounded: checked against renders of the examples,
+    # a two-line employer and address, and every field at its longest).
+    extra_pt = max(0, lines - 5) * _TYPE_PT * _LEADING
+    return max(MIN_BLANK_EXPENSE_LINES, BLANK_EXPENSE_LINES - round(extra_pt / _BLANK_LINE_PT))
 
 
 def build_health_fsa_claim(enrollment: Enrollment) -> ClaimFormView:
