@@ -266,3 +266,13 @@ def test_at_most_fourteen_dependents_and_twenty_claim_lines(jane: dict[str, Any]
     ] * 21
     jane["group"]["pay_dates"] = ["2016-07-08"] * 367
     assert problems(jane) == [("group.pay_dates", "max-items"), ("dependents", "max-items"), ("claims", "max-items")]
+
+
+def test_length_messages_speak_as_the_rest(jane: dict[str, Any]) -> None:
+    jane["participant"]["first_name"] = "A" * 36
+    jane["dependents"] = [jane["dependents"][0]] * 15
+    with pytest.raises(InputError) as caught:
+        parse_enrollment(json.dumps(jane))
+    assert [p.message for p in caught.value.problems] == [
+        "must have at most 35 characters", "must have at most 14 items, not 15"
+    ]

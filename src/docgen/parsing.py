@@ -109,8 +109,9 @@ def _problem(error: ErrorDetails, model: type[BaseModel] | None) -> Problem:
         message = _unknown_field_message(model, tuple(error["loc"]))
     elif kind != rule and rule in _MESSAGES:
         message = _MESSAGES[rule]
-    elif message.startswith("Input should be"):
-        message = "must be" + message.removeprefix("Input should be")
+    elif (should := re.match(r"(Input|String|List|Tuple|Value) should ", message)) is not None:
+        # pydantic's "String should have at most 35 characters", "List should have ... after validation, not 15"
+        message = "must " + message[should.end():].replace(" after validation", "")
     return Problem(json_path(tuple(error["loc"])), rule, message)
 
 
