@@ -125,7 +125,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
     given = {
         name: value
-        for name in ("workers", "piece_limit", "mailer_id", "service_type", "scheduler")
+        for name in ("workers", "piece_limit", "mailer_id", "service_type", "envelope", "fold_panel", "scheduler")
         if (value := getattr(args, name)) is not None
     }
     stop = threading.Event()
@@ -375,6 +375,14 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--piece-limit", type=int, metavar="N", help="mail pieces per print file (default 500)")
     batch.add_argument("--mailer-id", metavar="ID", help="USPS Mailer ID: print an Intelligent Mail barcode on each piece")
     batch.add_argument("--service-type", metavar="STID", help="IMb Service Type ID from the USPS STID table (default 300)")
+    batch.add_argument(
+        "--envelope", metavar="STOCK",
+        help="window envelope stock (default 10-double-window: #10, 4-1/2 x 1-1/8 in address window); see the README",
+    )
+    batch.add_argument(
+        "--fold-panel", type=float, metavar="INCHES",
+        help="address panel the folder sets, top edge to first fold (default 3.875 = 3-7/8 in; see the README)",
+    )
     batch.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (tcp://HOST:PORT): render on that cluster")
     batch.set_defaults(handler=_cmd_batch)
 

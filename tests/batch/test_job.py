@@ -27,6 +27,8 @@ def test_job_id_follows_input_and_every_output_option() -> None:
     for changed in (
         JobSettings("summary", 2, None, "300"), JobSettings("confirmation", 3, None, "300"),
         JobSettings("confirmation", 2, "123456", "300"), JobSettings("confirmation", 2, None, "270"),
+        JobSettings("confirmation", 2, None, "300", fold_panel=3.75),
+        JobSettings("confirmation", 2, None, "300", envelope="10-single-window"),
     ):
         assert make_job_id("f" * 64, changed) != base
 

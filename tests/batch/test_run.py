@@ -173,6 +173,15 @@ def test_another_job_in_the_same_folder_is_refused(job100: FinishedJob, capsys: 
     assert err.startswith("out: ") and "[batch-out-in-use]" in err
 
 
+def test_a_resume_never_mixes_folds(job100: FinishedJob, capsys: pytest.CaptureFixture[str]) -> None:
+    # The same input and options with another fold is another job: its folder is refused.
+    status = main([
+        "batch", str(job100.input), "--kind", "confirmation", "--out", str(job100.out), "--piece-limit",
+        str(job100.piece_limit), "--mailer-id", "123456", "--fold-panel", "3.75",
+    ])
+    assert status == 2 and "[batch-out-in-use]" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("flags", "expected"),
     [
@@ -180,6 +189,8 @@ def test_another_job_in_the_same_folder_is_refused(job100: FinishedJob, capsys: 
         (["--kind", "summary", "--piece-limit", "0"], "piece_limit: must be at least 1 [range]"),
         (["--kind", "summary", "--mailer-id", "912345"], "[mailer-id]"),
         (["--kind", "summary", "--workers", "0"], "workers: must be at least 1 [range]"),
+        (["--kind", "summary", "--envelope", "6x9"], "envelope: must be one of: 10-double-window [envelope-known]"),
+        (["--kind", "summary", "--fold-panel", "4"], "fold_panel: must be from 3.667 in (a third of the page) to 3.875 in"),
     ],
 )
 def test_usage_problems_exit_2_with_path_message_rule(

@@ -1,17 +1,20 @@
-"""Where a #10 double-window envelope shows the first page, and the address blocks placed there.
+"""Where a window envelope shows the folded first page, and the address blocks placed there.
 
 Coordinates are inches on the US Letter page, measured from its top-left corner. The page is
-letter-folded in thirds with the address panel (the top third, 3-2/3 in) facing the envelope's
-front. Mail is sorted standing on its long edge, so the insert rests on the envelope's bottom
-fold; sideways it may slide by the envelope's extra width (9-1/2 in - 8-1/2 in = 1 in).
-Each address block is kept inside its window at every sideways position, 1/8 in clear of the
-window's edges (USPS Publication 25, window envelopes).
+folded so that its top panel, `fold_panel` inches tall, is the address panel facing the
+envelope's front; the folded insert is that panel's height. Inside the envelope it can move
+up and down by the envelope's height less the panel, and sideways by the envelope's width less
+the page's. USPS Publication 25 section 3-9 (DMM 601.6.3) requires 1/8 in between the address,
+barcode included, and every edge of the window "when the insert is moved to its full limits in
+each direction": each block is placed inside what its window shows at all four corner
+positions of the insert, 1/8 in clear of the window's edges there.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
-
 
 from docgen.barcodes import svg_data_uri
 from docgen.batch import imb
@@ -23,28 +26,43 @@ from docgen.model import Enrollment
 
 PAGE_WIDTH_IN = 8.5
 PAGE_HEIGHT_IN = 11.0
-#: #10 envelope, 9-1/2 x 4-1/8 in.
-ENVELOPE_WIDTH_IN = 9.5
-ENVELOPE_HEIGHT_IN = 4.125
-#: The address panel of a letter fold: the top third of the page.
-ADDRESS_PANEL_IN = PAGE_HEIGHT_IN / 3
-#: How far the folded insert can slide sideways inside the envelope.
-SIDEWAYS_PLAY_IN = ENVELOPE_WIDTH_IN - PAGE_WIDTH_IN
-#: USPS Publication 25: at least 1/8 in between the address and every edge of the window.
+#: USPS Publication 25 section 3-9: at least 1/8 in between the delivery address (and its
+#: barcode) and every edge of the window, at the insert's full limits of movement.
 CLEARANCE_IN = 1 / 8
+#: The return address has no USPS clearance rule; 1/16 in keeps its glyphs off the window's edge.
+RETURN_CLEARANCE_IN = 1 / 16
+#: Folder-inserters want the envelope at least 1/4 in deeper than the folded insert (Pitney
+#: Bowes FastPac DI900/DI950 envelope specification): the tallest address panel docgen allows.
+INSERTER_DEPTH_IN = 1 / 4
+#: The shortest address panel: with less, the rest of the page (two panels) would be taller
+#: than it, so the folded insert would no longer be the address panel's height.
+MIN_FOLD_PANEL_IN = PAGE_HEIGHT_IN / 3
+#: 3-7/8 in: the tallest panel a #10 envelope (4-1/8 in) takes by the rule above. Its vertical
+#: play is 1/4 in, where a 3-2/3 in letter fold's is 0.458 in, too much for a barcode and three
+#: lines in a 1-1/8 in window.
+DEFAULT_FOLD_PANEL_IN = 3.875
 
 #: Page margins the mailing stylesheet gives the first page (assets/css/mailing.css
 #: `@page :first`) and every page (statement.css): placements are relative to the page area.
 FIRST_PAGE_MARGIN_TOP_IN = 0.25
 MARGIN_LEFT_IN = 0.6
 
-#: Type of the address blocks (assets/css/mailing.css): sizes and leading in points.
+#: Type of the address blocks (assets/css/mailing.css): sizes and leading in points. 9.5 pt
+#: capitals are 0.096 in tall, above Publication 25's 0.080 in minimum character height.
 RECIPIENT_FONT_PT = 9.5
-RECIPIENT_LEADING_PT = 11.0
+RECIPIENT_LEADING_PT = 10.5
 RETURN_FONT_PT = 8.0
-RETURN_LEADING_PT = 9.5
+RETURN_LEADING_PT = 9.0
 FONT_BOLD = "LiberationSans-Bold.ttf"
 POINTS_PER_INCH = 72
+#: Secondary unit designators (USPS Publication 28, Appendix C2): a line2 that starts with one
+#: goes at the end of the delivery address line when it fits there (Publication 28 section 213),
+#: else on the line immediately above it.
+SECONDARY_UNIT = re.compile(
+    r"(?:APT|APARTMENT|BSMT|BLDG|DEPT|FL|FLOOR|FRNT|HNGR|KEY|LBBY|LOT|LOWR|OFC|PH|PIER|REAR|RM|ROOM|"
+    r"SIDE|SLIP|SPC|STOP|STE|SUITE|TRLR|UNIT|UPPR)\b|#",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +90,9 @@ class Rect:
             self.x0 <= other.x0 and other.x1 <= self.x1 and self.top <= other.top and other.bottom <= self.bottom
         )
 
+    def shifted(self, dx: float, dy: float) -> Rect:
+        return Rect(self.x0 + dx, self.top + dy, self.x1 + dx, self.bottom + dy)
+
 
 @dataclass(frozen=True)
 class Window:
@@ -83,34 +104,106 @@ class Window:
     left: float
     bottom: float
 
-    def on_page(self, slide: float) -> Rect:
-        """The page area behind the window when the insert's left edge is `slide` in from the envelope's."""
-        top_of_insert = ADDRESS_PANEL_IN  # insert resting on the bottom fold
-        return Rect(
-            x0=self.left - slide,
-            top=top_of_insert - (self.bottom + self.height),
-            x1=self.left + self.width - slide,
-            bottom=top_of_insert - self.bottom,
-        )
+
+@dataclass(frozen=True)
+class Envelope:
+    """A window envelope stock: outer size and its two windows."""
+
+    name: str
+    width: float
+    height: float
+    recipient: Window
+    returns: Window
+
+    def on_envelope(self, window: Window) -> Rect:
+        """The window in envelope coordinates: inches from the envelope's top-left corner."""
+        return Rect(window.left, self.height - window.bottom - window.height, window.left + window.width, self.height - window.bottom)
+
+
+#: #10 double-window, 9-1/2 x 4-1/8 in. Recipient window: the standard #10 window, 4-1/2 x
+#: 1-1/8 in, 7/8 in from the left, 1/2 in from the bottom. Return window: 3-1/2 x 1 in, 5/8 in
+#: from the left, 2-1/2 in from the bottom (its top 5/8 in below the envelope's). Check your stock.
+ENVELOPES = {
+    envelope.name: envelope
+    for envelope in (
+        Envelope(
+            "10-double-window", width=9.5, height=4.125,
+            recipient=Window("recipient", width=4.5, height=1.125, left=7 / 8, bottom=1 / 2),
+            returns=Window("return", width=3.5, height=1.0, left=5 / 8, bottom=2.5),
+        ),
+    )
+}
+DEFAULT_ENVELOPE = "10-double-window"
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where the insert sits: its left edge `slide` in from the envelope's, its top edge `drop` below the envelope's."""
+
+    slide: float
+    drop: float
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """An envelope and the fold that puts the page's top panel behind its windows."""
+
+    envelope: Envelope
+    fold_panel: float
 
     @property
-    def nominal(self) -> Rect:
-        """The page area behind the window with the insert centred sideways."""
-        return self.on_page(SIDEWAYS_PLAY_IN / 2)
+    def sideways_play(self) -> float:
+        return self.envelope.width - PAGE_WIDTH_IN
 
     @property
-    def address_area(self) -> Rect:
-        """Where a block may print: behind the window at every sideways slide, 1/8 in clear of it."""
-        leftmost, rightmost = self.on_page(0.0), self.on_page(SIDEWAYS_PLAY_IN)
-        always = Rect(leftmost.x0, leftmost.top, rightmost.x1, leftmost.bottom)
-        return always.inset(CLEARANCE_IN)
+    def vertical_play(self) -> float:
+        return self.envelope.height - self.fold_panel
+
+    @property
+    def corners(self) -> tuple[Position, ...]:
+        """The insert moved to its full limits in each direction (Publication 25 section 3-9)."""
+        return tuple(Position(s, d) for d in (0.0, self.vertical_play) for s in (0.0, self.sideways_play))
+
+    def on_page(self, window: Window, position: Position) -> Rect:
+        """The page area behind `window` with the insert at `position`."""
+        return self.envelope.on_envelope(window).shifted(-position.slide, -position.drop)
+
+    def always_shown(self, window: Window) -> Rect:
+        """The page area behind `window` at every position of the insert."""
+        shown = [self.on_page(window, corner) for corner in self.corners]
+        return Rect(max(r.x0 for r in shown), max(r.top for r in shown), min(r.x1 for r in shown), min(r.bottom for r in shown))
+
+    def reach(self, window: Window) -> Rect:
+        """The page area behind `window` at some position of the insert."""
+        shown = [self.on_page(window, corner) for corner in self.corners]
+        return Rect(min(r.x0 for r in shown), min(r.top for r in shown), max(r.x1 for r in shown), max(r.bottom for r in shown))
+
+    @property
+    def recipient_area(self) -> Rect:
+        """Where the delivery address and barcode print: in the window at every position, 1/8 in clear."""
+        return self.always_shown(self.envelope.recipient).inset(CLEARANCE_IN)
+
+    @property
+    def return_area(self) -> Rect:
+        return self.always_shown(self.envelope.returns).inset(RETURN_CLEARANCE_IN)
 
 
-#: The standard #10 window for the recipient: 4-1/2 x 1-1/8 in, 7/8 in from the left, 1/2 in from the bottom.
-RECIPIENT_WINDOW = Window("recipient", width=4.5, height=1.125, left=7 / 8, bottom=1 / 2)
-#: The return-address window of a #10 double-window envelope: 3-1/2 x 1 in, 5/8 in from the
-#: left, 2-1/2 in from the bottom (its top edge 5/8 in below the envelope's). Check your stock.
-RETURN_WINDOW = Window("return", width=3.5, height=1.0, left=5 / 8, bottom=2.5)
+def geometry(envelope: str = DEFAULT_ENVELOPE, fold_panel: float = DEFAULT_FOLD_PANEL_IN) -> Geometry:
+    """Check the batch's --envelope and --fold-panel (the panel's range depends on the envelope)."""
+    stock = ENVELOPES.get(envelope)
+    if stock is None:
+        raise InputError([Problem("envelope", "envelope-known", f"must be one of: {', '.join(sorted(ENVELOPES))}")])
+    tallest = stock.height - INSERTER_DEPTH_IN
+    if not (math.isfinite(fold_panel) and MIN_FOLD_PANEL_IN - 1e-9 <= fold_panel <= tallest + 1e-9):
+        raise InputError([Problem(
+            "fold_panel", "fold-fits-envelope",
+            f"must be from {MIN_FOLD_PANEL_IN:.3f} in (a third of the page) to {tallest:.3f} in"
+            f" (the {stock.name} envelope less 1/4 in for the inserter)",
+        )])
+    return Geometry(stock, fold_panel)
+
+
+DEFAULT_GEOMETRY = geometry()
 
 
 def text_width_in(text: str, size_pt: float, font_file: str = FONT_REGULAR) -> float:
@@ -129,50 +222,95 @@ def _wrap(text: str, width_in: float, size_pt: float, font_file: str) -> list[st
     return lines
 
 
-def _recipient(enrollment: Enrollment) -> list[tuple[str, str]]:
+def _recipient(enrollment: Enrollment, area: Rect) -> list[tuple[str, str]]:
     """(source field, line) of the delivery address in USPS Publication 28 form: upper case,
     city, state and ZIP on the last line without punctuation."""
     person, address = enrollment.participant, enrollment.participant.address
-    lines = [
-        ("participant", person_name(person.first_name, person.middle_name, person.last_name)),
-        ("participant.address.line1", address.line1),
-        ("participant.address.line2", address.line2),
-        ("participant.address.city", f"{address.city} {address.state} {address.zip}"),
+    parts = {
+        "participant.first_name": person.first_name, "participant.middle_name": person.middle_name,
+        "participant.last_name": person.last_name,
+    }
+    # A name too wide is named by its longest part: the one worth shortening.
+    name_path = max(parts, key=lambda path: len(parts[path]))
+    delivery = [("participant.address.line1", address.line1.upper())]
+    line2 = address.line2.upper()
+    if line2 and SECONDARY_UNIT.match(line2):
+        joined = f"{address.line1} {line2}".upper()
+        if text_width_in(joined, RECIPIENT_FONT_PT) <= area.width:
+            delivery = [("participant.address.line1", joined)]
+        else:
+            delivery.insert(0, ("participant.address.line2", line2))
+    elif line2:
+        delivery.append(("participant.address.line2", line2))
+    return [
+        (name_path, person_name(person.first_name, person.middle_name, person.last_name).upper()),
+        *delivery,
+        ("participant.address.city", f"{address.city} {address.state} {address.zip}".upper()),
     ]
-    return [(path, line.upper()) for path, line in lines if line]
 
 
-def recipient_lines(enrollment: Enrollment) -> tuple[str, ...]:
-    return tuple(line for _, line in _recipient(enrollment))
+def recipient_lines(enrollment: Enrollment, shape: Geometry = DEFAULT_GEOMETRY) -> tuple[str, ...]:
+    return tuple(line for _, line in _recipient(enrollment, shape.recipient_area))
 
 
-def return_lines(enrollment: Enrollment) -> tuple[str, ...]:
+def _returns(enrollment: Enrollment, area: Rect) -> list[tuple[str, str]]:
     admin = enrollment.administrator
-    area = RETURN_WINDOW.address_area
-    return (*_wrap(admin.name, area.width, RETURN_FONT_PT, FONT_BOLD), *admin.address)
+    return [
+        *(("administrator.name", line) for line in _wrap(admin.name, area.width, RETURN_FONT_PT, FONT_BOLD)),
+        *((f"administrator.address[{i}]", line) for i, line in enumerate(admin.address)),
+    ]
 
 
-def _lines_fit(lines: tuple[str, ...], area: Rect, reserved_in: float, size_pt: float, leading_pt: float) -> bool:
-    return len(lines) * leading_pt / POINTS_PER_INCH <= area.height - reserved_in
+def return_lines(enrollment: Enrollment, shape: Geometry = DEFAULT_GEOMETRY) -> tuple[str, ...]:
+    return tuple(line for _, line in _returns(enrollment, shape.return_area))
 
 
-def mailing_problems(enrollment: Enrollment, with_imb: bool) -> list[Problem]:
-    """Why the address blocks would not fit their windows (empty when they fit)."""
+def _line_count(height_in: float, leading_pt: float) -> int:
+    # Rounded to a thousandth of a point first: 5 lines of 9 pt fill 0.625 in exactly.
+    return math.floor(round(height_in * POINTS_PER_INCH / leading_pt, 6))
+
+
+def recipient_capacity(shape: Geometry, with_imb: bool) -> int:
+    """How many address lines the recipient area holds, under the barcode when there is one."""
+    area = shape.recipient_area
+    # The symbol's bottom clear zone lies inside the first line's leading.
+    reserved = imb.symbol_size_in()[1] - imb.CLEAR_ZONE_Y_IN if with_imb else 0.0
+    return _line_count(area.height - reserved, RECIPIENT_LEADING_PT)
+
+
+def mailing_problems(enrollment: Enrollment, with_imb: bool, shape: Geometry = DEFAULT_GEOMETRY) -> list[Problem]:
+    """Why the address blocks would not fit their windows (empty when they fit), each naming its line."""
     problems = []
-    area = RECIPIENT_WINDOW.address_area
-    for path, line in _recipient(enrollment):
+    area = shape.recipient_area
+    recipient = _recipient(enrollment, area)
+    for path, line in recipient:
         if text_width_in(line, RECIPIENT_FONT_PT) > area.width:
             problems.append(Problem(
                 path, "address-fits-window", f"makes an address line wider than the envelope window shows ({area.width:.2f} in)"
             ))
-    lines = recipient_lines(enrollment)
-    reserved = imb.symbol_size_in()[1] - imb.CLEAR_ZONE_Y_IN if with_imb else 0.0
-    if not _lines_fit(lines, area, reserved, RECIPIENT_FONT_PT, RECIPIENT_LEADING_PT):
-        problems.append(Problem("participant.address", "address-fits-window", "has more lines than the envelope window shows"))
-    returns = return_lines(enrollment)
-    wide = any(text_width_in(line, RETURN_FONT_PT) > RETURN_WINDOW.address_area.width for line in returns[1:])
-    if wide or not _lines_fit(returns, RETURN_WINDOW.address_area, 0.0, RETURN_FONT_PT, RETURN_LEADING_PT):
-        problems.append(Problem("administrator.address", "return-address-fits-window", "does not fit the envelope's return-address window"))
+    capacity = recipient_capacity(shape, with_imb)
+    if len(recipient) > capacity:
+        # Only a line2 on a line of its own makes a block longer than the name, delivery and last lines.
+        paths = [path for path, _ in recipient]
+        path = "participant.address.line2" if "participant.address.line2" in paths else paths[capacity]
+        under = " under the barcode" if with_imb else ""
+        problems.append(Problem(
+            path, "address-fits-window",
+            f"needs a line of its own and the envelope window shows {capacity} address lines{under}",
+        ))
+    returns = _returns(enrollment, shape.return_area)
+    width = shape.return_area.width
+    for path, line in returns:
+        if path != "administrator.name" and text_width_in(line, RETURN_FONT_PT) > width:
+            problems.append(Problem(
+                path, "return-address-fits-window", f"is wider than the envelope's return-address window shows ({width:.2f} in)"
+            ))
+    fits = _line_count(shape.return_area.height, RETURN_LEADING_PT)
+    if len(returns) > fits:
+        problems.append(Problem(
+            returns[fits][0], "return-address-fits-window",
+            f"falls below the {fits} lines the envelope's return-address window shows",
+        ))
     return problems
 
 
@@ -185,9 +323,9 @@ def _placement(area: Rect) -> Placement:
     )
 
 
-def mailing_view(enrollment: Enrollment, tracking: str | None) -> MailingView:
+def mailing_view(enrollment: Enrollment, tracking: str | None, shape: Geometry = DEFAULT_GEOMETRY) -> MailingView:
     """The first page's address blocks; `tracking` is the IMb tracking code, when one is printed."""
-    problems = mailing_problems(enrollment, tracking is not None)
+    problems = mailing_problems(enrollment, tracking is not None, shape)
     if problems:
         raise InputError(problems)
     imb_uri = None
@@ -195,9 +333,11 @@ def mailing_view(enrollment: Enrollment, tracking: str | None) -> MailingView:
         bars = imb.bar_states(tracking, imb.routing_code(enrollment.participant.address.zip))
         imb_uri = svg_data_uri(imb.imb_svg(bars))
     return MailingView(
-        return_box=_placement(RETURN_WINDOW.address_area),
-        return_lines=return_lines(enrollment),
-        recipient_box=_placement(RECIPIENT_WINDOW.address_area),
-        recipient_lines=recipient_lines(enrollment),
+        return_box=_placement(shape.return_area),
+        return_lines=return_lines(enrollment, shape),
+        recipient_box=_placement(shape.recipient_area),
+        recipient_lines=recipient_lines(enrollment, shape),
         imb_uri=imb_uri,
+        # The statement's body starts at the fold, below everything a window can show.
+        panel_height=f"{shape.fold_panel - FIRST_PAGE_MARGIN_TOP_IN:.4f}in",
     )

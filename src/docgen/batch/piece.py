@@ -41,20 +41,29 @@ def _participant_id(data: bytes) -> str | None:
     return value if isinstance(value, str) and _PARTICIPANT_ID.fullmatch(value) else None
 
 
-def _mailable(kind: DocumentKind, data: bytes, with_imb: bool) -> Enrollment:
+#: What the address blocks are made of: the window check runs when these parsed.
+_ADDRESS_READS = (
+    "participant.first_name", "participant.middle_name", "participant.last_name", "participant.address",
+    "administrator.name", "administrator.address",
+)
+
+
+def _mailable(kind: DocumentKind, data: bytes, with_imb: bool, shape: layout.Geometry) -> Enrollment:
     """Parse and check a record completely; raises InputError with every problem found."""
-    fits = Rule(("participant", "administrator"), partial(layout.mailing_problems, with_imb=with_imb))
+    fits = Rule(_ADDRESS_READS, partial(layout.mailing_problems, with_imb=with_imb, shape=shape))
     enrollment = parse_checked_enrollment(data, [*kind.rules, fits])
     kind.build(enrollment)  # kind-specific requirements (e.g. the confirmation number)
     return enrollment
 
 
-def check_record(kind_name: str, data: bytes | None, with_imb: bool) -> Checked:
+def check_record(
+    kind_name: str, data: bytes | None, with_imb: bool, shape: layout.Geometry = layout.DEFAULT_GEOMETRY
+) -> Checked:
     """Everything a record must pass to be printed, short of rendering it."""
     if data is None:
         return Checked(None, None, (Problem(ROOT_PATH, "record-size", f"is larger than {MAX_RECORD_BYTES} bytes"),))
     try:
-        enrollment = _mailable(get_kind(kind_name), data, with_imb)
+        enrollment = _mailable(get_kind(kind_name), data, with_imb, shape)
     except InputError as exc:
         return Checked(_participant_id(data), None, tuple(exc.problems))
     participant = enrollment.participant
@@ -71,6 +80,8 @@ class PieceTask:
     data: bytes
     #: The IMb tracking code, or None without --mailer-id.
     tracking: str | None
+    #: The job's envelope and fold (--envelope, --fold-panel).
+    shape: layout.Geometry = layout.DEFAULT_GEOMETRY
 
 
 @dataclass(frozen=True)
@@ -85,10 +96,10 @@ class PieceResult:
 def mailing_html(task: PieceTask) -> str:
     """The HTML of a piece's mailing variant (address blocks behind the envelope windows)."""
     kind = get_kind(task.kind)
-    enrollment = _mailable(kind, task.data, task.tracking is not None)
+    enrollment = _mailable(kind, task.data, task.tracking is not None, task.shape)
     if kind.mailing is None:
         raise InputError([Problem("kind", "batch-kind-mailable", f"{kind.name} has no mailing layout")])
-    view = kind.mailing(kind.build(enrollment), layout.mailing_view(enrollment, task.tracking))
+    view = kind.mailing(kind.build(enrollment), layout.mailing_view(enrollment, task.tracking, task.shape))
     return render_html(kind.template, view, view.metadata)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from docgen.batch import imb
+from docgen.batch import imb, layout
 from docgen.batch.executors import make_executor
 from docgen.batch.job import DB_NAME, Job, JobSettings, PendingPiece, ScanRow, Totals, make_job_id, write_fault
 from docgen.batch.output import (
@@ -51,6 +51,9 @@ class BatchOptions:
     piece_limit: int = DEFAULT_PIECE_LIMIT
     mailer_id: str | None = None
     service_type: str = imb.DEFAULT_SERVICE_TYPE
+    #: The window envelope stock (a name in layout.ENVELOPES) and the folder's address panel in inches.
+    envelope: str = layout.DEFAULT_ENVELOPE
+    fold_panel: float = layout.DEFAULT_FOLD_PANEL_IN
     scheduler: str | None = None
     #: Where progress goes (stderr by default): a bar on a terminal, plain lines otherwise.
     progress: TextIO | None = None
@@ -69,7 +72,7 @@ class BatchResult:
     stopped: bool = False
 
 
-def _settings(options: BatchOptions) -> tuple[JobSettings, imb.MailerId | None]:
+def _settings(options: BatchOptions) -> tuple[JobSettings, imb.MailerId | None, layout.Geometry]:
     """Check the options; every problem at once, named after its flag."""
     problems: list[Problem] = []
     kind = KINDS.get(options.kind)
@@ -89,9 +92,17 @@ def _settings(options: BatchOptions) -> tuple[JobSettings, imb.MailerId | None]:
         imb.parse_service_type(options.service_type)
     except InputError as exc:
         problems.extend(exc.problems)
+    shape = layout.DEFAULT_GEOMETRY
+    try:
+        shape = layout.geometry(options.envelope, options.fold_panel)
+    except InputError as exc:
+        problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    return JobSettings(options.kind, options.piece_limit, options.mailer_id, options.service_type), mailer
+    settings = JobSettings(
+        options.kind, options.piece_limit, options.mailer_id, options.service_type, options.envelope, options.fold_panel
+    )
+    return settings, mailer, shape
 
 
 def _same_file(handle: TextIO, path: Path) -> bool:
@@ -145,7 +156,7 @@ def _commit_scanned(job: Job, source: Source, rows: list[ScanRow], line: int, re
     job.add_scanned(rows, line, resume_at)
 
 
-def _scan(job: Job, source: Source, options: BatchOptions, with_imb: bool) -> bool:
+def _scan(job: Job, source: Source, options: BatchOptions, with_imb: bool, shape: layout.Geometry) -> bool:
     """Check every record once, in order, committing a chunk at a time with the read position;
     False when stopped before the end."""
     if job.scanned:
@@ -153,7 +164,7 @@ def _scan(job: Job, source: Source, options: BatchOptions, with_imb: bool) -> bo
     line, resume_at = job.scan_position()
     rows: list[ScanRow] = []
     for record in source.records(line, resume_at):
-        rows.append(ScanRow(record.line, record.locator, check_record(options.kind, record.data, with_imb)))
+        rows.append(ScanRow(record.line, record.locator, check_record(options.kind, record.data, with_imb, shape)))
         line, resume_at = record.line, record.resume_at
         if len(rows) >= CHUNK or _stopping(options):
             _commit_scanned(job, source, rows, line, resume_at)
@@ -188,8 +199,8 @@ def _presort(job: Job, settings: JobSettings, mailer: imb.MailerId | None) -> No
 class _Run:
     """The render-and-assemble loop of one job in one output folder."""
 
-    def __init__(self, job: Job, source: Source, options: BatchOptions) -> None:
-        self.job, self.source, self.options = job, source, options
+    def __init__(self, job: Job, source: Source, options: BatchOptions, shape: layout.Geometry) -> None:
+        self.job, self.source, self.options, self.shape = job, source, options, shape
         self.spool = options.out / SPOOL_DIR
 
     def spooled(self, piece: int) -> bool:
@@ -207,7 +218,7 @@ class _Run:
             if _stopping(self.options):
                 return  # the executor still hands back the pieces in flight
             data = self.source.read(pending.locator)
-            yield PieceTask(self.job.job_id, pending.piece, self.options.kind, data, pending.tracking)
+            yield PieceTask(self.job.job_id, pending.piece, self.options.kind, data, pending.tracking, self.shape)
 
     def render(self) -> bool:
         """Render every pending piece, assembling each print file once complete; False when stopped."""
@@ -283,13 +294,15 @@ def _out_faults(out: Path) -> Iterator[None]:
         raise unwritable(out / DB_NAME, reason) from exc
 
 
-def _run(job: Job, source: Source, options: BatchOptions, settings: JobSettings, mailer: imb.MailerId | None) -> Totals | None:
+def _run(
+    job: Job, source: Source, options: BatchOptions, settings: JobSettings, mailer: imb.MailerId | None, shape: layout.Geometry
+) -> Totals | None:
     """The job's steps from wherever it stopped; None when stopped before the end."""
     remove_partial_files(options.out)
-    run = _Run(job, source, options)
+    run = _Run(job, source, options, shape)
     run.spool.mkdir(exist_ok=True)
     remove_partial_files(run.spool)
-    if not _scan(job, source, options, mailer is not None):
+    if not _scan(job, source, options, mailer is not None, shape):
         return None
     _presort(job, settings, mailer)
     job.reopen_files(lambda file: (options.out / print_file_name(file)).exists())
@@ -300,7 +313,7 @@ def _run(job: Job, source: Source, options: BatchOptions, settings: JobSettings,
 
 def run_batch(options: BatchOptions) -> BatchResult:
     """Print every record of the input once, or resume the same job where it stopped."""
-    settings, mailer = _settings(options)
+    settings, mailer, shape = _settings(options)
     source = Source(options.input)
     job_id = make_job_id(source.fingerprint(), settings)
     with _out_faults(options.out):
@@ -308,7 +321,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
         with _exclusive(options.out):
             job = Job.open(options.out, job_id, settings)
             try:
-                totals = _run(job, source, options, settings, mailer)
+                totals = _run(job, source, options, settings, mailer, shape)
                 stopped = totals is None
                 if totals is None:
                     totals = job.totals()

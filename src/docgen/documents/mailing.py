@@ -25,3 +25,6 @@ class MailingView:
     recipient_lines: tuple[str, ...]
     #: The Intelligent Mail barcode as an SVG data: URI, or None when no Mailer ID was given.
     imb_uri: str | None
+    #: Height of the address panel below the first page's top margin, as a CSS length: the
+    #: statement's body starts at the fold.
+    panel_height: str
