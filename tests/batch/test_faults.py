@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -81,11 +82,11 @@ def test_an_input_edited_during_the_scan_stops_before_a_record_of_it_is_kept(
     real_check = batch_run.check_record
     checked: list[int] = []
 
-    def check_then_edit(kind: str, data: bytes | None, with_imb: bool) -> Checked:
+    def check_then_edit(kind: str, data: bytes | None, with_imb: bool, *geometry: Any) -> Checked:
         checked.append(1)
         if len(checked) == 5:  # the editor saves while the scan is a few records in
             source.write_bytes(_rename_everyone(original))
-        return real_check(kind, data, with_imb)
+        return real_check(kind, data, with_imb, *geometry)
 
     monkeypatch.setattr(batch_run, "check_record", check_then_edit)
     out = tmp_path / "out"
