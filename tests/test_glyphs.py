@@ -9,7 +9,7 @@ import pytest
 
 from docgen.documents import render_document
 from docgen.errors import InputError
-from docgen.glyphs import drawable, undrawable
+from docgen.glyphs import css_words, drawable, text_width_pt, undrawable, wrapped_lines
 from docgen.illustration import parse_illustration
 from docgen.rules import parse_checked_enrollment
 from tests.conftest import MARY, pdf_text
@@ -55,3 +55,11 @@ def test_a_cyrillic_name_prints_without_a_font_warning(jane: dict[str, Any]) -> 
     # The autouse assert_no_logs fixture fails the test on any .notdef warning.
     jane["participant"]["first_name"] = "Юрий"
     assert "Юрий" in " ".join(pdf_text(render_document("confirmation", json.dumps(jane))))
+
+
+def test_a_no_break_space_holds_its_words_on_one_line() -> None:
+    # CSS does not break at U+00A0 or U+202F; str.split() would (found in review).
+    width = text_width_pt("Benefit Plan", 9.0) + 1
+    assert wrapped_lines("Benefit\u00a0Plan Benefit\u00a0Plan", width, 9.0) == 2
+    assert wrapped_lines("Benefit\u00a0Plan", width / 2, 9.0, breaks_words=False) > 2
+    assert css_words("a\u00a0b c\u202fd\te") == ["a\u00a0b", "c\u202fd", "e"]

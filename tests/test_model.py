@@ -276,3 +276,18 @@ def test_length_messages_speak_as_the_rest(jane: dict[str, Any]) -> None:
     assert [p.message for p in caught.value.problems] == [
         "must have at most 35 characters", "must have at most 14 items, not 15"
     ]
+
+
+@pytest.mark.parametrize("value", ["-0", "-0.00", -0.0])
+def test_a_negative_zero_is_zero(jane: dict[str, Any], value: Any) -> None:
+    jane["elections"]["medical_spending_account"]["per_pay_employer"] = value
+    flex = parse_enrollment(json.dumps(jane)).elections.medical_spending_account
+    assert flex is not None and flex.per_pay_employer == 0 and not flex.per_pay_employer.is_signed()
+
+
+@pytest.mark.parametrize("key", ["123 45 6789", "123.45.6789", "123456789"])
+def test_ssn_shaped_keys_are_masked_whatever_their_separators(jane: dict[str, Any], key: str) -> None:
+    jane["participant"][key] = 1
+    with pytest.raises(InputError) as caught:
+        parse_enrollment(json.dumps(jane))
+    assert [p.path for p in caught.value.problems] == ["participant.XXX-XX-6789"]

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from docgen.documents import build_view, get_kind
 from docgen.errors import InputError
 from docgen.model import FilingStatus, parse_enrollment
 from docgen.rules import (
@@ -228,7 +229,20 @@ def test_effective_dates_inside_the_plan_year(jane: dict[str, Any]) -> None:
 
 def test_date_ranges_run_forward(jane: dict[str, Any]) -> None:
     jane["enrollment"]["window"] = {"start": "2016-05-31", "end": "2016-04-15"}
-    assert ("enrollment.window.end", "date-range-order") in broken(jane)
+    with pytest.raises(InputError) as caught:
+        parse_checked_enrollment(json.dumps(jane))
+    assert [(p.path, p.rule) for p in caught.value.problems] == [("enrollment.window.end", "date-range-order")]
+
+
+@pytest.mark.parametrize("kind", ["confirmation", "health-fsa-claim", "dependent-care-claim"])
+def test_a_plan_year_ending_before_it_starts_holds_back_every_rule_that_reads_it(
+    jane: dict[str, Any], kind: str
+) -> None:
+    # Found in review: ending the day before it starts divided the pay periods by zero.
+    jane["group"]["plan_year"]["end"] = "2016-06-30"
+    with pytest.raises(InputError) as caught:
+        build_view(get_kind(kind), json.dumps(jane))
+    assert [(p.path, p.rule) for p in caught.value.problems] == [("group.plan_year.end", "date-range-order")]
 
 
 def test_validate_raises_with_every_problem(jane: dict[str, Any]) -> None:

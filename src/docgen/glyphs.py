@@ -8,6 +8,7 @@ the path and the code points (never the characters: error bodies repeat no input
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from enum import Enum
@@ -51,6 +52,16 @@ def text_width_pt(text: str, size_pt: float, font_file: str = FONT_REGULAR) -> f
     return sum(advances.get(ord(char), fallback) for char in text) / units * size_pt
 
 
+# CSS breaks lines only at its own white space (CSS Text 3, "document white space"): a no-break
+# space (U+00A0, U+202F) holds its words together, though Python's str.split() breaks there.
+_CSS_SPACE = re.compile(r"[ \t\n\r\f]+")
+
+
+def css_words(text: str) -> list[str]:
+    """The words CSS may break a line between."""
+    return [word for word in _CSS_SPACE.split(text) if word]
+
+
 def wrapped_lines(
     text: str, width_pt: float, size_pt: float, font_file: str = FONT_REGULAR, *, breaks_words: bool = True
 ) -> int:
@@ -60,7 +71,7 @@ def wrapped_lines(
     hyphenation are left out."""
     lines, used = 0, 0.0
     space = text_width_pt(" ", size_pt, font_file)
-    for word in text.split():
+    for word in css_words(text):
         width = text_width_pt(word, size_pt, font_file)
         if lines and used + space + width <= width_pt:
             used += space + width

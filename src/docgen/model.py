@@ -16,7 +16,9 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -59,8 +61,10 @@ def _iso_datetime(value: object) -> object:
 
 _MONEY_DIGITS = 12
 # Issue 16: an amount is a JSON string of ASCII digits (Decimal() alone would also take
-# "5_0.00", full-width and Arabic-Indic digits, or " 50 ") or a JSON number written without
-# an exponent; the sign is allowed only so a negative amount gets its own, clearer rule.
+# "5_0.00", full-width and Arabic-Indic digits, or " 50 ") or a JSON number; a number is
+# seen only as the float it parsed to, so one whose shortest form needs an exponent (1e+20,
+# 1e-05) is refused while 1e2 reads as 100.0. The sign is allowed only so a negative amount
+# gets its own, clearer rule.
 MONEY_PATTERN = r"^-?[0-9]+(\.[0-9]{1,2})?$"
 _MONEY_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _MONEY_MESSAGE = 'must be an amount in dollars, as "1300.00" (a string of digits) or 1300.00'
@@ -93,7 +97,8 @@ def _money(value: object) -> Decimal:
         raise PydanticCustomError("money-non-negative", "must not be negative")
     if not has_at_most_cents(amount):
         raise PydanticCustomError("money-cents", "must have at most two decimal places")
-    return amount
+    # "-0.00" passes the sign check and would print as -0.00.
+    return amount.copy_abs() if amount.is_zero() else amount
 
 
 def _ssn(value: object) -> SSN:
@@ -215,6 +220,16 @@ class Frozen(BaseModel):
 class DateRange(Frozen):
     start: IsoDate
     end: IsoDate
+
+    @field_validator("end")
+    @classmethod
+    def _not_before_start(cls, end: date, info: ValidationInfo) -> date:
+        # A schema problem, not a rule: every rule that reads the range then waits for it (a
+        # plan year ending the day before it starts divided the pay periods by zero).
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise PydanticCustomError("date-range-order", "must not be before the start date")
+        return end
 
 
 class Administrator(Frozen):

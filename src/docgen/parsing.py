@@ -77,7 +77,7 @@ _MESSAGES: dict[str, str] = {
 
 # Issue 16: a key the input made up is echoed in the problem's path, so one shaped like an
 # SSN is masked to its last four (as documents print it) and a long one is cut.
-_SSN_IN_KEY = re.compile(r"[0-9]{3}-?[0-9]{2}-?([0-9]{4})")
+_SSN_IN_KEY = re.compile(r"[0-9]{3}[-. ]?[0-9]{2}[-. ]?([0-9]{4})")
 _KEY_SHOWN = 40
 
 
@@ -160,8 +160,9 @@ def problems_from(exc: ValidationError, model: type[BaseModel] | None = None) ->
 class Parsed(Generic[M]):
     """An input validated into its model, or as much of it as parsed, with its schema problems.
 
-    When `problems` is not empty `value` is a partial model: a field that failed is absent
-    (reading it raises AttributeError), so only rules whose reads are clear may look at it.
+    When `problems` is not empty `value` is a partial model: a required field that failed is
+    absent (reading it raises AttributeError) and an optional one holds its default, so only
+    rules whose reads are clear of every problem may look at them.
     `value` is None when the input is not even a JSON object.
     """
 

@@ -111,19 +111,6 @@ def parse_checked_enrollment(
     return parsed.value
 
 
-def _range_order(path: str, span: DateRange) -> Iterator[Problem]:
-    if span.end < span.start:
-        yield Problem(f"{path}.end", "date-range-order", "must not be before the start date")
-
-
-def _window_order(enrollment: Enrollment) -> Iterator[Problem]:
-    return _range_order("enrollment.window", enrollment.enrollment.window)
-
-
-def _plan_year_order(enrollment: Enrollment) -> Iterator[Problem]:
-    return _range_order("group.plan_year", enrollment.group.plan_year)
-
-
 def _submitted_in_window(enrollment: Enrollment) -> Iterator[Problem]:
     submission = enrollment.enrollment
     submitted_on = submission.submitted_at.date()
@@ -317,8 +304,6 @@ _DEPENDENTS = ("dependents[*].dependent_id", "dependents[*].status")
 #: skipped, so one answer lists the schema problems and every rule that could be checked.
 RULES: tuple[Rule[Enrollment], ...] = (
     Rule((), check_printable),
-    Rule(("enrollment.window",), _window_order),
-    Rule(("group.plan_year",), _plan_year_order),
     Rule(("enrollment.submitted_at", "enrollment.window"), _submitted_in_window),
     Rule(("group.pay_dates", "group.plan_year"), _pay_dates_in_plan_year),
     Rule(

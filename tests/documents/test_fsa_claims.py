@@ -341,8 +341,15 @@ def test_a_blank_form_is_one_page_to_sign_and_return(example: Path) -> None:
 
 
 def _long_lines(jane: dict[str, Any], letters: str) -> dict[str, Any]:
-    """A two-line employer and address (or, with "W", every page-1 text at its longest)."""
-    if letters == "W":
+    """A two-line employer and address, a four-line administrator address (found in review),
+    or, with "W", every page-1 text at its longest."""
+    if letters == "admin":
+        jane["administrator"]["name"] = "Rocky Mountain Regional Benefit Plan Administrators of Mont"
+        jane["administrator"]["address"] = [
+            "2806 SOUTH GARFIELD STREET NORTHWEST BUILDING 12 SUIT", "PO BOX 3018 ATTENTION FLEXIBLE SPENDING CLAIMS DEPARTM",
+            "MISSOULA MT 59806-3018 UNITED STATES OF AMERICA MAILRO", "FLOOR 4",
+        ]
+    elif letters == "W":
         jane["participant"].update(first_name="W" * 35, middle_name="W" * 25, last_name="W" * 60)
         jane["participant"]["address"].update(line1="W" * 55, line2="W" * 55, city="W" * 30)
         jane["group"]["name"] = jane["administrator"]["name"] = "W" * 60
@@ -357,7 +364,9 @@ def _long_lines(jane: dict[str, Any], letters: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("kind", ["health-fsa-claim", "dependent-care-claim"])
-@pytest.mark.parametrize("letters", ["words", "W"], ids=["two-line employer and address", "longest"])
+@pytest.mark.parametrize(
+    "letters", ["words", "admin", "W"], ids=["two-line employer and address", "four-line administrator", "longest"]
+)
 def test_long_names_and_addresses_keep_certify_and_sign_on_page_1(jane: dict[str, Any], kind: str, letters: str) -> None:
     # Issue 17: a two-line employer and address pushed step 4 alone onto page 2.
     data = json.dumps(_long_lines(jane, letters))

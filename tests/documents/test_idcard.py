@@ -329,3 +329,22 @@ def test_every_card_field_at_its_longest_fits_or_is_refused_by_its_path(
         # Sideways, text keeps the card's 3.5 mm margin (9.9 pt; a little less for rounding).
         for words in pdf_words(pdf):
             assert all(9 <= word["x0"] and word["x1"] <= 85.6 * MM - 9 for word in words), words
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        # Found in review: the card's rule read these without declaring them, and crashed.
+        (lambda d: d["group"].update(name="G" * 61), ("group.name", "max-length")),
+        (lambda d: d["group"].pop("group_id"), ("group.group_id", "required")),
+        (lambda d: (d["group"]["id_card"].update(customer_service_phone=""), d["administrator"].update(phone=5)),
+         ("administrator.phone", "type-string")),
+    ],
+)
+def test_a_field_the_card_reads_that_failed_is_reported_not_a_crash(
+    jane: dict[str, Any], change: Any, expected: tuple[str, str]
+) -> None:
+    change(jane)
+    with pytest.raises(InputError) as caught:
+        render_output("id-card", json.dumps(jane))
+    assert [(p.path, p.rule) for p in caught.value.problems] == [expected]

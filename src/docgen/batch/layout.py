@@ -21,7 +21,7 @@ from docgen.batch import imb
 from docgen.documents.mailing import MailingView, Placement
 from docgen.documents.statements import person_name
 from docgen.errors import InputError, Problem
-from docgen.glyphs import FONT_REGULAR, text_width_pt
+from docgen.glyphs import FONT_REGULAR, css_words, text_width_pt
 from docgen.model import Enrollment
 
 PAGE_WIDTH_IN = 8.5
@@ -213,7 +213,7 @@ def text_width_in(text: str, size_pt: float, font_file: str = FONT_REGULAR) -> f
 
 def _wrap(text: str, width_in: float, size_pt: float, font_file: str) -> list[str]:
     lines: list[str] = []
-    for word in text.split():
+    for word in css_words(text):
         candidate = f"{lines[-1]} {word}" if lines else word
         if lines and text_width_in(candidate, size_pt, font_file) <= width_in:
             lines[-1] = candidate

@@ -22,7 +22,7 @@ from docgen.documents.tax_savings import build_tax_savings
 from docgen.errors import InputError, Problem, UnknownKindError
 from docgen.illustration import parse_illustration
 from docgen.model import Enrollment, parse_enrollment
-from docgen.parsing import ROOT_PATH, Rule, decode_json, problems_from
+from docgen.parsing import ROOT_PATH, Rule, decode_json, json_path, problems_from
 from docgen.render import DocumentMetadata, html_to_pdf, marked_html, marked_pdf, render_html
 from docgen.rules import parse_checked_enrollment
 
@@ -156,7 +156,7 @@ KINDS: dict[str, DocumentKind] = {
             finish=_finish_card,
             media_types=(PDF_MEDIA_TYPE, PNG_MEDIA_TYPE),
             file_stem=_card_stem,
-            rules=(Rule(("group.id_card", "administrator.name", "participant", "dependents", "elections.medical"), idcard.check_cards),),
+            rules=(Rule(("group.id_card", "group.name", "group.group_id", "administrator", "participant", "dependents", "elections.medical"), idcard.check_cards),),
         ),
         DocumentKind(
             "tax-savings",
@@ -231,7 +231,7 @@ def parse_options(kind: DocumentKind, options: Mapping[str, Any] | None) -> Base
     if kind.options is None:
         if options:
             raise InputError([
-                Problem(name, "unknown-option", f"is not an option of {kind.name}") for name in options
+                Problem(json_path((name,)), "unknown-option", f"is not an option of {kind.name}") for name in options
             ])
         return None
     try:

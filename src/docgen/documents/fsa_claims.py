@@ -300,27 +300,34 @@ def build_claim_form(enrollment: Enrollment, kind: str) -> ClaimFormView:
 
 
 # Page 1's text that grows with the input (assets/css/claim.css, statement.css): the title
-# block's employer line (9 pt in 72% of the page), and in step 1 the name (bold, 27%), the
-# employer and the address (81%), all on 1.3 leading; a ruled blank line is 16 pt high.
-_PAGE_WIDTH_PT = (8.5 - 2 * 0.6) * 72
+# block's employer line (9 pt in 72% of the page), the "Send to" cell (8 pt on 1.2 leading in
+# 36%), and in step 1 the name (bold, 27%), the employer and the address (81%), on 1.3 leading;
+# a ruled blank line is 16 pt high.
 _BLANK_LINE_PT = 16.0
 
 
 def _blank_rows(enrollment: Enrollment, name: str, address_lines: tuple[str, ...]) -> int:
     """Ruled lines for a blank form: six, fewer (three at least) as long names and addresses
     take page 1's room, so "Certify and sign" stays on the page it certifies (issue 17)."""
-    group = enrollment.group
-    wide = 0.81 * _PAGE_WIDTH_PT - 8
+    group, admin = enrollment.group, enrollment.administrator
+    wide = 0.81 * _TABLE_WIDTH_PT - 8
     lines = (
-        wrapped_lines(f"{group.name} \u00b7 administered by {enrollment.administrator.name}", 0.72 * _PAGE_WIDTH_PT, 9.0)
-        + wrapped_lines(name, 0.27 * _PAGE_WIDTH_PT - 8, _TYPE_PT, FONT_BOLD)
+        wrapped_lines(f"{group.name} \u00b7 administered by {admin.name}", 0.72 * _TABLE_WIDTH_PT, 9.0)
+        + wrapped_lines(name, 0.27 * _TABLE_WIDTH_PT - 8, _TYPE_PT, FONT_BOLD)
         + wrapped_lines(f"{group.name} \u00b7 Group ID / Division {group.group_id} / {group.division_id}", wide, _TYPE_PT)
         + sum(wrapped_lines(line, wide, _TYPE_PT) for line in address_lines)
     )
-    # Jane's page 1 (one line each, a two-line address) leaves room for six blank lines; each
-    # line more takes its height from them (rounded: checked against renders of the examples,
-    # a two-line employer and address, and every field at its longest).
-    extra_pt = max(0, lines - 5) * _TYPE_PT * _LEADING
+    send = 0.36 * _TABLE_WIDTH_PT - 12
+    send_lines = (
+        wrapped_lines(admin.name, send, 8.0, FONT_BOLD)
+        + sum(wrapped_lines(line, send, 8.0) for line in admin.address)
+        + (wrapped_lines(f"Upload at {admin.website}", send, 8.0) if admin.website else 0)
+    )
+    # Jane's page 1 (one line each, a two-line address; a three-line "Send to" address under a
+    # one-line name) leaves room for six blank lines; each line more takes its height from them
+    # (rounded: checked against renders of the examples, a two-line employer and address, a
+    # four-line administrator address, and every field at its longest).
+    extra_pt = max(0, lines - 5) * _TYPE_PT * _LEADING + max(0, send_lines - 5) * 8.0 * 1.2
     return max(MIN_BLANK_EXPENSE_LINES, BLANK_EXPENSE_LINES - round(extra_pt / _BLANK_LINE_PT))
 
 
