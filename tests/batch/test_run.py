@@ -21,7 +21,7 @@ from docgen.batch.run import LOCK_NAME, BatchOptions, _exclusive, run_batch
 from docgen.batch.sample import write_jsonl
 from docgen.cli import main
 from docgen.errors import BatchError, InputError
-from tests.conftest import break_in_every_layer
+from tests.conftest import ROOT, break_in_every_layer
 from tests.batch.conftest import FinishedJob, batch_command, decode_marks, run_job, take_rejections
 
 
@@ -245,3 +245,17 @@ def test_errors_jsonl_lists_schema_and_rule_problems_of_a_record(
     assert (result.totals.printed, result.totals.rejected) == (2, 1)
     (error,) = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
     assert [(p["path"], p["rule"]) for p in error["errors"]] == expected
+
+
+def test_an_illustration_among_the_records_is_one_input_shape_problem(
+    tmp_path: Path, jane: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    (folder / "a-jane.json").write_text(json.dumps(jane))
+    (folder / "b-mary.json").write_text((ROOT / "examples" / "mary.json").read_text())
+    result = run_job(folder, tmp_path / "out", 10, workers=1)
+    assert take_rejections(caplog) == [2]
+    assert (result.totals.printed, result.totals.rejected) == (1, 1)
+    (error,) = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
+    assert [(p["path"], p["rule"]) for p in error["errors"]] == [("$", "input-shape")]

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from docgen.batch import layout
 from docgen.batch.marks import finish_piece
 from docgen.batch.source import MAX_RECORD_BYTES
-from docgen.documents import DocumentKind, get_kind
+from docgen.documents import DocumentKind, check_shape, get_kind
 from docgen.errors import DocgenError, InputError, Problem
 from docgen.log import LOGGER
 from docgen.model import Enrollment
-from docgen.parsing import ROOT_PATH, Rule
+from docgen.parsing import ROOT_PATH, Rule, decode_json
 from docgen.render import html_to_pdf, render_html
 from docgen.rules import parse_checked_enrollment
 
@@ -51,7 +51,9 @@ _ADDRESS_READS = (
 def _mailable(kind: DocumentKind, data: bytes, with_imb: bool, shape: layout.Geometry) -> Enrollment:
     """Parse and check a record completely; raises InputError with every problem found."""
     fits = Rule(_ADDRESS_READS, partial(layout.mailing_problems, with_imb=with_imb, shape=shape))
-    enrollment = parse_checked_enrollment(data, [*kind.rules, fits])
+    decoded = decode_json(data)
+    check_shape(kind, decoded)  # an illustration among the records: one problem, not a screenful
+    enrollment = parse_checked_enrollment(decoded if isinstance(decoded, dict) else data, [*kind.rules, fits])
     kind.build(enrollment)  # kind-specific requirements (e.g. the confirmation number)
     return enrollment
 

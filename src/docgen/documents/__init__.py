@@ -240,7 +240,7 @@ def parse_options(kind: DocumentKind, options: Mapping[str, Any] | None) -> Base
         raise InputError(problems_from(exc)) from None
 
 
-def _check_shape(kind: DocumentKind, decoded: object) -> None:
+def check_shape(kind: DocumentKind, decoded: object) -> None:
     """An input of another shape gets one clear problem instead of a screenful of schema ones."""
     shape = input_shape(decoded)
     if shape is not None and shape is not kind.shape:
@@ -267,7 +267,7 @@ def skip_reason(kind: DocumentKind, data: bytes | str | dict[str, Any]) -> Probl
 def _view(kind: DocumentKind, data: bytes | str | dict[str, Any], options: BaseModel | None) -> View:
     # Decoded once: the shape check, the precondition and the parser all read the same objects.
     decoded = decode_json(data) if isinstance(data, bytes | str) else data
-    _check_shape(kind, decoded)
+    check_shape(kind, decoded)
     # Only an object is passed on decoded: a JSON string must not be read as JSON text again.
     source = decoded if isinstance(decoded, dict) else data
     refusal = skip_reason(kind, source)
