@@ -416,3 +416,13 @@ def test_control_characters_in_a_logged_file_name_are_escaped(tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     assert done.stderr == "docgen: wrote s\\x1b[31m.html\n"
     assert (tmp_path / "s\x1b[31m.html").is_file()
+
+
+def test_file_names_on_stdout_show_control_characters_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "jane\x1b[2J.json"
+    source.write_bytes(JANE.read_bytes())
+    assert main(["validate", "summary", str(source)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "jane\\x1b[2J.json: valid for summary" in out

@@ -115,7 +115,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     build_view(get_kind(args.kind), _read_input(args.input))
-    print(f"{args.input}: valid for {args.kind}")
+    print(shown(f"{args.input}: valid for {args.kind}"))  # a file name may hold control characters
     return EXIT_OK
 
 
@@ -204,7 +204,7 @@ def _cmd_examples(args: argparse.Namespace) -> int:
                     continue
                 target = args.out / example.stem / f"{variant.name}.{output.extension}"
                 _write_output("out", target, output.content)
-                print(target)
+                print(shown(str(target)))
     return EXIT_INPUT if failures else EXIT_OK
 
 
