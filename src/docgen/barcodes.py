@@ -46,25 +46,26 @@ ECI_CODEWORD = 927
 ECI_UTF8 = 26
 
 
-def _pdf417(payload: str, columns: int, security_level: int) -> list[list[int]] | None:
-    """The symbol's codewords for `payload` as UTF-8 under ECI 000026, or None when too large.
+def _data_words(payload: str) -> list[int]:
+    """`payload` as UTF-8 under ECI 000026: the ECI codewords, then pdf417gen's compaction.
 
     Without the ECI a scanner reads the bytes in PDF417's default character set, and Núñez comes
     out as NÃºÃ±ez (issue 17). pdf417gen writes no ECI, so its public steps are put together here
     with the two ECI codewords first: compaction, padding, length descriptor, error correction.
     """
-    data_words = [ECI_CODEWORD, ECI_UTF8, *compact(payload.encode("utf-8"))]
+    return [ECI_CODEWORD, ECI_UTF8, *compact(payload.encode("utf-8"))]
+
+
+def _length_descriptor(data_count: int, columns: int, security_level: int) -> int | None:
+    """The symbol's length descriptor at `columns`, or None when it cannot hold the data."""
     ec_count = 2 ** (security_level + 1)
-    padding = get_padding(len(data_words), ec_count, columns)
-    length_descriptor = len(data_words) + len(padding) + 1
+    length = data_count + len(get_padding(data_count, ec_count, columns)) + 1
     try:
-        validate_barcode_size(length_descriptor, math.ceil((length_descriptor + ec_count) / columns))
+        validate_barcode_size(length, math.ceil((length + ec_count) / columns))
     except ValueError:
         # Over 928 codewords or 90 rows (ISO/IEC 15438): this column count cannot hold it.
         return None
-    words = [length_descriptor, *data_words, *padding]
-    words += compute_error_correction_code_words(words, security_level)
-    return list(encode_rows(list(chunks(words, columns)), columns, security_level))
+    return length
 
 
 #: The narrowest PDF417 module docgen prints, in mm: the minimum X-dimension of the AAMVA DL/ID
@@ -72,32 +73,45 @@ def _pdf417(payload: str, columns: int, security_level: int) -> list[list[int]] 
 MIN_MODULE_MM = 0.170
 
 
-def _encodings(payload: str, security_level: int) -> list[list[list[int]]]:
-    return [codes for columns in PDF417_COLUMNS if (codes := _pdf417(payload, columns, security_level)) is not None]
-
-
-def _module_size(codes: list[list[int]], aspect: float) -> float:
-    """A module's width when the symbol fills a box `aspect` times wider than tall (box height = 1)."""
-    width: int
-    height: int
-    width, height = barcode_size(codes)
-    return min(aspect / (width + 2 * PDF417_QUIET_ZONE), 1 / (height * PDF417_ROW_RATIO + 2 * PDF417_QUIET_ZONE))
+def _best_columns(data_count: int, aspect: float, security_level: int) -> tuple[int, int, float] | None:
+    """The column count whose modules come out largest in a box `aspect` times wider than tall,
+    its length descriptor and that module's width (box height = 1): from the symbol's shape
+    alone, nothing encoded (a card's rule checks every cardholder; encoding all 19 column
+    counts for each had cost a family's card more than its render)."""
+    ec_count = 2 ** (security_level + 1)
+    best: tuple[int, int, float] | None = None
+    for columns in PDF417_COLUMNS:
+        length = _length_descriptor(data_count, columns, security_level)
+        if length is None:
+            continue
+        rows = math.ceil((length + ec_count) / columns)
+        # A row is start, left indicator, the data columns, right indicator, stop: 17 modules
+        # each, the stop pattern one more (pdf417gen.rendering.barcode_size).
+        width = (columns + 4) * 17 + 1
+        size = min(aspect / (width + 2 * PDF417_QUIET_ZONE), 1 / (rows * PDF417_ROW_RATIO + 2 * PDF417_QUIET_ZONE))
+        if best is None or size > best[2]:
+            best = (columns, length, size)
+    return best
 
 
 def pdf417_module_mm(payload: str, box_mm: tuple[float, float], security_level: int = 3) -> float:
     """The module width of the best-fitting symbol in a box of `box_mm`; 0 when none encodes."""
-    aspect = box_mm[0] / box_mm[1]
-    sizes = (_module_size(codes, aspect) for codes in _encodings(payload, security_level))
-    return max(sizes, default=0.0) * box_mm[1]
+    best = _best_columns(len(_data_words(payload)), box_mm[0] / box_mm[1], security_level)
+    return best[2] * box_mm[1] if best else 0.0
 
 
 def _best_fit(payload: str, aspect: float, security_level: int) -> list[list[int]]:
-    """The encoding whose modules come out largest in a box `aspect` times wider than tall."""
-    candidates = _encodings(payload, security_level)
-    if not candidates:
+    """The symbol's codewords at the column count that gives the largest modules."""
+    data_words = _data_words(payload)
+    best = _best_columns(len(data_words), aspect, security_level)
+    if best is None:
         # Callers check the module size first (the card's rule); reaching here is a bug of ours.
         raise RenderError("the barcode payload does not fit a PDF417 symbol")
-    return max(candidates, key=lambda codes: _module_size(codes, aspect))
+    columns, length, _ = best
+    ec_count = 2 ** (security_level + 1)
+    words = [length, *data_words, *get_padding(len(data_words), ec_count, columns)]
+    words += compute_error_correction_code_words(words, security_level)
+    return list(encode_rows(list(chunks(words, columns)), columns, security_level))
 
 
 def pdf417_svg(payload: str, aspect: float = 4.0, security_level: int = 3) -> str:
