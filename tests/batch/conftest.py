@@ -107,8 +107,8 @@ def spooled(out: Path, count: int) -> Callable[[], bool]:
 
 
 @contextmanager
-def batch_process(command: list[str]) -> Iterator[subprocess.Popen[str]]:
-    """A real `docgen batch` leading its own process group; whatever of the group is left is killed after."""
+def process_group(command: list[str]) -> Iterator[subprocess.Popen[str]]:
+    """A real process (`docgen batch`, a script) leading its own group; whatever of the group is left is killed after."""
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )

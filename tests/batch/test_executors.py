@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from tests.batch.conftest import (
     SMALL_LIMIT,
     FinishedJob,
     batch_command,
-    batch_process,
+    process_group,
     group_members,
     run_job,
     spooled,
@@ -48,7 +47,7 @@ def test_local_workers_are_recycled_so_memory_stays_flat() -> None:
 @pytest.mark.skipif(sys.platform != "linux", reason="reads process groups from /proc")
 def test_no_worker_or_resource_tracker_outlives_a_killed_batch(small_input: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    with batch_process(batch_command(small_input, out, SMALL_LIMIT, "--workers", "2")) as process:
+    with process_group(batch_command(small_input, out, SMALL_LIMIT, "--workers", "2")) as process:
         wait_for(process, spooled(out, 2))
         helpers = {pid: command for pid, command in group_members(process.pid).items() if pid != process.pid}
         assert sum("spawn_main" in command for command in helpers.values()) == 2, helpers
@@ -75,8 +74,7 @@ def test_a_worker_whose_parent_dies_exits_by_polling_where_prctl_is_missing(tmp_
         "    print(worker.pid, flush=True)\n"
         "    time.sleep(60)\n"
     )
-    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, start_new_session=True)
-    try:
+    with process_group([sys.executable, "-c", script]) as parent:
         assert parent.stdout is not None
         worker = int(parent.stdout.readline())
         assert worker in group_members(parent.pid)
@@ -84,12 +82,6 @@ def test_a_worker_whose_parent_dies_exits_by_polling_where_prctl_is_missing(tmp_
         parent.wait(timeout=10)
         time.sleep(ORPHAN_GRACE_S)
         assert worker not in group_members(parent.pid)
-    finally:
-        try:
-            os.killpg(parent.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        parent.communicate(timeout=10)
 
 
 @pytest.fixture(scope="module")

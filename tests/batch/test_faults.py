@@ -22,7 +22,7 @@ from tests.batch.conftest import (
     FinishedJob,
     assert_same_job,
     batch_command,
-    batch_process,
+    process_group,
     run_job,
     spooled,
     take_rejections,
@@ -51,7 +51,7 @@ def test_an_input_edited_while_pieces_render_stops_the_run_and_prints_nothing_it
     source.write_bytes(original)
     out = tmp_path / "out"
     command = batch_command(source, out, SMALL_LIMIT, "--workers", "2")
-    with batch_process(command) as process:
+    with process_group(command) as process:
         wait_for(process, spooled(out, 3))
         source.write_bytes(_rename_everyone(original))
         _, stderr = process.communicate(timeout=60)

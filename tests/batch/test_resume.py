@@ -21,7 +21,7 @@ from tests.batch.conftest import (
     FinishedJob,
     assert_same_job,
     batch_command,
-    batch_process,
+    process_group,
     spooled,
     survivors,
     wait_for,
@@ -82,7 +82,7 @@ def test_a_signal_finishes_the_pieces_in_flight_exits_128_plus_it_and_a_rerun_re
 ) -> None:
     out = tmp_path / "out"
     command = batch_command(small_job.input, out, SMALL_LIMIT, "--workers", "2")
-    with batch_process(command) as process:
+    with process_group(command) as process:
         wait_for(process, spooled(out, 3))
         process.send_signal(stop)
         _, stderr = process.communicate(timeout=30)
