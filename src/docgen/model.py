@@ -361,6 +361,8 @@ class Dependent(Frozen):
     student: bool = Field(default=False, strict=True)
     handicapped: bool = Field(default=False, strict=True)
     status: DependentStatus
+    #: Seed 000 step 11's Dependent Summary shows a Terminated dependent's termination date.
+    termination_date: IsoDate | None = None
 
 
 class CoverageElection(Frozen):

@@ -159,6 +159,17 @@ def _unique_dependent_ids(enrollment: Enrollment) -> Iterator[Problem]:
             )
 
 
+def _termination_dates(enrollment: Enrollment) -> Iterator[Problem]:
+    # Seed 000 step 11: only a Terminated dependent has a termination date.
+    for index, dependent in enumerate(enrollment.dependents):
+        if dependent.termination_date is not None and dependent.status is not DependentStatus.TERMINATED:
+            yield Problem(
+                f"dependents[{index}].termination_date",
+                "termination-date-terminated",
+                "is given only for a dependent whose status is Terminated",
+            )
+
+
 def _check_election_basics(
     path: str, election: CoverageElection | FlexElection, plan_year: DateRange
 ) -> Iterator[Problem]:
@@ -311,6 +322,7 @@ RULES: tuple[Rule[Enrollment], ...] = (
         _born_before_submission,
     ),
     Rule(("dependents[*].dependent_id",), _unique_dependent_ids),
+    Rule(("dependents[*].status", "dependents[*].termination_date"), _termination_dates),
     *(
         Rule((f"elections.{name}", "elections.medical", "group.plan_year", *_DEPENDENTS), partial(_check_coverage, name))
         for name in COVERAGES

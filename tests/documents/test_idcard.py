@@ -106,7 +106,7 @@ def test_optional_card_data_is_shown_when_given() -> None:
     front, back = pdf_text(card("00", FEATURES))
     assert "ISSUER (80840) 9101003719" in front
     assert "Deductible $1,500 $3,000" in front and "Out-of-Pocket Max $6,350 $12,700" in front
-    assert "PHARMACY HELP" in back and "1-800-364-3452" in back and "www.askallegiance.com/cigna" in back
+    assert "PHARMACY HELP" in back and "1-800-555-0134" in back and "www.askallegiance.com/cigna" in back
     assert "Possession of this card does not guarantee coverage." in back.replace("\n", " ")
 
 

@@ -54,13 +54,14 @@ def test_confirmation_shows_the_seed_values() -> None:
         "Date of Birth 03/30/1954",
         "Gender Female",
         "Marital Status MARRIED",
-        "XXX-XX-9988 EXAMPLE STEPHEN M 07/03/1952 Spouse N N",
-        "XXX-XX-1234 EXAMPLE JENNIFER F 08/11/1994 Child N N",
+        "XXX-XX-9988 EXAMPLE STEPHEN M 07/03/1952 Spouse N N Active",
+        "XXX-XX-1234 EXAMPLE JENNIFER F 08/11/1994 Child N N Active",
         "Medical Plan MEDICAL Enrollment Level FULL FAMILY Effective Date 07/01/2016",
         "STEPHEN EXAMPLE XXX-XX-9988 Spouse",
-        "Medical Spending MEDICAL SPENDING PARTICIPANT 50.00 0.00 0.00 1,300.00",
-        "100.00 0.00 0.00 2,600.00",
-        "TOTALS 150.00 0.00 0.00 3,900.00",
+        "Medical Spending Account MEDICAL SPENDING PARTICIPANT 50.00 0.00 0.00 1,300.00",
+        "Day Care Spending Account DAY CARE SPENDING PARTICIPANT 100.00 0.00 0.00 2,600.00",
+        "TOTALS PER PAY 150.00 0.00 0.00",
+        "Flexible Reimbursement Accounts 150.00",
         "IRS Section 125",
         "800-877-1122",
     ):
@@ -114,8 +115,8 @@ def test_declined_benefits_say_declined(jane: dict[str, Any]) -> None:
     jane["elections"]["day_care_spending_account"] = {"elected": False}
     text = "\n".join(pdf_text(render_document("confirmation", json.dumps(jane))))
     assert "Vision DECLINED" in text
-    assert "Day Care Spending Declined" in text
-    assert "TOTALS 50.00 0.00 0.00 1,300.00" in text
+    assert "Day Care Spending Account Declined" in text
+    assert "TOTALS PER PAY 50.00 0.00 0.00" in text
 
 
 def test_customer_service_hours_only_when_given(jane: dict[str, Any]) -> None:
@@ -143,8 +144,10 @@ def test_twelve_dependents_all_listed_with_repeated_table_header() -> None:
     for dependent in family:
         assert f"XXX-XX-{dependent['ssn'][-4:]}" in text
         assert dependent["first_name"] in text
-    # The dependents table crosses from page 1 to page 2 and repeats its header there.
-    assert all("Handicapped?" in page for page in pages[:2])
+    # Every page that lists dependents heads the table (a table crossing a page repeats its header).
+    listing = [page for page in pages if any(dependent["first_name"] + " " in page for dependent in family)]
+    assert listing and all("Disabled?" in page for page in listing if "Birthdate" in page or "SSN Last" in page)
+    assert all("SSN Last First Middle Sex" in page for page in pages if "XXX-XX-6137 OKONKWO" in page)
     assert "Dependents covered under this plan" in pages[1]
 
 
@@ -168,3 +171,82 @@ def test_a_long_name_in_the_running_header_stays_above_its_rule(jane: dict[str, 
             words = [w for w in page.extract_words() if w["top"] < header["bottom"]]
             assert any(w["text"] == "DELACROIX-WHITFIELD-MONTGOMERY" for w in words)
             assert max(w["bottom"] for w in words) <= header["bottom"] - 1, page.page_number
+
+
+def test_the_totals_add_no_annual_figure_across_separate_accounts() -> None:
+    # Issue 18: the health FSA and the dependent-care FSA have separate limits; 1,300.00 +
+    # 2,600.00 is nobody's balance. Per pay, both come out of the same paycheck.
+    text = "\n".join(pdf_text(rendered("confirmation")))
+    assert "3,900.00" not in text
+    assert "TOTALS PER PAY 150.00 0.00 0.00\n" in text
+
+
+def test_all_health_benefits_declined_says_so(jane: dict[str, Any]) -> None:
+    # Issue 18: "See your enrollment materials for premium costs" for a member who pays none.
+    for coverage in ("medical", "dental", "vision"):
+        jane["elections"][coverage] = {"elected": False}
+    text = "\n".join(pdf_text(render_document("confirmation", json.dumps(jane))))
+    assert "Medical DECLINED Dental DECLINED Vision DECLINED" in text
+    assert "premium costs" not in text
+    assert "Health Benefits None: all declined" in text
+
+
+def test_a_terminated_dependent_shows_its_status_and_date(jane: dict[str, Any]) -> None:
+    jane["dependents"][1].update(status="Terminated", termination_date="2016-03-31")
+    for coverage in ("medical", "dental", "vision"):
+        jane["elections"][coverage]["covered_dependents"] = ["01"]
+        jane["elections"][coverage]["level"] = "EMPLOYEE + SPOUSE"
+    text = "\n".join(pdf_text(render_document("confirmation", json.dumps(jane))))
+    assert "XXX-XX-1234 EXAMPLE JENNIFER F 08/11/1994 Child N N Terminated 03/31/2016" in text
+    assert "XXX-XX-9988 EXAMPLE STEPHEN M 07/03/1952 Spouse N N Active" in text
+
+
+def test_a_termination_date_needs_a_terminated_dependent(jane: dict[str, Any]) -> None:
+    jane["dependents"][0]["termination_date"] = "2016-03-31"
+    with pytest.raises(InputError) as caught:
+        render_document("confirmation", json.dumps(jane))
+    assert [(p.path, p.rule) for p in caught.value.problems] == [
+        ("dependents[0].termination_date", "termination-date-terminated")
+    ]
+
+
+def test_hyphenated_surnames_keep_their_line() -> None:
+    # Issue 18: fixed column shares broke OKONKWO-VANDERBILT after its hyphen while the Sex and
+    # Student? columns stood half empty; fitted columns give it the room the others do not use.
+    pages = pdf_text(rendered("confirmation", LARGE))
+    rows = [line for line in pages[0].splitlines() if line.startswith("XXX-XX-")]
+    assert len(rows) == 12
+    assert all(" OKONKWO-VANDERBILT " in row and row.endswith(" Active") for row in rows)
+
+
+#: Text that opens each closing block (the per-pay totals, the notice, the acknowledgement, the contacts).
+CLOSING_OPENINGS = (
+    "Totals: Per Pay Employee Contribution",
+    "Your enrollment was submitted",
+    "This summary is for your review",
+    "SECTION 125 ACKNOWLEDGEMENT",
+    "QUESTIONS?",
+)
+
+
+def body_lines(page_text: str) -> list[str]:
+    """A page's lines less the running header (first line) and footer (last line)."""
+    return page_text.splitlines()[1:-1]
+
+
+@pytest.mark.parametrize("example", ENROLLMENT_EXAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("kind", ["summary", "confirmation"])
+def test_no_page_holds_only_closing_blocks(kind: str, example: Path) -> None:
+    # Issue 17: the closing blocks come last, so a page that opens with one holds nothing else.
+    pages = pdf_text(rendered(kind, example))
+    for number, page in enumerate(pages[1:], start=2):
+        assert not body_lines(page)[0].startswith(CLOSING_OPENINGS), (example.stem, number)
+
+
+@pytest.mark.parametrize("example", ["participant-only", "card-features"])
+@pytest.mark.parametrize("kind", ["summary", "confirmation"])
+def test_a_single_member_statement_is_one_page(kind: str, example: str) -> None:
+    # Issue 17: a member with no dependents read a page three-quarters blank after page 1.
+    pages = pdf_text(rendered(kind, EXAMPLES / f"{example}.json"))
+    assert len(pages) == 1
+    assert "QUESTIONS?" in pages[0] and "Page 1 of 1" in pages[0]

@@ -6,18 +6,25 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
+from docgen.documents.columns import Column, TableFont, fit_widths
 from docgen.documents.mailing import MailingView
 from docgen.errors import InputError, Problem
 from docgen.model import (
     Administrator,
     CoverageElection,
     Dependent,
+    DependentStatus,
     Enrollment,
     FlexElection,
     Gender,
 )
 from docgen.render import DocumentMetadata
 from docgen import rules
+
+#: The statement body's width: Letter less statement.css's 0.6 in side margins and the table's rules.
+_BODY_WIDTH_PT = (8.5 - 2 * 0.6) * 72 - 1.5
+#: statement.css: cells 9 pt, headers 8 pt bold, 3 pt padding each side (table.grid.fit-columns).
+_GRID_FONT = TableFont(cell_pt=9, header_pt=8, padding_pt=6)
 
 _GENDER_WORDS = {Gender.FEMALE: "Female", Gender.MALE: "Male", Gender.UNKNOWN: "Unspecified"}
 _COVERAGE_TITLES = {"medical": "Medical", "dental": "Dental", "vision": "Vision"}
@@ -80,6 +87,8 @@ class DependentRow:
     relationship: str
     student: str
     handicapped: str
+    #: "Active", "Terminated" or "Terminated 03/31/2017" (seed 000 step 11's Status column).
+    status: str
 
 
 @dataclass(frozen=True)
@@ -115,10 +124,12 @@ class FlexRow:
 
 @dataclass(frozen=True)
 class FlexTotals:
+    """What comes out of each paycheck. No annual total: the health FSA and the dependent-care FSA
+    are separate accounts with separate limits, so their sum is nobody's balance (issue 18)."""
+
     per_pay_employee: Decimal
     per_pay_employer: Decimal
     per_pay_other: Decimal
-    annual_total: Decimal
 
 
 @dataclass(frozen=True)
@@ -131,7 +142,15 @@ class StatementView:
     header: HeaderView
     participant: ParticipantView
     dependents: tuple[DependentRow, ...]
+    #: Width of each dependents-table column in percent, fitted to its contents.
+    dependent_columns: tuple[float, ...]
+    #: The elected health benefits, each with its own band.
     coverages: tuple[CoverageView, ...]
+    #: The declined ones, named together in one band ("Dental Declined  Vision Declined").
+    declined_coverages: tuple[str, ...]
+    #: The totals box's Health Benefits line: premiums are in the enrollment materials (seed 000
+    #: step 12) when a benefit is elected; None when no health benefit is offered.
+    health_premiums: str | None
     flex_accounts: tuple[FlexRow, ...]
     flex_totals: FlexTotals | None
     metadata: DocumentMetadata
@@ -229,7 +248,30 @@ def _dependent_row(dependent: Dependent) -> DependentRow:
         relationship=dependent.relationship,
         student=_yes_no(dependent.student),
         handicapped=_yes_no(dependent.handicapped),
+        status=_dependent_status(dependent),
     )
+
+
+def _dependent_status(dependent: Dependent) -> str:
+    if dependent.status is DependentStatus.TERMINATED and dependent.termination_date is not None:
+        return f"{dependent.status.value} {dependent.termination_date:%m/%d/%Y}"
+    return dependent.status.value
+
+
+def _dependent_columns(rows: tuple[DependentRow, ...]) -> tuple[float, ...]:
+    columns = [
+        Column("SSN", [row.ssn for row in rows]),
+        Column("Last", [row.last for row in rows]),
+        Column("First", [row.first for row in rows]),
+        Column("Middle", [row.middle for row in rows]),
+        Column("Sex", [row.sex for row in rows]),
+        Column("Birthdate", ["00/00/0000"]),
+        Column("Relationship", [row.relationship for row in rows]),
+        Column("Student?", [row.student for row in rows]),
+        Column("Disabled?", [row.handicapped for row in rows]),
+        Column("Status", [row.status for row in rows]),
+    ]
+    return fit_widths(columns, _BODY_WIDTH_PT, _GRID_FONT)
 
 
 def _coverage(name: str, election: CoverageElection, dependents: dict[str, Dependent]) -> CoverageView:
@@ -279,8 +321,15 @@ def _flex_totals(rows: tuple[FlexRow, ...]) -> FlexTotals | None:
         per_pay_employee=sum((r.per_pay_employee for r in elected), Decimal("0.00")),
         per_pay_employer=sum((r.per_pay_employer for r in elected), Decimal("0.00")),
         per_pay_other=sum((r.per_pay_other for r in elected), Decimal("0.00")),
-        annual_total=sum((r.annual_total for r in elected), Decimal("0.00")),
     )
+
+
+def _health_premiums(coverages: tuple[CoverageView, ...]) -> str | None:
+    if not coverages:
+        return None
+    if any(coverage.elected for coverage in coverages):
+        return "See your enrollment materials for premium costs"
+    return "None: all declined"
 
 
 def build_statement(enrollment: Enrollment, *, confirmation: bool) -> StatementView:
@@ -306,14 +355,18 @@ def build_statement(enrollment: Enrollment, *, confirmation: bool) -> StatementV
         for name in rules.FLEX_ACCOUNTS
         if (election := getattr(elections, name)) is not None
     )
+    dependent_rows = tuple(_dependent_row(d) for d in enrollment.dependents)
     return StatementView(
         title=title,
         is_confirmation=confirmation,
         administrator=_administrator(enrollment),
         header=_header(enrollment, confirmation),
         participant=_participant(enrollment),
-        dependents=tuple(_dependent_row(d) for d in enrollment.dependents),
-        coverages=coverages,
+        dependents=dependent_rows,
+        dependent_columns=_dependent_columns(dependent_rows),
+        coverages=tuple(coverage for coverage in coverages if coverage.elected),
+        declined_coverages=tuple(coverage.benefit for coverage in coverages if not coverage.elected),
+        health_premiums=_health_premiums(coverages),
         flex_accounts=flex_rows,
         flex_totals=_flex_totals(flex_rows),
         metadata=enrollment_metadata(enrollment, title, f"enrollment {rules.enrollment_number(enrollment)}"),
