@@ -250,3 +250,13 @@ def test_a_single_member_statement_is_one_page(kind: str, example: str) -> None:
     pages = pdf_text(rendered(kind, EXAMPLES / f"{example}.json"))
     assert len(pages) == 1
     assert "QUESTIONS?" in pages[0] and "Page 1 of 1" in pages[0]
+
+
+def test_a_member_who_declines_everything_gets_one_page_saying_so() -> None:
+    pages = pdf_text(rendered("confirmation", EXAMPLES / "all-declined.json"))
+    assert len(pages) == 1
+    text = pages[0]
+    assert "Medical DECLINED Dental DECLINED Vision DECLINED" in text
+    assert "Medical Spending Account DECLINED Day Care Spending Account DECLINED" in text
+    assert "TOTALS PER PAY" not in text and "premium costs" not in text
+    assert "XXX-XX-5567 LIND MARCUS M 11/23/1979 Spouse N N Terminated 03/31/2016" in text

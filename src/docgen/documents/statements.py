@@ -152,6 +152,8 @@ class StatementView:
     #: step 12) when a benefit is elected; None when no health benefit is offered.
     health_premiums: str | None
     flex_accounts: tuple[FlexRow, ...]
+    #: False when every flex account offered is declined: they then share one band, no table.
+    flex_elected: bool
     flex_totals: FlexTotals | None
     metadata: DocumentMetadata
     #: Set for mailroom printing: the first page then carries the envelope-window address blocks.
@@ -368,6 +370,7 @@ def build_statement(enrollment: Enrollment, *, confirmation: bool) -> StatementV
         declined_coverages=tuple(coverage.benefit for coverage in coverages if not coverage.elected),
         health_premiums=_health_premiums(coverages),
         flex_accounts=flex_rows,
+        flex_elected=any(row.elected for row in flex_rows),
         flex_totals=_flex_totals(flex_rows),
         metadata=enrollment_metadata(enrollment, title, f"enrollment {rules.enrollment_number(enrollment)}"),
     )
