@@ -426,3 +426,23 @@ def test_file_names_on_stdout_show_control_characters_escaped(
     assert main(["validate", "summary", str(source)]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "jane\\x1b[2J.json: valid for summary" in out
+
+
+def test_golden_update_into_an_unwritable_folder_names_it(tmp_path: Path) -> None:
+    # A checkout whose golden/ cannot be written (here a file stands in its place, which stops root
+    # too): one problem naming the file, exit 2, never a traceback.
+    home = tmp_path / "home"
+    home.mkdir()
+    for part in ("templates", "fonts", "assets"):
+        (home / part).symlink_to(ROOT / part)
+    (home / "examples").mkdir()
+    (home / "examples" / "participant-only.json").write_bytes((ROOT / "examples" / "participant-only.json").read_bytes())
+    (home / "golden").write_text("not a folder")
+    result = subprocess.run(
+        [DOCGEN, "golden", "--update", "--only", "summary"],
+        capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "DOCGEN_HOME": str(home)}, check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "--update: cannot write" in result.stderr and "golden/participant-only" in result.stderr
+    assert "[output-writable]" in result.stderr

@@ -213,12 +213,17 @@ def _cmd_golden(args: argparse.Namespace) -> int:
 
     selected = [case for case in golden.cases() if not args.only or case.kind in args.only]
     if args.update:
-        if args.clean:
-            for stale in SETTINGS.golden_dir.glob("*/*"):
-                stale.unlink()
-        for case in selected:
-            for path in golden.update(case):
-                print(path.relative_to(SETTINGS.home))
+        try:
+            if args.clean:
+                for stale in SETTINGS.golden_dir.glob("*/*"):
+                    stale.unlink()
+            for case in selected:
+                for path in golden.update(case):
+                    print(path.relative_to(SETTINGS.home))
+        except OSError as exc:
+            # A read-only checkout or a full disk: say which file, never a traceback.
+            target = shown(str(exc.filename or SETTINGS.golden_dir))
+            raise InputError([Problem("--update", "output-writable", f"cannot write {target}: {exc.strerror}")]) from exc
         _warn("Review every page above as a picture before committing golden/.")
         return EXIT_OK
     mismatches = [m for case in selected for m in golden.compare(case, args.diff_dir)]
