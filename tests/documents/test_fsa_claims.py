@@ -36,6 +36,8 @@ from tests.conftest import (
 KINDS = ("health-fsa-claim", "dependent-care-claim")
 LARGE = EXAMPLES / "large-family.json"
 PARTICIPANT_ONLY = EXAMPLES / "participant-only.json"
+CALENDAR_YEAR = EXAMPLES / "calendar-year.json"
+PLAN_YEAR_2025_2026 = EXAMPLES / "plan-year-2025-2026.json"
 
 
 @cache
@@ -196,10 +198,21 @@ def test_dependent_care_maximum_follows_the_plan_year(jane: dict[str, Any]) -> N
     assert "Submit by 09/28/2027" in text or "09/28/2027" in text
 
 
+def test_a_plan_year_spanning_2025_and_2026_states_each_years_limit() -> None:
+    # Issue 18: "$5,000 per calendar year" was wrong for 2026: Public Law 119-21 raised the IRC
+    # §129(a)(2)(A) exclusion to $7,500 ($3,750 filing separately) for years after 2025.
+    text = prose_of("dependent-care-claim", PLAN_YEAR_2025_2026)
+    assert "2025 $5,000.00 $2,500.00 2026 $7,500.00 $3,750.00" in text
+    assert "Federal law: 2025, IRC §129(a)(2)(A); 2026, IRC §129(a)(2)(A) as amended by Public Law 119-21" in text
+    assert "not to exceed the calendar year's limit above" in text
+    assert "$5,000.00 per calendar year" not in text
+
+
 @pytest.mark.parametrize(
     ("example", "account"),
-    [(JANE, "the 2016–2017 plan year account")],
-    ids=["jane"],
+    [(CALENDAR_YEAR, "the 2025 plan year account"), (PLAN_YEAR_2025_2026, "the 2025–2026 plan year account"),
+     (JANE, "the 2016–2017 plan year account")],
+    ids=["calendar", "spanning", "jane"],
 )
 def test_the_carryover_names_the_plan_year_account(example: Path, account: str) -> None:
     # Issue 18: a calendar-year plan read "the 2025-2025 account".
@@ -248,7 +261,7 @@ def test_prefilled_lines_and_totals() -> None:
     assert "Little Sprouts" not in text and "Orthodontics" not in care
 
 
-PREFILLED = [LARGE]
+PREFILLED = [LARGE, PLAN_YEAR_2025_2026]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -511,7 +524,7 @@ def test_daytime_phone_is_the_work_phone_when_given(jane: dict[str, Any], home: 
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("example", [JANE, LARGE], ids=lambda p: p.stem)
+@pytest.mark.parametrize("example", [JANE, LARGE, PLAN_YEAR_2025_2026], ids=lambda p: p.stem)
 def test_no_text_under_8_pt_and_the_certification_at_body_size(kind: str, example: Path) -> None:
     # Issue 18: what the member signs was the smallest text on the page (7.5 pt).
     with pdfplumber.open(io.BytesIO(rendered(kind, example))) as document:
