@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from docgen.fsalimits import fsa_limits
+from docgen.fsalimits import dependent_care_limits, fsa_limits
 from docgen.model import parse_enrollment
 from docgen.rules import check_enrollment
 
@@ -79,3 +79,38 @@ def test_a_plan_year_outside_the_table_is_refused_by_path(jane: dict[str, Any], 
     for name in ("medical_spending_account", "day_care_spending_account"):
         del jane["elections"][name]
     assert broken(jane) == []  # no flex accounts: no IRS limit to know
+
+
+def test_the_dependent_care_exclusion_by_calendar_year() -> None:
+    # IRC §129(a)(2)(A): $5,000 ($2,500 married filing separately); $10,500 for 2021 (ARPA
+    # §9632); $7,500 ($3,750) for taxable years beginning after 2025 (Public Law 119-21).
+    limits = {year: dependent_care_limits(year) for year in range(2013, 2031)}
+    assert {(limits[y].household_max, limits[y].separate_max) for y in (2013, 2020, 2022, 2025)} == {
+        (Decimal("5000.00"), Decimal("2500.00"))
+    }
+    assert (limits[2021].household_max, limits[2021].separate_max) == (Decimal("10500.00"), Decimal("5250.00"))
+    assert {(limits[y].household_max, limits[y].separate_max) for y in range(2026, 2031)} == {
+        (Decimal("7500.00"), Decimal("3750.00"))
+    }
+    for period in fsa_limits().dependent_care.periods:  # half for a separate return, every year
+        assert period.separate_max == period.household_max / 2 and "§" in period.source
+    with pytest.raises(LookupError):
+        dependent_care_limits(2012)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "allowed"),
+    [
+        ("2025-01-01", "2025-12-31", True),
+        ("2025-07-01", "2026-06-30", True),
+        ("2025-07-01", "2025-12-31", True),  # a short plan year
+        ("2024-02-29", "2025-02-28", True),
+        ("2025-07-01", "2026-07-01", False),  # a thirteenth month begun
+        ("2025-01-01", "2027-12-31", False),
+    ],
+)
+def test_a_plan_year_with_flex_accounts_is_twelve_months_at_most(
+    jane: dict[str, Any], start: str, end: str, allowed: bool
+) -> None:
+    plan_year(jane, start, end)
+    assert broken(jane) == ([] if allowed else [("group.plan_year.end", "plan-year-twelve-months")])

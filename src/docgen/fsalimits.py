@@ -1,4 +1,4 @@
-"""The IRS's yearly health FSA limits (data/fsa-limits.json) and the rule that a plan stays within them."""
+"""The IRS's yearly FSA limits (data/fsa-limits.json) and the rule that a plan stays within them."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from decimal import Decimal
 from functools import cache
 
 from docgen.errors import Problem
+from docgen.expenses import birthday
 from docgen.model import Enrollment
 from docgen.money import format_money
 from docgen.taxtables import DATA_DIR, Table
@@ -18,11 +19,28 @@ class YearLimits(Table):
     source: str
 
 
+class DependentCarePeriod(Table):
+    """The IRC §129(a)(2)(A) exclusion from `first_year` until the next period's first year."""
+
+    first_year: int
+    household_max: Decimal
+    separate_max: Decimal
+    source: str
+
+
+class DependentCareLimits(Table):
+    source: str
+    #: In order of first_year; the limit is statutory, not indexed, so the last period holds
+    #: for every later year until the law changes again.
+    periods: tuple[DependentCarePeriod, ...]
+
+
 class FsaLimits(Table):
     source: str
     #: Plan years ending in these calendar years may carry over any amount (CAA 2021 §214(a)).
     uncapped_carryover_plan_year_ends: tuple[int, ...]
     years: dict[int, YearLimits]
+    dependent_care: DependentCareLimits
 
 
 @cache
@@ -30,12 +48,30 @@ def fsa_limits() -> FsaLimits:
     return FsaLimits.model_validate_json((DATA_DIR / "fsa-limits.json").read_bytes())
 
 
+def dependent_care_limits(year: int) -> DependentCarePeriod:
+    """The dependent-care exclusion of calendar (taxable) year `year`; LookupError before the table."""
+    periods = [period for period in fsa_limits().dependent_care.periods if period.first_year <= year]
+    if not periods:
+        raise LookupError(f"no dependent-care limit before {fsa_limits().dependent_care.periods[0].first_year}")
+    return periods[-1]
+
+
 def check_plan_limits(enrollment: Enrollment) -> Iterator[Problem]:
-    """A plan's health FSA maximum and carryover within the IRS caps of the year its plan year starts in."""
+    """A plan year of twelve months at most; its health FSA maximum and carryover within its start year's IRS caps."""
     flex = enrollment.group.flex
     if flex is None:
         return
     plan_year = enrollment.group.plan_year
+    # Prop. Treas. Reg. §1.125-1(c) and (d) (2007): the written plan states a plan year of twelve
+    # consecutive months (a short plan year may be less). The limits above are yearly; a longer "plan
+    # year" would also touch more calendar years than the claim forms state limits for.
+    if plan_year.end >= birthday(plan_year.start, 1):  # the start's first anniversary
+        yield Problem(
+            "group.plan_year.end",
+            "plan-year-twelve-months",
+            f"must fall within twelve months of the start {plan_year.start.isoformat()} when the plan"
+            " has flex accounts (a cafeteria plan year is at most twelve consecutive months)",
+        )
     table = fsa_limits()
     limits = table.years.get(plan_year.start.year)
     if limits is None:

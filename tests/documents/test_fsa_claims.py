@@ -6,6 +6,7 @@ import io
 import json
 import re
 from datetime import date
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,12 @@ import zxingcpp
 from pypdf import PdfReader
 
 from docgen.documents import build_view, document_html, get_kind, render_document, skip_reason
-from docgen.documents.fsa_claims import BLANK_EXPENSE_LINES, ClaimFormView, ClaimPageIndex
+from docgen.documents.fsa_claims import (
+    BLANK_EXPENSE_LINES,
+    MIN_BLANK_EXPENSE_LINES,
+    ClaimFormView,
+    ClaimPageIndex,
+)
 from docgen.errors import InputError
 from docgen.raster import page_images
 from tests.conftest import (
@@ -30,6 +36,8 @@ from tests.conftest import (
 KINDS = ("health-fsa-claim", "dependent-care-claim")
 LARGE = EXAMPLES / "large-family.json"
 PARTICIPANT_ONLY = EXAMPLES / "participant-only.json"
+CALENDAR_YEAR = EXAMPLES / "calendar-year.json"
+PLAN_YEAR_2025_2026 = EXAMPLES / "plan-year-2025-2026.json"
 
 
 @cache
@@ -164,8 +172,12 @@ def test_dependent_care_form_has_the_provider_certification_and_rules() -> None:
         "necessary for you and your spouse to remain gainfully employed",
         "care paid to your spouse or to one of your children under age 19",
         "schooling at the kindergarten level and above; overnight camp; nursing home care",
-        "$5,000.00 per couple",
-        "$2,500.00 if married filing a separate federal return",
+        "The most you can receive tax-free for care in a calendar year is the smallest of",
+        "that year's federal limit for your tax filing status (below)",
+        "Married filing jointly,", "Married filing",
+        "2016 $5,000.00 $2,500.00",
+        "2017 $5,000.00 $2,500.00",
+        "Federal law: IRC §129(a)(2)(A).",
         "your spouse's earned income",
         "$250.00 a month for one child and $500.00 a month for two or more",
         "paid only up to the amount you have contributed so far",
@@ -182,8 +194,31 @@ def test_dependent_care_maximum_follows_the_plan_year(jane: dict[str, Any]) -> N
     for name in ("medical", "dental", "vision", "medical_spending_account", "day_care_spending_account"):
         jane["elections"][name]["effective_date"] = "2026-07-01"
     text = " ".join(" ".join(pdf_text(render_document("dependent-care-claim", json.dumps(jane)))).split())
-    assert "$7,500.00 per couple" in text and "$3,750.00 if married filing a separate" in text
+    assert "2026 $7,500.00 $3,750.00" in text and "2027 $7,500.00 $3,750.00" in text and "$5,000" not in text
     assert "Submit by 09/28/2027" in text or "09/28/2027" in text
+
+
+def test_a_plan_year_spanning_2025_and_2026_states_each_years_limit() -> None:
+    # Issue 18: "$5,000 per calendar year" was wrong for 2026: Public Law 119-21 raised the IRC
+    # §129(a)(2)(A) exclusion to $7,500 ($3,750 filing separately) for years after 2025.
+    text = prose_of("dependent-care-claim", PLAN_YEAR_2025_2026)
+    assert "2025 $5,000.00 $2,500.00 2026 $7,500.00 $3,750.00" in text
+    assert "Federal law: 2025, IRC §129(a)(2)(A); 2026, IRC §129(a)(2)(A) as amended by Public Law 119-21" in text
+    assert "not to exceed the calendar year's limit above" in text
+    assert "$5,000.00 per calendar year" not in text
+
+
+@pytest.mark.parametrize(
+    ("example", "account"),
+    [(CALENDAR_YEAR, "the 2025 plan year account"), (PLAN_YEAR_2025_2026, "the 2025–2026 plan year account"),
+     (JANE, "the 2016–2017 plan year account")],
+    ids=["calendar", "spanning", "jane"],
+)
+def test_the_carryover_names_the_plan_year_account(example: Path, account: str) -> None:
+    # Issue 18: a calendar-year plan read "the 2025-2025 account".
+    text = prose_of("health-fsa-claim", example)
+    assert f"Funds above $660.00 stay in {account}" in text or f"Funds above $500.00 stay in {account}" in text
+    assert "2025–2025" not in text
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -212,24 +247,123 @@ def test_blank_form_has_ruled_lines_and_no_total(kind: str) -> None:
     assert re.findall(r"\d[\d,]*\.\d\d", first_page) == ["1,300.00" if kind == "health-fsa-claim" else "2,600.00"]
 
 
-def test_prefilled_lines_and_total() -> None:
+def test_prefilled_lines_and_totals() -> None:
     text = text_of("health-fsa-claim", LARGE)
     assert "07/12/2016 MARGARET ANNE Missoula Family Office visit copay 25.00" in text
     assert "08/03/2016 – GABRIEL OKONKWO- Big Sky Physical Physical therapy, 6 sessions after 318.00" in text
-    assert "Total amount claimed 1,264.14" in text
-    assert text.count("Total amount claimed") == 1  # once, after the last line, not on every page
-    html = document_html("health-fsa-claim", LARGE.read_bytes())
-    assert '<tr class="blank">' not in html
+    # The printed lines' sum beside an empty box: the member's total counts the lines they add.
+    assert "Total amount claimed (the printed lines on pages 1 and 2, 1,264.14, plus any you add)\n" in text
+    assert text.count("Total amount claimed (") == 1  # once, on page 1, not on every page
     care = text_of("dependent-care-claim", LARGE)
-    assert "Total amount claimed 2,240.00" in care and "Little Sprouts Learning" in care
+    assert "Total amount claimed (the printed lines, 2,240.00, plus any you add)" in care
+    assert "Little Sprouts Learning" in care
     # Each form prints only its own account's lines.
     assert "Little Sprouts" not in text and "Orthodontics" not in care
 
 
-def test_table_header_repeats_on_the_continuation_page() -> None:
+PREFILLED = [LARGE, PLAN_YEAR_2025_2026]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("example", PREFILLED, ids=lambda p: p.stem)
+def test_a_prefilled_form_leaves_three_blank_lines_at_least(kind: str, example: Path) -> None:
+    # Issue 18: a prefilled form left no line for an expense the portal did not send.
+    html = document_html(kind, example.read_bytes())
+    assert html.count('<tr class="blank">') >= MIN_BLANK_EXPENSE_LINES
+
+
+def test_lines_beyond_page_1_continue_on_a_sheet_of_their_own() -> None:
+    # Issue 17: steps 1 to 4 on page 1, the other lines on "Step 2, continued" (page 2), whose
+    # heading names the form and the member, then the instructions.
     pages = pdf_text(rendered("health-fsa-claim", LARGE))
-    assert all("Description of service or item" in page for page in pages[:2])
-    assert "CERTIFY AND SIGN" in pages[1] and "KEEP THIS PAGE" in pages[2]
+    assert len(pages) == 3
+    first, continued = pages[0], pages[1]
+    for step in ("YOUR INFORMATION", "EXPENSES YOU ARE CLAIMING", "ATTACH DOCUMENTATION", "CERTIFY AND SIGN",
+                 "Participant's signature"):
+        assert step in first, step
+    assert "8 more printed lines, and blank lines to add others, on page 2, headed “Step 2, continued”" in first
+    assert continued.split("\n")[1].startswith("Step 2, continued: expenses you are claiming RETURN WITH PAGE 1")
+    intro = " ".join(continued.split())
+    assert ("Part of the Health FSA Reimbursement Request of MARGARET ANNE OKONKWO-VANDERBILT, Participant ID"
+            " 779901620455, plan year 07/01/2016 – 06/30/2017, signed on page 1.") in intro
+    assert "Description of service or item" in continued and "CERTIFY" not in continued
+    assert "KEEP THIS PAGE" in pages[2]
+    # Every printed line once, in input order across the two pages.
+    claims = [line for line in json.loads(LARGE.read_bytes())["claims"] if line["account"] == "medical_spending_account"]
+    amounts = re.findall(r" (\d+\.\d\d)\n", first + "\n" + continued)
+    assert amounts[: len(claims)] == [f"{Decimal(line['amount']):.2f}" for line in claims]
+
+
+def test_printed_lines_that_fit_but_leave_no_room_for_blank_ones_get_a_sheet_of_blank_lines(
+    jane: dict[str, Any]
+) -> None:
+    # Eight one-line expenses fill Jane's page 1: the three blank lines go on page 2.
+    jane["claims"] = [
+        {"account": "medical_spending_account", "service_start": f"2016-08-{day:02d}", "provider": "Valley Pharmacy",
+         "description": f"Prescription refill {day}", "amount": "10.00"}
+        for day in range(1, 9)
+    ]
+    data = json.dumps(jane)
+    view = build_view(get_kind("health-fsa-claim"), data)
+    assert isinstance(view, ClaimFormView)
+    assert (view.layout.first_page_rows, view.layout.blank_rows) == (8, 0)
+    assert view.layout.continued_blank_rows >= MIN_BLANK_EXPENSE_LINES and view.continued_rows == ()
+    pages = pdf_text(render_document("health-fsa-claim", data))
+    assert "Blank lines to add other expenses on page 2, headed “Step 2, continued”" in pages[0]
+    assert "Step 2, continued: expenses you are claiming RETURN WITH PAGE 1 IF USED" in pages[1]
+    assert "Prescription refill" not in pages[1] and "KEEP THIS PAGE" in pages[2]
+
+
+_EXPENSE_TEXTS = {
+    "short": ("Flathead Valley Pharmacy", "Prescription refill"),
+    "longest": ("Northwest Montana Regional Pediatric and Family Health Clinic"[:60],
+                "Physical therapy sessions after the deductible, see the EOB pa"[:60]),
+    # Found by a random sweep: "payment Orthodontic Cli" measures 96.5 pt, under the 97.1 pt
+    # the padding leaves, and still wrapped (the column's rules take the rest).
+    "tight": ("monthly sessions Orthodontic monthly payment Orthodontic Cli",
+              "Regional payment Regional day-care Flathead Flathead Pediatr"),
+}
+
+
+def _expense(index: int, letters: str) -> dict[str, Any]:
+    provider, description = _EXPENSE_TEXTS[letters]
+    return {
+        "account": "medical_spending_account", "service_start": f"2016-08-{index + 1:02d}",
+        **({"service_end": f"2016-09-{index + 1:02d}"} if index % 3 == 0 else {}),
+        **({"dependent_id": "02"} if index % 2 else {}),
+        "provider": provider,
+        "description": description if letters != "short" else f"{description} {index + 1}",
+        "amount": f"{index + 10}.25",
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("letters", ["short", "longest", "tight"])
+@pytest.mark.parametrize("count", [1, 3, 5, 8, 13, 20])
+def test_any_number_of_lines_keeps_steps_1_to_4_on_page_1(jane: dict[str, Any], count: int, letters: str) -> None:
+    # Issue 17: never a render failure, never step 3 or 4 pushed off page 1, for any number of
+    # lines (the most an input may carry is 20) under the longest names and addresses the
+    # schema allows, or Jane's.
+    if letters == "longest":
+        _long_lines(jane, "words")
+        jane["dependents"][1].update(first_name="W" * 35, middle_name="W" * 25, last_name="W" * 60)
+    elif letters == "tight":
+        _long_lines(jane, "admin")
+    jane["claims"] = [_expense(index, letters) for index in range(count)]
+    data = json.dumps(jane)
+    view = build_view(get_kind("health-fsa-claim"), data)
+    assert isinstance(view, ClaimFormView)
+    pdf = render_document("health-fsa-claim", data)
+    pages = pdf_text(pdf)
+    assert "ATTACH DOCUMENTATION" in pages[0] and "Participant's signature" in pages[0]
+    assert view.layout.blank_rows + view.layout.continued_blank_rows >= MIN_BLANK_EXPENSE_LINES
+    if view.layout.continued:
+        assert "Step 2, continued" in pages[1] and "CERTIFY" not in "".join(pages[1:])
+    text = "\n".join(pages)
+    assert text.count("Total amount claimed (") == 1
+    assert f"{sum(Decimal(line['amount']) for line in jane['claims']):,.2f}" in pages[0]
+    codes = page_codes(pdf)
+    assert [ClaimPageIndex.parse(found[0]).page for found in codes] == list(range(1, len(pages) + 1))
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -330,7 +464,8 @@ def test_a_long_claim_runs_over_several_pages_each_indexed(jane: dict[str, Any])
     assert [ClaimPageIndex.parse(found[0]).page for found in codes] == list(range(1, len(codes) + 1))
     assert {ClaimPageIndex.parse(found[0]).pages for found in codes} == {len(codes)}
     text = "\n".join(pdf_text(pdf))
-    assert "Total amount claimed 200.20" in text and text.count("Prescription refill") == 20
+    assert "(the printed lines on pages 1 and 2, 200.20, plus any you add)" in text
+    assert text.count("Prescription refill") == 20
 
 
 @pytest.mark.parametrize("example", [JANE, EXAMPLES / "card-features.json"], ids=lambda p: p.stem)
@@ -371,6 +506,32 @@ def test_long_names_and_addresses_keep_certify_and_sign_on_page_1(jane: dict[str
     # Issue 17: a two-line employer and address pushed step 4 alone onto page 2.
     data = json.dumps(_long_lines(jane, letters))
     view = build_view(get_kind(kind), data)
-    assert isinstance(view, ClaimFormView) and view.blank_rows >= 3
+    assert isinstance(view, ClaimFormView) and view.layout.blank_rows >= MIN_BLANK_EXPENSE_LINES
     first_page = pdf_text(render_document(kind, data))[0]
     assert "CERTIFY AND SIGN" in first_page and "Participant's signature" in first_page
+
+
+@pytest.mark.parametrize(
+    ("home", "work", "shown"),
+    [("406-555-0142", "406-555-0199", "406-555-0199"), ("406-555-0142", "", "406-555-0142"), ("", "406-555-0199", "406-555-0199")],
+    ids=["both", "home only", "work only"],
+)
+def test_daytime_phone_is_the_work_phone_when_given(jane: dict[str, Any], home: str, work: str, shown: str) -> None:
+    # Issue 18: "Daytime phone" printed the home phone; a processor calls in business hours.
+    jane["participant"].update(home_phone=home, work_phone=work)
+    first_page = pdf_text(render_document("health-fsa-claim", json.dumps(jane)))[0]
+    assert f"Daytime phone {shown} E-mail" in first_page
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("example", [JANE, LARGE, PLAN_YEAR_2025_2026], ids=lambda p: p.stem)
+def test_no_text_under_8_pt_and_the_certification_at_body_size(kind: str, example: Path) -> None:
+    # Issue 18: what the member signs was the smallest text on the page (7.5 pt).
+    with pdfplumber.open(io.BytesIO(rendered(kind, example))) as document:
+        sizes = {round(char["size"], 2) for page in document.pages for char in page.chars}
+        assert min(sizes) >= 8, sorted(sizes)
+        lines = document.pages[0].extract_text_lines()
+    start = next(i for i, line in enumerate(lines) if line["text"].startswith("I certify that"))
+    end = next(i for i, line in enumerate(lines) if "Participant's signature" in line["text"])
+    certification = [char for line in lines[start:end] for char in line["chars"]]
+    assert len(certification) > 300 and {round(char["size"], 2) for char in certification} == {9.0}

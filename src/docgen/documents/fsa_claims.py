@@ -11,8 +11,9 @@ from docgen import businessdays, rules
 from docgen.barcodes import qr_data_uri
 from docgen.documents.statements import enrollment_metadata, person_name
 from docgen.errors import InputError, Problem
-from docgen.glyphs import FONT_BOLD, wrapped_lines
 from docgen.expenses import ACCOUNT_TITLES, coverage_start, election_for, lines_for
+from docgen.fsalimits import dependent_care_limits
+from docgen.glyphs import FONT_BOLD, FONT_REGULAR, wrapped_lines
 from docgen.model import Enrollment, ExpenseLine, FlexAccount, FlexSettings
 from docgen.money import ZERO
 from docgen.render import DocumentMetadata
@@ -20,10 +21,14 @@ from docgen.render import DocumentMetadata
 HEALTH_FSA_KIND = "health-fsa-claim"
 DEPENDENT_CARE_KIND = "dependent-care-claim"
 _KIND_ACCOUNTS = {HEALTH_FSA_KIND: FlexAccount.HEALTH_FSA, DEPENDENT_CARE_KIND: FlexAccount.DEPENDENT_CARE}
+_EXPENSES_TITLES = {
+    FlexAccount.HEALTH_FSA: "Expenses you are claiming",
+    FlexAccount.DEPENDENT_CARE: "Dependent care you are claiming",
+}
 
-#: Ruled lines to write in when the input carries no expense lines for the form, and the fewest
-#: page 1 keeps when longer names and addresses need the room (issue 17).
-BLANK_EXPENSE_LINES = 6
+#: Ruled lines to write in: as many as page 1 has room for, up to the first number; never fewer
+#: than the second, printed lines or not, so a member can always add expenses (issues 17, 18).
+BLANK_EXPENSE_LINES = 8
 MIN_BLANK_EXPENSE_LINES = 3
 #: Printed side of the QR code in the page's top-right margin box.
 QR_SIZE = "0.8in"
@@ -83,29 +88,109 @@ class ExpenseRow:
 
 # The expense table's geometry (assets/css/claim.css and statement.css): Letter less 0.6 in
 # margins each side; person, provider and description at 23, 20 and 30 % of it; cells padded
-# 4 pt a side and 2.5 pt above and below; 9 pt type on 1.3 leading.
+# 4 pt a side and 2.5 pt above and below, ruled 0.5 pt; 9 pt type on 1.3 leading. A ruled
+# blank line is 16 pt high and padded, under a 0.75 pt rule; the note pointing to the
+# continued sheet is one line padded 3 pt.
 _TABLE_WIDTH_PT = (8.5 - 2 * 0.6) * 72
 _WRAPPING_COLUMNS = (0.23, 0.20, 0.30)
 _TYPE_PT, _LEADING = 9.0, 1.3
-# Room for rows below steps 1, 3 and 4 on the form's first page, and on each page they continue
-# on (less than the 9.3 in of page: the repeated header, rows pushed whole to the next page);
-# fitted to renders of 1 to 20 one-line rows and of the longest rows the schema allows.
-_FIRST_PAGE_ROWS_PT = 140.0
-_NEXT_PAGE_ROWS_PT = 520.0
+# A cell's text is its column less 8 pt of padding and its share of the rules (collapsed: a
+# line that fit 96.5 of the 97.1 pt left by the padding alone wrapped).
+_CELL_INSET_PT = 10.0
+_BLANK_ROW_PT = 16 + 2 * 2.5 + 0.75
+_NOTE_ROW_PT = 19.0
+# Room for expense rows, printed and blank, below steps 1, 3 and 4 on page 1 with Jane's
+# one-line texts (measured on renders, less a few points kept in hand), and on each page of
+# the "Step 2, continued" sheet under its heading and the repeated table header.
+_FIRST_PAGE_ROOM_PT = {HEALTH_FSA_KIND: 190.0, DEPENDENT_CARE_KIND: 202.0}
+_NEXT_PAGE_ROOM_PT = 560.0
 
 
-def _row_height_of_lines(lines: int) -> float:
-    return lines * _TYPE_PT * _LEADING + 2 * 2.5
+def _lines(text: str, width_pt: float, font_file: str = FONT_REGULAR) -> int:
+    """Lines of 9 pt text in a column; a line may also break after a hyphen (UAX #14), as in
+    OKONKWO-|VANDERBILT, counted here as a space after it (a little wider: never fewer lines)."""
+    return wrapped_lines(text.replace("-", "- "), width_pt, _TYPE_PT, font_file)
 
 
 def _row_height(row: ExpenseRow) -> float:
-    """A row's height in points, from how many lines its widest-wrapping cell takes."""
+    """A row's height in points, from how many lines its widest-wrapping cell takes (a period
+    of service prints its two dates on two lines)."""
     cells = (row.person, row.provider, row.description)
     lines = max(
-        wrapped_lines(text, share * _TABLE_WIDTH_PT - 8, _TYPE_PT)
-        for text, share in zip(cells, _WRAPPING_COLUMNS, strict=True)
+        2 if row.service_end else 1,
+        *(_lines(text, share * _TABLE_WIDTH_PT - _CELL_INSET_PT) for text, share in zip(cells, _WRAPPING_COLUMNS, strict=True)),
     )
-    return _row_height_of_lines(lines)
+    return lines * _TYPE_PT * _LEADING + 2 * 2.5 + 0.5
+
+
+@dataclass(frozen=True)
+class ExpenseLayout:
+    """Where the expense lines go: page 1 holds steps 1 to 4 whatever the input (issue 17), so
+    printed lines beyond its room continue on a "Step 2, continued" sheet after it."""
+
+    #: How many printed lines page 1 holds; the rest go on the continued sheet.
+    first_page_rows: int
+    #: Ruled lines to write in on page 1 and on the continued sheet (none there without one).
+    blank_rows: int
+    continued_blank_rows: int
+    #: Pages the continued sheet is expected to take (0: no continued sheet).
+    continued_pages: int
+
+    @property
+    def continued(self) -> bool:
+        """Whether a "Step 2, continued" sheet follows page 1: printed lines or only blank ones
+        (when every printed line fits on page 1 but the three blank lines after them do not)."""
+        return self.continued_pages > 0
+
+
+def layout_expenses(rows: tuple[ExpenseRow, ...], room_pt: float) -> ExpenseLayout:
+    """Fill page 1's `room_pt` with the printed lines and at least three blank ones; what does
+    not fit continues on a sheet of its own, which ends with at least three blank lines."""
+    def blanks(room: float) -> int:
+        return min(BLANK_EXPENSE_LINES, max(MIN_BLANK_EXPENSE_LINES, math.floor(room / _BLANK_ROW_PT)))
+
+    if not rows:
+        return ExpenseLayout(0, blanks(room_pt), 0, 0)
+    heights = [_row_height(row) for row in rows]
+    room = room_pt
+    if sum(heights) + MIN_BLANK_EXPENSE_LINES * _BLANK_ROW_PT <= room:
+        return ExpenseLayout(len(rows), blanks(room - sum(heights)), 0, 0)
+    room -= _NOTE_ROW_PT  # the line saying where the others continue
+    used, first = 0.0, 0
+    while first < len(heights) and used + heights[first] <= room:
+        used, first = used + heights[first], first + 1
+    continued = sum(heights[first:])
+    # The continued sheet's last page: what its rows leave, for blank lines up to the most.
+    left = _NEXT_PAGE_ROOM_PT - continued % _NEXT_PAGE_ROOM_PT
+    blank = blanks(left)
+    return ExpenseLayout(first, 0, blank, math.ceil((continued + blank * _BLANK_ROW_PT) / _NEXT_PAGE_ROOM_PT))
+
+
+@dataclass(frozen=True)
+class CareLimit:
+    """One calendar year's dependent-care exclusion (IRC §129(a)(2)(A)) and where it comes from."""
+
+    year: int
+    household_max: Decimal
+    separate_max: Decimal
+    source: str
+
+
+def care_limits(plan_year_start: date, plan_year_end: date) -> tuple[CareLimit, ...]:
+    """The limit of each calendar year the plan year touches: §129 limits the assistance of a
+    taxable year, so a July-June plan year meets two (2025's $5,000 and 2026's $7,500)."""
+    limits = []
+    for year in range(plan_year_start.year, plan_year_end.year + 1):
+        period = dependent_care_limits(year)
+        limits.append(CareLimit(year, period.household_max, period.separate_max, period.source))
+    return tuple(limits)
+
+
+def _sources(limits: tuple[CareLimit, ...]) -> str:
+    """The line under the limits: their one source, or each year's when they differ."""
+    if len({limit.source for limit in limits}) == 1:
+        return f"Federal law: {limits[0].source}."
+    return "Federal law: " + "; ".join(f"{limit.year}, {limit.source}" for limit in limits) + "."
 
 
 @dataclass(frozen=True)
@@ -127,6 +212,8 @@ class ClaimFormView:
     kind: str
     title: str
     account_title: str
+    #: Step 2's heading.
+    expenses_title: str
     is_dependent_care: bool
     participant_name: str
     participant_id: str
@@ -138,17 +225,23 @@ class ClaimFormView:
     division_id: str
     plan_year_start: date
     plan_year_end: date
+    #: "2025" for a calendar plan year, "2025–2026" for one that spans two.
+    plan_year_label: str
     coverage_start: date
     annual_election: Decimal
+    #: Every printed expense line, in input order; `layout` says which print on page 1.
     rows: tuple[ExpenseRow, ...]
-    blank_rows: int
-    total: Decimal | None
+    layout: ExpenseLayout
+    #: The printed lines' sum, printed beside "Total amount claimed"; None on a blank form. The
+    #: total's box is the member's to fill: it also counts the lines they add.
+    printed_total: Decimal | None
     deadline: date
     deadline_weekday: str
     runout_days: int
     carryover_max: Decimal
-    dependent_care_max: Decimal
-    dependent_care_max_separate: Decimal
+    dependent_care_limits: tuple[CareLimit, ...]
+    #: Where those limits come from, for the line under them.
+    dependent_care_sources: str
     deemed_income_one: Decimal
     deemed_income_two: Decimal
     submit: SubmitView
@@ -160,13 +253,21 @@ class ClaimFormView:
         )
 
     @property
+    def first_page_rows(self) -> tuple[ExpenseRow, ...]:
+        return self.rows[: self.layout.first_page_rows]
+
+    @property
+    def continued_rows(self) -> tuple[ExpenseRow, ...]:
+        """The printed lines of the "Step 2, continued" sheet (page 2 on); empty without one."""
+        return self.rows[self.layout.first_page_rows :]
+
+    @property
     def page_guess(self) -> int:
-        """The form page, the instructions, for dependent care the provider certification, and
-        the pages the expense rows run onto, from their estimated heights. Only a first try: a
-        wrong guess costs a second layout, never a wrong page count (issue 25's worst input took
-        8 pages where 3 were guessed, and was laid out twice)."""
-        overflow = sum(_row_height(row) for row in self.rows) - _FIRST_PAGE_ROWS_PT
-        return (3 if self.is_dependent_care else 2) + max(0, math.ceil(overflow / _NEXT_PAGE_ROWS_PT))
+        """The form page, the continued sheet's pages, for dependent care the provider
+        certification, and the instructions, from the rows' estimated heights. Only a first try:
+        a wrong guess costs a second layout, never a wrong page count (issue 25's worst input
+        took 8 pages where 3 were guessed, and was laid out twice)."""
+        return (3 if self.is_dependent_care else 2) + self.layout.continued_pages
 
     def page_marks(self, pages: int) -> str:
         """CSS giving page i of `pages` its own QR code, in the top-right margin box.
@@ -264,34 +365,40 @@ def build_claim_form(enrollment: Enrollment, kind: str) -> ClaimFormView:
         line for line in (address.line1, address.line2, f"{address.city}, {address.state} {address.zip}") if line
     )
     deadline = businessdays.claim_deadline(group.plan_year.end, flex.runout_days)
-    limit = rules.dependent_care_limit(group.plan_year.start, None)
+    start_year, end_year = group.plan_year.start.year, group.plan_year.end.year
+    limits = care_limits(group.plan_year.start, group.plan_year.end)
     title = f"{ACCOUNT_TITLES[account]} Reimbursement Request"
     return ClaimFormView(
         kind=kind,
         title=title,
         account_title=ACCOUNT_TITLES[account],
+        expenses_title=_EXPENSES_TITLES[account],
         is_dependent_care=account is FlexAccount.DEPENDENT_CARE,
         participant_name=name,
         participant_id=person.participant_id,
         address_lines=address_lines,
-        phone=person.home_phone or person.work_phone,
+        # "Daytime phone" is the number a claims processor calls about a missing receipt, in
+        # business hours: the work phone when the portal has one, else the home phone (the
+        # member corrects it in step 1 if they would rather be called elsewhere).
+        phone=person.work_phone or person.home_phone,
         email=person.email,
         group_name=group.name,
         group_id=group.group_id,
         division_id=group.division_id,
         plan_year_start=group.plan_year.start,
         plan_year_end=group.plan_year.end,
+        plan_year_label=str(start_year) if start_year == end_year else f"{start_year}\u2013{end_year}",
         coverage_start=coverage_start(enrollment, account),
         annual_election=rules.flex_annual_total(group, election),
         rows=rows,
-        blank_rows=0 if rows else _blank_rows(enrollment, name, address_lines),
-        total=sum((row.amount for row in rows), ZERO) if rows else None,
+        layout=layout_expenses(rows, _first_page_room(enrollment, kind, name, address_lines)),
+        printed_total=sum((row.amount for row in rows), ZERO) if rows else None,
         deadline=deadline,
         deadline_weekday=_WEEKDAYS[deadline.weekday()],  # not strftime: locale-free
         runout_days=flex.runout_days,
         carryover_max=flex.carryover_max,
-        dependent_care_max=limit,
-        dependent_care_max_separate=limit / 2,
+        dependent_care_limits=limits,
+        dependent_care_sources=_sources(limits),
         deemed_income_one=DEEMED_INCOME_ONE,
         deemed_income_two=DEEMED_INCOME_TWO,
         submit=_submit(enrollment, flex),
@@ -299,36 +406,35 @@ def build_claim_form(enrollment: Enrollment, kind: str) -> ClaimFormView:
     )
 
 
-# Page 1's text that grows with the input (assets/css/claim.css, statement.css): the title
-# block's employer line (9 pt in 72% of the page), the "Send to" cell (8 pt on 1.2 leading in
-# 36%), and in step 1 the name (bold, 27%), the employer and the address (81%), on 1.3 leading;
-# a ruled blank line is 16 pt high.
-_BLANK_LINE_PT = 16.0
-
-
-def _blank_rows(enrollment: Enrollment, name: str, address_lines: tuple[str, ...]) -> int:
-    """Ruled lines for a blank form: six, fewer (three at least) as long names and addresses
-    take page 1's room, so "Certify and sign" stays on the page it certifies (issue 17)."""
-    group, admin = enrollment.group, enrollment.administrator
-    wide = 0.81 * _TABLE_WIDTH_PT - 8
+# Page 1's text that grows with the input (assets/css/claim.css, statement.css): the "Send to"
+# cell (8 pt on 1.2 leading in 36% less padding), and in step 1 the name (bold, 46%), the phone
+# (46%) beside the e-mail (27.5%), the employer and the address (87%), on 1.3 leading.
+def _first_page_room(enrollment: Enrollment, kind: str, name: str, address_lines: tuple[str, ...]) -> float:
+    """Page 1's room for expense rows: Jane's, less what longer names and addresses take, so
+    "Certify and sign" stays on the page it certifies (issue 17)."""
+    group, admin, person = enrollment.group, enrollment.administrator, enrollment.participant
+    wide = 0.87 * _TABLE_WIDTH_PT - 8
     lines = (
-        wrapped_lines(f"{group.name} \u00b7 administered by {admin.name}", 0.72 * _TABLE_WIDTH_PT, 9.0)
-        + wrapped_lines(name, 0.27 * _TABLE_WIDTH_PT - 8, _TYPE_PT, FONT_BOLD)
-        + wrapped_lines(f"{group.name} \u00b7 Group ID / Division {group.group_id} / {group.division_id}", wide, _TYPE_PT)
-        + sum(wrapped_lines(line, wide, _TYPE_PT) for line in address_lines)
+        _lines(name, 0.46 * _TABLE_WIDTH_PT - 8, FONT_BOLD)
+        + _lines(f"{group.name} \u00b7 Group ID / Division {group.group_id} / {group.division_id}", wide)
+        + sum(_lines(line, wide) for line in address_lines)
+        + max(
+            _lines(person.work_phone or person.home_phone, 0.46 * _TABLE_WIDTH_PT - 8),
+            _lines(person.email, 0.275 * _TABLE_WIDTH_PT - 8),
+        )
     )
-    send = 0.36 * _TABLE_WIDTH_PT - 12
+    send = 0.36 * _TABLE_WIDTH_PT - 14
+    flex = _flex_settings(enrollment)
     send_lines = (
         wrapped_lines(admin.name, send, 8.0, FONT_BOLD)
         + sum(wrapped_lines(line, send, 8.0) for line in admin.address)
+        + wrapped_lines(f"Fax toll free {flex.claims_fax}", send, 8.0, FONT_BOLD)
         + (wrapped_lines(f"Upload at {admin.website}", send, 8.0) if admin.website else 0)
     )
-    # Jane's page 1 (one line each, a two-line address; a three-line "Send to" address under a
-    # one-line name) leaves room for six blank lines; each line more takes its height from them
-    # (rounded: checked against renders of the examples, a two-line employer and address, a
-    # four-line administrator address, and every field at its longest).
-    extra_pt = max(0, lines - 5) * _TYPE_PT * _LEADING + max(0, send_lines - 5) * 8.0 * 1.2
-    return max(MIN_BLANK_EXPENSE_LINES, BLANK_EXPENSE_LINES - round(extra_pt / _BLANK_LINE_PT))
+    # Jane's page 1: a one-line name, employer and phone, a two-line address (5 lines); a
+    # one-line administrator over three address lines, the fax and the upload line (6).
+    extra_pt = max(0, lines - 5) * _TYPE_PT * _LEADING + max(0, send_lines - 6) * 8.0 * 1.2
+    return _FIRST_PAGE_ROOM_PT[kind] - extra_pt
 
 
 def build_health_fsa_claim(enrollment: Enrollment) -> ClaimFormView:
