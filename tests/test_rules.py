@@ -157,6 +157,9 @@ def test_dependent_care_limit_by_calendar_year() -> None:
     assert dependent_care_limit(date(2026, 1, 1), None) == Decimal("7500.00")
     assert dependent_care_limit(date(2016, 7, 1), FilingStatus.MARRIED_FILING_SEPARATELY) == Decimal("2500")
     assert dependent_care_limit(date(2026, 7, 1), FilingStatus.MARRIED_FILING_SEPARATELY) == Decimal("3750")
+    # ARPA §9632 raised 2021's limit alone; the rule reads the same table as the claim forms.
+    assert dependent_care_limit(date(2021, 1, 1), None) == Decimal("10500.00")
+    assert dependent_care_limit(date(2022, 1, 1), None) == Decimal("5000.00")
 
 
 def test_dependent_care_maximum_2016(jane: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from docgen.errors import InputError, Problem
 from docgen.expenses import check_expenses
-from docgen.fsalimits import check_plan_limits
+from docgen.fsalimits import check_plan_limits, dependent_care_limits, fsa_limits
 from docgen.glyphs import check_printable
 from docgen.model import (
     CoverageElection,
@@ -27,12 +27,6 @@ from docgen.parsing import Rule, parse_sections, run_rules
 
 COVERAGES = ("medical", "dental", "vision")
 FLEX_ACCOUNTS = ("medical_spending_account", "day_care_spending_account")
-
-# IRC §129(a)(2)(A): the dependent-care exclusion per calendar year, halved for married
-# filing separately. $5,000 through 2025; Public Law 119-21 (2025) raised it to $7,500 for
-# taxable years beginning after December 31, 2025.
-_DEPENDENT_CARE_MAX_BY_FIRST_YEAR = ((2026, Decimal("7500.00")), (0, Decimal("5000.00")))
-
 
 def enrollment_number(enrollment: Enrollment) -> str:
     """Group ID + participant ID + submission time as YYYYMMDDHHMMSS (seed 000, step 17)."""
@@ -72,15 +66,16 @@ def flex_annual_total(group: Group, election: FlexElection) -> Decimal:
 
 
 def dependent_care_limit(plan_year_start: date, filing_status: FilingStatus | None) -> Decimal:
-    """Household dependent-care maximum for the calendar year in which the plan year starts."""
-    limit = next(
-        amount
-        for first_year, amount in _DEPENDENT_CARE_MAX_BY_FIRST_YEAR
-        if plan_year_start.year >= first_year
-    )
+    """Household dependent-care maximum for the calendar year in which the plan year starts
+    (IRC §129(a)(2)(A), per year in data/fsa-limits.json; half when married filing separately)."""
+    try:
+        period = dependent_care_limits(plan_year_start.year)
+    except LookupError:
+        # A plan year before the table: plan-year-supported refuses it; compare with the first period.
+        period = fsa_limits().dependent_care.periods[0]
     if filing_status is FilingStatus.MARRIED_FILING_SEPARATELY:
-        return limit / 2
-    return limit
+        return period.separate_max
+    return period.household_max
 
 
 def check_enrollment(enrollment: Enrollment, schema_problems: Sequence[Problem] = ()) -> list[Problem]:
