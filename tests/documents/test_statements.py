@@ -260,3 +260,15 @@ def test_a_member_who_declines_everything_gets_one_page_saying_so() -> None:
     assert "Medical Spending Account DECLINED Day Care Spending Account DECLINED" in text
     assert "TOTALS PER PAY" not in text and "premium costs" not in text
     assert "XXX-XX-5567 LIND MARCUS M 11/23/1979 Spouse N N Terminated 03/31/2016" in text
+
+
+@pytest.mark.parametrize("example", ENROLLMENT_EXAMPLES, ids=lambda p: p.stem)
+def test_no_mailed_sheet_holds_only_closing_blocks(example: Path) -> None:
+    # Issue 17: in the mailroom each such page is a sheet of paper and a heavier envelope.
+    from docgen.batch.piece import PieceTask, render_piece  # noqa: PLC0415
+
+    piece = render_piece(PieceTask("00000000abcd", 1, "confirmation", example.read_text(), None))
+    assert piece.pdf, piece.problems
+    for number, page in enumerate(pdf_text(piece.pdf)[1:], start=2):
+        lines = body_lines(page)
+        assert not lines or not lines[0].startswith(CLOSING_OPENINGS), (example.stem, number, lines[:2])
