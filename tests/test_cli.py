@@ -94,7 +94,7 @@ def test_examples_renders_each_kind_per_example(tmp_path: Path) -> None:
     assert main(["examples", str(examples), "--out", str(tmp_path / "out")]) == 0
     cards = [f"id-card-{code}{suffix}" for code in ("00", "01", "02") for suffix in ("-back.png", "-front.png", ".pdf")]
     assert sorted(p.name for p in (tmp_path / "out" / "jane").iterdir()) == sorted(
-        ["confirmation.pdf", "dependent-care-claim.pdf", "health-fsa-claim.pdf", "summary.pdf", *cards]
+        ["confirmation.pdf", "dependent-care-claim.pdf", "health-fsa-claim.pdf", "summary.pdf", *cards, "id-card-sheet.pdf"]
     )
 
 
@@ -107,7 +107,7 @@ def test_examples_skips_the_form_of_a_declined_account(
     assert main(["examples", str(examples), "--out", str(tmp_path / "out")]) == 0
     assert sorted(p.name for p in (tmp_path / "out" / "solo").iterdir()) == [
         "confirmation.pdf", "health-fsa-claim.pdf", "id-card-00-back.png", "id-card-00-front.png",
-        "id-card-00.pdf", "summary.pdf",
+        "id-card-00.pdf", "id-card-sheet.pdf", "summary.pdf",
     ]
     assert capsys.readouterr().err.splitlines() == [
         f"{examples / 'solo.json'} (dependent-care-claim): skipped: elections.day_care_spending_account.elected:"

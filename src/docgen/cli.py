@@ -359,9 +359,14 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("-o", "--output", type=Path, help="PDF to write")
     target.add_argument("--html", type=Path, help="write the final HTML instead of the PDF")
     card = render.add_argument_group("id-card options")
-    card.add_argument("--member", help="person code: 00 for the subscriber (default), 01, 02, ... for dependents")
+    card.add_argument(
+        "--member", help="person code: 00 for the subscriber (default), 01, 02, ... for dependents; with --sheet, that card only"
+    )
     card.add_argument("--side", choices=["front", "back"], help="card side for a PNG (default front)")
-    card.add_argument("--sheet", action="store_true", help="a Letter print sheet with both sides and cut guides")
+    card.add_argument(
+        "--sheet", action="store_true",
+        help="Letter print sheets of the family's cards, 8 a sheet: fronts, then backs for duplex (long-edge flip), crop marks",
+    )
     render.set_defaults(handler=_cmd_render)
 
     validate = commands.add_parser("validate", help="check an input against the schema and every rule")

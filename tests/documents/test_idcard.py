@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,11 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
+from docgen.api.kinds import render_kind
 from docgen.cli import main
 from docgen.config import SETTINGS
-from docgen.documents import document_html, render_output
-from docgen.documents.idcard import cardholders
+from docgen.documents import cardfit, document_html, render_output
+from docgen.documents.idcard import CardOptions, cardholders
 from docgen.errors import InputError
 from docgen.model import parse_enrollment
 from docgen.raster import CARD_PIXELS
@@ -132,31 +134,49 @@ COLOURING = "".join(
 )
 
 
-def _block_rects(document: Any) -> list[dict[str, tuple[float, float, float, float]]]:
+Rect = tuple[float, float, float, float]
+
+
+def _block_rects(document: Any) -> list[dict[str, list[Rect]]]:
+    """Each page's blocks by name, in points; a print sheet's page has one of each per card."""
     pages = []
     for page in document.pages:
-        rects: dict[str, tuple[float, float, float, float]] = {}
-        for box in page._page_box.descendants():
+        rects: dict[str, list[Rect]] = {}
+        seen: set[int] = set()
+        # Placeholders too: the blocks sit in the absolutely positioned .card-body.
+        for box in page._page_box.descendants(placeholders=True):
             element = getattr(box, "element", None)
             classes = (element.get("class") or "").split() if element is not None else []
-            if "blk" in classes and box.element_tag != "tbody":
+            # A table is a wrapper box and a table box of the same element: its first box counts.
+            if "blk" in classes and box.element_tag != "tbody" and id(element) not in seen:
+                seen.add(id(element))
                 name = next(c for c in classes if c in BLOCKS)
-                if name not in rects:
-                    x, y = box.border_box_x() * 0.75, box.border_box_y() * 0.75
-                    rects[name] = (x, y, x + box.border_width() * 0.75, y + box.border_height() * 0.75)
+                x, y = box.border_box_x() * 0.75, box.border_box_y() * 0.75
+                rects.setdefault(name, []).append((x, y, x + box.border_width() * 0.75, y + box.border_height() * 0.75))
         pages.append(rects)
     return pages
 
 
-@pytest.mark.parametrize(
-    ("example", "sheet"), [(JANE, False), (FEATURES, False), (EXAMPLES / "large-family.json", True)],
-    ids=["jane", "card-features", "large-family-sheet"],
-)
-def test_every_character_lies_inside_the_card_and_its_own_block(example: Path, sheet: bool) -> None:
-    html = document_html("id-card", example.read_bytes(), {"member": "00", "sheet": sheet})
-    html = html.replace("</head>", f"<style>{COLOURING}</style></head>")
+def _layout(example: Path | str, options: dict[str, Any], css: str = "") -> Any:
+    """WeasyPrint's layout of the card's HTML, with `css` added."""
+    data = example.read_bytes() if isinstance(example, Path) else example
+    html = document_html("id-card", data, options).replace("</head>", f"<style>{css}</style></head>")
     fetcher = ConfinedFetcher((SETTINGS.assets_dir, SETTINGS.fonts_dir))
-    document = weasyprint.HTML(string=html, base_url=SETTINGS.home.as_uri() + "/", url_fetcher=fetcher).render()
+    return weasyprint.HTML(string=html, base_url=SETTINGS.home.as_uri() + "/", url_fetcher=fetcher).render()
+
+
+@pytest.mark.parametrize(
+    ("example", "options"),
+    [
+        (JANE, {"member": "00"}),
+        (JANE, {"member": "01"}),
+        (FEATURES, {"member": "00"}),
+        (EXAMPLES / "large-family.json", {"sheet": True}),
+    ],
+    ids=["jane", "jane-dependent", "card-features", "large-family-sheet"],
+)
+def test_every_character_lies_inside_the_card_and_its_own_block(example: Path, options: dict[str, Any]) -> None:
+    document = _layout(example, options, COLOURING)
     rects = _block_rects(document)
     with pdfplumber.open(io.BytesIO(document.write_pdf())) as pdf:
         for number, page in enumerate(pdf.pages):
@@ -166,31 +186,33 @@ def test_every_character_lies_inside_the_card_and_its_own_block(example: Path, s
                     continue  # sheet captions outside the cards
                 assert 0 <= char["x0"] and char["x1"] <= page.width and 0 <= char["top"] and char["bottom"] <= page.height
                 block = BLOCKS[round(char["non_stroking_color"][0] * 255) - 1]
-                x0, top, x1, bottom = rects[number][block]
-                assert x0 - 0.5 <= char["x0"] and char["x1"] <= x1 + 0.5, (block, char["text"])
-                assert top - 0.5 <= char["top"] and char["bottom"] <= bottom + 0.5, (block, char["text"])
+                assert any(
+                    x0 - 0.5 <= char["x0"] and char["x1"] <= x1 + 0.5 and top - 0.5 <= char["top"] and char["bottom"] <= bottom + 0.5
+                    for x0, top, x1, bottom in rects[number][block]
+                ), (block, char["text"])
     assert all(set(page) & set(BLOCKS) for page in rects)
 
 
 def test_blocks_do_not_overlap() -> None:
-    html = document_html("id-card", FEATURES.read_bytes(), {"member": "00"})
-    fetcher = ConfinedFetcher((SETTINGS.assets_dir, SETTINGS.fonts_dir))
-    document = weasyprint.HTML(string=html, base_url=SETTINGS.home.as_uri() + "/", url_fetcher=fetcher).render()
-    for rects in _block_rects(document):
-        items = sorted(rects.items())
-        for i, (first, a) in enumerate(items):
-            for second, b in items[i + 1 :]:
-                overlap = min(a[2], b[2]) - max(a[0], b[0]) > 0.5 and min(a[3], b[3]) - max(a[1], b[1]) > 0.5
-                assert not overlap, (first, second)
+    for member in ("00", "01"):
+        data = json.loads(JANE.read_bytes())
+        data["group"]["id_card"] = json.loads(FEATURES.read_bytes())["group"]["id_card"]
+        for page in _block_rects(_layout(json.dumps(data), {"member": member})):
+            items = sorted((name, rect) for name, rects in page.items() for rect in rects)
+            for i, (first, a) in enumerate(items):
+                for second, b in items[i + 1 :]:
+                    overlap = min(a[2], b[2]) - max(a[0], b[0]) > 0.5 and min(a[3], b[3]) - max(a[1], b[1]) > 0.5
+                    assert not overlap, (first, second)
 
 
-def test_print_sheet_is_one_letter_page_with_both_faces() -> None:
-    pdf = card(sheet=True)
+def test_print_sheet_of_one_member_is_a_letter_sheet_front_then_back() -> None:
+    pdf = card("01", sheet=True)
     reader = PdfReader(io.BytesIO(pdf))
-    assert len(reader.pages) == 1
-    assert (float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)) == (612, 792)
-    (text,) = pdf_text(pdf)
-    assert "RxBIN 012345" in text and "SEND CLAIMS TO" in text and "Cut along the guides" in text
+    assert [(float(page.mediabox.width), float(page.mediabox.height)) for page in reader.pages] == [(612, 792)] * 2
+    front, back = pdf_text(pdf)
+    assert "RxBIN 012345" in front and "crop marks" in front and "Sheet 1 of 1: fronts" in front
+    assert "SEND CLAIMS TO" in back and "Sheet 1 of 1: backs" in back
+    assert "779901618322-01" in back and "779901618322-00" not in front + back
 
 
 def test_a_person_without_medical_gets_an_error(jane: dict[str, Any]) -> None:
@@ -348,3 +370,213 @@ def test_a_field_the_card_reads_that_failed_is_reported_not_a_crash(
     with pytest.raises(InputError) as caught:
         render_output("id-card", json.dumps(jane))
     assert [(p.path, p.rule) for p in caught.value.problems] == [expected]
+
+
+# Issue 18: with only the required data the back was 45% blank and the front ended in an
+# empty band. A row is blank when it is one colour across the card (the front's background
+# is a vertical gradient, so that colour is not always white); the columns under the rounded
+# corners (3.18 mm, 38 px at 300 dpi) are left out.
+CORNER_PX = 38
+
+
+def tallest_blank_share(png: bytes) -> float:
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    inside = image.crop((CORNER_PX, 0, image.width - CORNER_PX, image.height))
+    tallest = run = 0
+    for row in range(inside.height):
+        low, high = zip(*inside.crop((0, row, inside.width, row + 1)).getextrema(), strict=True)
+        run = run + 1 if max(high) - min(low) < 24 else 0
+        tallest = max(tallest, run)
+    return tallest / image.height
+
+
+def minimal_card(data: dict[str, Any]) -> dict[str, Any]:
+    """Only the card data the schema requires: no copays, no website, a one-line address."""
+    card = data["group"]["id_card"]
+    data["group"]["id_card"] = {
+        "network": card["network"], "rx": card["rx"], "customer_service_phone": card["customer_service_phone"],
+        "claims_address": card["claims_address"][-1:],
+    }
+    data["administrator"]["website"] = ""
+    return data
+
+
+@pytest.mark.parametrize("side", ["front", "back"])
+@pytest.mark.parametrize(
+    ("source", "member"),
+    [("jane", "00"), ("jane", "01"), ("minimal", "00"), ("minimal", "01"), ("card-features", "00")],
+)
+def test_no_band_of_more_than_a_quarter_of_a_side_stands_empty(
+    jane: dict[str, Any], source: str, member: str, side: str
+) -> None:
+    data = {"jane": jane, "minimal": minimal_card(jane), "card-features": json.loads(FEATURES.read_bytes())}[source]
+    png = render_output("id-card", json.dumps(data), {"member": member, "format": "png", "side": side}).content
+    assert tallest_blank_share(png) <= 0.25
+
+
+TINT = (0.901961, 0.92549, 0.952941)  # #e6ecf3, the palette's header band (assets/css/base.css)
+
+
+def test_rx_and_copay_blocks_open_with_a_heading_band_not_a_bare_rule() -> None:
+    # Issue 18: a 0.6 pt rule above each block read as a line to write on.
+    with pdfplumber.open(io.BytesIO(card("00", FEATURES))) as pdf:
+        page = pdf.pages[0]
+        words = page.extract_words()
+        bands = [r for r in page.rects if r["fill"] and r["non_stroking_color"] == TINT and r["height"] >= 2 * MM]
+        for heading in ("PHARMACY", "COPAYS", "In-Net"):
+            (word,) = [w for w in words if w["text"] == heading]
+            assert any(
+                b["x0"] <= word["x0"] and word["x1"] <= b["x1"] and b["top"] <= word["top"] and word["bottom"] <= b["bottom"]
+                for b in bands
+            ), heading
+        # Every visible rule (not the white gap between two bands) is gone.
+        rules = [
+            o for o in page.lines + page.rects
+            if o["height"] < 1 and o["width"] > 5 * MM and (o.get("stroking_color") or (0,)) != (1, 1, 1)
+            and (o.get("non_stroking_color") or (0,)) != (1, 1, 1)
+        ]
+        assert rules == []
+
+
+def test_each_dependents_card_names_the_subscriber_and_the_subscribers_does_not() -> None:
+    # WEDI's health ID card guide: a dependent's card names the subscriber, as payers' do.
+    for member in ("01", "02"):
+        assert "SUBSCRIBER JANE EXAMPLE" in pdf_text(card(member))[0]
+    assert "SUBSCRIBER" not in pdf_text(card("00"))[0]
+
+
+SUBSCRIBER_NAMES = [(("participant", field), longest) for field, longest in (("first_name", 35), ("middle_name", 25), ("last_name", 60))]
+
+
+@pytest.mark.parametrize("letters", ["W", "Mxwq Lopz "], ids=["widest", "words"])
+@pytest.mark.parametrize(("path", "longest"), SUBSCRIBER_NAMES, ids=[".".join(p) for p, _ in SUBSCRIBER_NAMES])
+def test_a_subscriber_name_at_its_longest_fits_the_dependents_cards_or_is_refused_by_its_path(
+    jane: dict[str, Any], path: tuple[str, str], longest: int, letters: str
+) -> None:
+    jane[path[0]][path[1]] = (letters * longest)[:longest].strip()
+    try:
+        pdf = render_output("id-card", json.dumps(jane), {"member": "01"}).content
+    except InputError as refused:
+        assert {(p.path, p.rule) for p in refused.problems} == {(json_path(path), "id-card-fits")}
+    else:
+        assert "SUBSCRIBER" in pdf_text(pdf)[0]
+        assert_nothing_clipped_or_overlapping(pdf, margin=1.5)
+        for words in pdf_words(pdf):
+            assert all(9 <= word["x0"] and word["x1"] <= 85.6 * MM - 9 for word in words), words
+
+
+def _claims_column(pdf: bytes) -> list[str]:
+    """The words of the back's right-hand column (Send claims to, from 46 mm)."""
+    return [word["text"] for word in pdf_words(pdf)[1] if word["x0"] >= 45 * MM and word["top"] > 7 * MM]
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    ["Allegiance Benefit Plan Management, Inc., Claims", "ALLEGIANCE BENEFIT PLAN MANAGEMENT INC", "Allegiance Benefit Plan Management"],
+)
+def test_send_claims_to_names_the_administrator_once(jane: dict[str, Any], first_line: str) -> None:
+    # Issue 18: an address starting with the administrator's name printed the name twice.
+    jane["group"]["id_card"]["claims_address"] = [first_line, "P.O. Box 3018", "Missoula, MT 59806-3018"]
+    words = _claims_column(render_output("id-card", json.dumps(jane)).content)
+    assert [w.casefold() for w in words].count("allegiance") == 1, words
+    assert " ".join(words).startswith(f"SEND CLAIMS TO {first_line.split()[0]}")
+
+
+def test_send_claims_to_starts_with_the_administrator_when_the_address_does_not() -> None:
+    words = _claims_column(card())
+    assert " ".join(words) == (
+        "SEND CLAIMS TO Allegiance Benefit Plan Management, Inc. P.O. Box 3018 Missoula, MT 59806-3018"
+    )
+
+
+def _fullest(copays: int, issuer: bool = True, cost_rows: int = 2) -> dict[str, Any]:
+    """Jane's family with card-features' optional card data and `copays` copays."""
+    data: dict[str, Any] = json.loads(JANE.read_bytes())
+    card_data = json.loads(FEATURES.read_bytes())["group"]["id_card"]
+    card_data["copays"] = [{"label": f"Copay {index}", "amount": "1500.00"} for index in range(copays)]
+    for name in ("out_of_pocket_max", "deductible")[: 2 - cost_rows]:
+        del card_data[name]
+    if not issuer:
+        del card_data["issuer_number"]
+    data["group"]["id_card"] = card_data
+    return data
+
+
+@pytest.mark.parametrize(
+    ("copays", "issuer", "cost_rows", "member"),
+    [(0, False, 0, "00"), (1, True, 1, "01"), (4, True, 2, "01"), (6, False, 0, "01"), (0, True, 2, "00"), (5, False, 2, "01")],
+)
+def test_the_front_height_rule_matches_the_layout(copays: int, issuer: bool, cost_rows: int, member: str) -> None:
+    rects = _block_rects(_layout(json.dumps(_fullest(copays, issuer, cost_rows)), {"member": member}))[0]
+    height = {name: (rects[name][0][3] - rects[name][0][1]) / MM for name in ("member", "ids", "rx", "copays") if name in rects}
+    laid_out = height["member"] + height["ids"] + max(height["rx"], height.get("copays", 0))
+    id_rows = 2 + issuer + (member != "00")
+    assert cardfit.front_height_mm(id_rows, copays, cost_rows) == pytest.approx(laid_out, abs=0.05)
+
+
+def test_copays_too_many_for_the_front_are_refused_and_the_most_that_fit_print_whole() -> None:
+    # Issue 18: six copays with the deductible rows ran off the front's foot.
+    with pytest.raises(InputError) as caught:
+        render_output("id-card", json.dumps(_fullest(5)))
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.rule) == ("group.id_card.copays", "id-card-fits")
+    assert "at most 4 fit" in problem.message
+    for member in ("00", "01"):
+        pdf = render_output("id-card", json.dumps(_fullest(4)), {"member": member}).content
+        assert_nothing_clipped_or_overlapping(pdf, margin=1.5)
+    # Six copays fit on a card without the optional rows.
+    render_output("id-card", json.dumps(_fullest(6, issuer=False, cost_rows=0)), {"member": "01"})
+
+
+LARGE_FAMILY = EXAMPLES / "large-family.json"
+
+
+def _card_boxes(page: Any) -> dict[str, tuple[float, float, float, float]]:
+    """Each card on a sheet page by the member ID printed on it: its box (x0, top, x1, bottom)."""
+    boxes = [r for r in page.rects if abs(r["width"] - 85.6 * MM) < 0.1 and abs(r["height"] - 53.98 * MM) < 0.1]
+    found = {}
+    for box in boxes:
+        inside = page.crop((box["x0"], box["top"], box["x1"], box["bottom"])).extract_words()
+        (member,) = {w["text"] for w in inside if re.fullmatch(r"[0-9]{12}-[0-9]{2}", w["text"])}
+        found[member] = (box["x0"], box["top"], box["x1"], box["bottom"])
+    return found
+
+
+def test_a_familys_cards_share_letter_sheets_eight_to_a_sheet_fronts_then_backs() -> None:
+    # Issue 18: --sheet printed one card per Letter page. Large-family has 13 cards: two sheets.
+    pdf = render_output("id-card", LARGE_FAMILY.read_bytes(), {"sheet": True}).content
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        assert [(page.width, page.height) for page in document.pages] == [(612, 792)] * 4
+        codes = [sorted(_card_boxes(page)) for page in document.pages]
+    ids = [f"779901620455-{code:02d}" for code in range(13)]
+    assert codes == [ids[:8], ids[:8], ids[8:], ids[8:]]
+    texts = pdf_text(pdf)
+    assert "Sheet 1 of 2: fronts" in texts[0] and "Sheet 1 of 2: backs" in texts[1] and "Sheet 2 of 2: backs" in texts[3]
+
+
+@pytest.mark.parametrize("example", [LARGE_FAMILY, JANE], ids=["large-family", "jane"])
+def test_each_back_prints_behind_its_front_when_flipped_on_the_long_edge(example: Path) -> None:
+    # Duplex, long-edge flip: the sheet turns about its vertical centre line, so each back's
+    # box must be its front's box mirrored about that line, at the same height.
+    pdf = render_output("id-card", example.read_bytes(), {"sheet": True}).content
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        pages = document.pages
+        for front_page, back_page in zip(pages[::2], pages[1::2], strict=True):
+            fronts, backs = _card_boxes(front_page), _card_boxes(back_page)
+            assert fronts.keys() == backs.keys() and fronts
+            width = front_page.width
+            for member, (x0, top, x1, bottom) in fronts.items():
+                assert backs[member] == pytest.approx((width - x1, top, width - x0, bottom), abs=0.05), member
+            # Two columns: a card in each half of a full row, so the mirror is not the identity.
+            assert len({box[0] for box in fronts.values()}) == min(2, len(fronts))
+
+
+def test_sheet_options_from_the_cli_and_the_api_name_the_file(tmp_path: Path) -> None:
+    out = tmp_path / "cards.pdf"
+    assert main(["render", "id-card", str(JANE), "-o", str(out), "--sheet"]) == 0
+    assert len(PdfReader(out).pages) == 2
+    front, _ = pdf_text(out.read_bytes())
+    assert all(f"779901618322-{code}" in front for code in ("00", "01", "02"))
+    assert render_kind("id-card", JANE.read_bytes(), CardOptions(sheet=True)).filename == "id-card-sheet.pdf"
+    assert render_kind("id-card", JANE.read_bytes(), CardOptions(sheet=True, member="02")).filename == "id-card-02-sheet.pdf"
+    assert render_kind("id-card", JANE.read_bytes(), CardOptions()).filename == "id-card-00.pdf"

@@ -104,9 +104,12 @@ class DocumentKind:
 
 
 def _card_stem(options: idcard.CardOptions) -> str:
-    """id-card-01 for a PDF, id-card-01-back for one side as PNG."""
+    """id-card-01 for a PDF, id-card-01-back for one side as PNG; id-card-sheet for the family's
+    print sheets, id-card-01-sheet for one person's."""
+    if options.sheet:
+        return f"id-card-{options.member}-sheet" if options.member else "id-card-sheet"
     side = f"-{options.side.value}" if options.format is idcard.CardFormat.PNG else ""
-    return f"id-card-{options.member}{side}"
+    return f"id-card-{options.member or idcard.SUBSCRIBER_CODE}{side}"
 
 
 def _card_variants(enrollment: Enrollment) -> list[Variant]:
@@ -115,6 +118,8 @@ def _card_variants(enrollment: Enrollment) -> list[Variant]:
         choices: list[dict[str, Any]] = [{"member": holder.code}]
         choices += [{"member": holder.code, "format": "png", "side": side.value} for side in idcard.CardSide]
         variants += [Variant(_card_stem(idcard.CardOptions.model_validate(c)), c) for c in choices]
+    if variants:
+        variants.append(Variant("id-card-sheet", {"sheet": True}))
     return variants
 
 

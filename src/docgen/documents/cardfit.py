@@ -4,7 +4,8 @@ Issue 17: a 60-character name and a 70-character employer name ran off the card'
 long network name overran its band. Each field has a box (assets/css/idcard.css) and the
 sizes it may step down to, never under the card's minimums (6 pt; 7 pt for member fields
 and the NCPDP block); text that fits its box at none of them is an input problem naming
-the field, so a card never prints clipped.
+the field, so a card never prints clipped. The front's blocks, stacked, must fit its height
+too (issue 18: six copays with the deductible rows ran off its foot).
 """
 
 from __future__ import annotations
@@ -43,13 +44,49 @@ WORDMARK = Box(52.5, (9.0, 7.5, 6.5), lines=2, bold=True)
 NETWORK = Box(26.1, (7.5, 6.5, 6.0), lines=2, bold=True)
 MEMBER_NAME = Box(78.6, (9.5, 8.5, 7.5), bold=True)
 GROUP_LINE = Box(59.6, (7.0, 6.5, 6.0))
+#: The Subscriber line of a dependent's card: the ids table's value column, as the group line.
+SUBSCRIBER = Box(59.6, (7.0, 6.5, 6.0))
 RX_VALUE = Box(23.0, (7.0,))
 COPAY_LABEL = Box(18.6, (6.5, 6.0))
 CONTACT_VALUE = Box(40.0, (7.0,), bold=True)
+#: The customer-service phone: larger, the number a provider's front desk calls first.
+CUSTOMER_SERVICE = Box(40.0, (9.0, 7.0), bold=True)
 BACK_WORDMARK = Box(50.0, (7.0, 6.0), lines=2, bold=True)
 #: "Send claims to": the administrator and the address, wrapped, above the notice.
 CLAIMS = Box(36.1, (6.5,), lines=6)
 NOTICE = Box(78.6, (6.0,), lines=4)
+
+
+# The front below its band (idcard.css .card-body) and its blocks' heights as idcard.css lays
+# them out, in mm (tests/documents/test_idcard.py measures them in WeasyPrint's layout).
+FRONT_BODY_MM = 43.98
+MEMBER_BLOCK_MM = 6.394
+IDS_FIRST_ROW_MM = 2.841
+IDS_ROW_MM = 3.140
+PHARMACY_BLOCK_MM = 14.506
+#: The Copays heading band with the first row's top padding.
+COPAYS_HEAD_MM = 3.640
+COPAY_ROW_MM = 2.523
+#: The In-Net/Out-of-Net heading band, with the white rule parting it from copays above.
+COST_HEAD_MM = 3.139
+COST_HEAD_AFTER_COPAYS_MM = 3.739
+COST_ROW_MM = 2.329
+#: The least room left for the front's four gaps (above, between and below its three blocks).
+FRONT_GAPS_MM = 3.0
+
+
+def front_height_mm(id_rows: int, copays: int, cost_rows: int) -> float:
+    """The height of the front's blocks: the member, the ids table, and the taller of the
+    Pharmacy block and the Copays block (copays, then the deductible rows)."""
+    right = COPAYS_HEAD_MM + copays * COPAY_ROW_MM if copays else 0.0
+    if cost_rows:
+        right += (COST_HEAD_AFTER_COPAYS_MM if copays else COST_HEAD_MM) + cost_rows * COST_ROW_MM
+    ids = IDS_FIRST_ROW_MM + (id_rows - 1) * IDS_ROW_MM
+    return MEMBER_BLOCK_MM + ids + max(PHARMACY_BLOCK_MM, right)
+
+
+def front_fits(id_rows: int, copays: int, cost_rows: int) -> bool:
+    return front_height_mm(id_rows, copays, cost_rows) <= FRONT_BODY_MM - FRONT_GAPS_MM
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from docgen.barcodes import MIN_MODULE_MM, pdf417_module_mm, pdf417_svg, svg_data_uri
-from docgen.documents import cardfit
+from docgen.documents import cardfit, cardsheet
 from docgen.documents.statements import person_name
 from docgen.errors import InputError, Problem
 from docgen.config import SETTINGS
@@ -43,7 +44,8 @@ class CardOptions(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    member: Annotated[str, Field(pattern=r"^[0-9]{2}$")] = SUBSCRIBER_CODE
+    #: A person code; None is the subscriber's card, or on a print sheet every card of the family.
+    member: Annotated[str, Field(pattern=r"^[0-9]{2}$")] | None = None
     side: CardSide = CardSide.FRONT
     sheet: bool = False
     format: CardFormat = CardFormat.PDF
@@ -57,6 +59,9 @@ class Cardholder:
     first_and_middle: str
     #: Where the person is in the input: "participant" or "dependents[1]".
     path: str
+    #: The whole name, and the name with the middle name as an initial, for lines narrower than `name`'s.
+    full_name: str
+    initial_name: str
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,8 @@ class CostRow:
 class CardView:
     """Display-ready values for both sides of one member's card."""
 
-    sheet: bool
+    #: Whether the template lays out print sheets (cardsheet.CardSheet) rather than one card.
+    sheet: ClassVar[bool] = False
     issuer_name: str
     issuer_size: str
     back_issuer_size: str
@@ -89,6 +95,9 @@ class CardView:
     network_size: str
     member_name: str
     name_size: str
+    #: On a dependent's card, the subscriber's name (WEDI health ID card guide); None on the subscriber's.
+    subscriber_name: str | None
+    subscriber_size: str
     member_id: str
     group_id: str
     group_name: str
@@ -99,6 +108,7 @@ class CardView:
     copays: tuple[Row, ...]
     cost_sharing: tuple[CostRow, ...]
     customer_service_phone: str
+    phone_size: str
     pharmacy_phone: str | None
     website: str | None
     claims_to: tuple[str, ...]
@@ -113,7 +123,8 @@ def _holder(code: str, person: Participant | Dependent, path: str) -> Cardholder
     # A name too wide for the card's line prints with the middle initial, as cards commonly do.
     initial = person_name(person.first_name, person.middle_name[:1], person.last_name)
     name = full if cardfit.MEMBER_NAME.size_class(full) else initial
-    return Cardholder(code, name, person.last_name, person_name(person.first_name, person.middle_name, ""), path)
+    first_and_middle = person_name(person.first_name, person.middle_name, "")
+    return Cardholder(code, name, person.last_name, first_and_middle, path, full, initial)
 
 
 def cardholders(enrollment: Enrollment) -> list[Cardholder]:
@@ -163,17 +174,20 @@ def check_cards(enrollment: Enrollment) -> Iterator[Problem]:
     issuer_name = card.issuer_name or admin.name
     issuer_path = "group.id_card.issuer_name" if card.issuer_name else "administrator.name"
     yield from cardfit.refusals(_card_fields(enrollment, card, issuer_path, issuer_name))
-    claims = cardfit.block_refusal(
-        [
-            cardfit.Field("administrator.name", admin.name, cardfit.CLAIMS),
-            *(cardfit.Field(f"group.id_card.claims_address[{i}]", line, cardfit.CLAIMS)
-              for i, line in enumerate(card.claims_address)),
-        ],
-        cardfit.CLAIMS,
-    )
+    claims = cardfit.block_refusal(_claims_fields(admin.name, card), cardfit.CLAIMS)
     if claims is not None:
         yield claims
     holders = cardholders(enrollment)
+    yield from _front_height_refusal(card, subscriber_row=len(holders) > 1)
+    if len(holders) > 1 and _subscriber_line(holders[0]) is None:
+        participant = enrollment.participant
+        longest = max(("first_name", "last_name"), key=lambda field: len(getattr(participant, field)))
+        yield Problem(
+            f"participant.{longest}",
+            "id-card-fits",
+            "makes the subscriber's name too long for the Subscriber line of the dependents' ID cards,"
+            " even with the middle name as an initial",
+        )
     for holder in holders:
         person = enrollment.participant if holder.path == "participant" else _dependent(enrollment, holder)
         if cardfit.MEMBER_NAME.size_class(holder.name) is None:
@@ -206,6 +220,29 @@ def check_cards(enrollment: Enrollment) -> Iterator[Problem]:
         )
 
 
+def _front_height_refusal(card: IdCard, subscriber_row: bool) -> Iterator[Problem]:
+    """A problem naming the copays when the front's rows, on the family's fullest card, are
+    taller than the card: the copays are the only rows the plan can shorten."""
+    id_rows = 2 + subscriber_row + (card.issuer_number is not None)
+    cost_rows = (card.deductible is not None) + (card.out_of_pocket_max is not None)
+    if cardfit.front_fits(id_rows, len(card.copays), cost_rows):
+        return
+    room = max((n for n in range(len(card.copays)) if cardfit.front_fits(id_rows, n, cost_rows)), default=0)
+    with_rows = [
+        *(["the deductible and out-of-pocket rows"] if cost_rows else []),
+        *(["the issuer number"] if card.issuer_number is not None else []),
+        *(["the Subscriber line of the dependents' cards"] if subscriber_row else []),
+    ]
+    listed = ", ".join(with_rows[:-1]) + " and " + with_rows[-1] if len(with_rows) > 1 else "".join(with_rows)
+    beside = f" with {listed}" if listed else ""
+    yield Problem(
+        "group.id_card.copays",
+        "id-card-fits",
+        f"{len(card.copays)} copays{beside} are too many rows for the ID card's front;"
+        f" at most {room} fit: list fewer",
+    )
+
+
 def _card_fields(enrollment: Enrollment, card: IdCard, issuer_path: str, issuer_name: str) -> list[cardfit.Field]:
     """Every one-box field of both card sides, with the input path it comes from."""
     admin = enrollment.administrator
@@ -223,7 +260,7 @@ def _card_fields(enrollment: Enrollment, card: IdCard, issuer_path: str, issuer_
         cardfit.Field(
             "group.id_card.customer_service_phone" if card.customer_service_phone else "administrator.phone",
             card.customer_service_phone or admin.phone,
-            cardfit.CONTACT_VALUE,
+            cardfit.CUSTOMER_SERVICE,
         ),
         cardfit.Field("group.id_card.pharmacy_help_phone", card.pharmacy_help_phone or "", cardfit.CONTACT_VALUE),
         cardfit.Field(
@@ -241,8 +278,33 @@ def _group_line(enrollment: Enrollment) -> str:
     return f"{enrollment.group.group_id} \u00b7 {enrollment.group.name}"
 
 
-def _claims_to(admin_name: str, card: IdCard) -> tuple[str, ...]:
-    return (admin_name, *card.claims_address)
+def _claims_fields(admin_name: str, card: IdCard) -> list[cardfit.Field]:
+    """The "Send claims to" lines: the administrator's name, then the address. A first address
+    line that starts with the name, or is the name shortened ("..., Inc." left off), already
+    names the addressee, and the name is not printed twice (issue 18)."""
+    lines = [
+        cardfit.Field(f"group.id_card.claims_address[{index}]", line, cardfit.CLAIMS)
+        for index, line in enumerate(card.claims_address)
+    ]
+    first, name = _words(card.claims_address[0]), _words(admin_name)
+    if first and (first[: len(name)] == name or name[: len(first)] == first):
+        return lines
+    return [cardfit.Field("administrator.name", admin_name, cardfit.CLAIMS), *lines]
+
+
+def _words(text: str) -> list[str]:
+    """The words of a line, compared without case or punctuation ("Inc." and "INC" alike)."""
+    return re.findall(r"\w+", text.casefold())
+
+
+def _subscriber_line(subscriber: Cardholder) -> tuple[str, str] | None:
+    """The subscriber's name as dependents' cards print it, and its size class: the whole name,
+    or with the middle name as an initial; None when neither fits the line."""
+    for name in (subscriber.full_name, subscriber.initial_name):
+        size = cardfit.SUBSCRIBER.size_class(name)
+        if size is not None:
+            return name, size
+    return None
 
 
 def _dependent(enrollment: Enrollment, holder: Cardholder) -> Dependent:
@@ -256,31 +318,46 @@ def _network_rows(label: str, amounts: NetworkAmounts | None) -> list[CostRow]:
     return [CostRow(label, format_card_amount(amounts.in_network), format_card_amount(out) if out is not None else "")]
 
 
-def build_card(enrollment: Enrollment, options: CardOptions) -> CardView:
-    """The card of the person with `options.member` as person code."""
+def build_card(enrollment: Enrollment, options: CardOptions) -> CardView | cardsheet.CardSheet[CardView]:
+    """The card of the person with `options.member` as person code (the subscriber by default),
+    or print sheets of that card or, without a member, of every card of the family."""
     if options.sheet and options.format is CardFormat.PNG:
         raise InputError([Problem("format", "sheet-is-pdf", "the print sheet is a PDF; ask for png without sheet")])
     card = enrollment.group.id_card
     if card is None:
         raise InputError([Problem("group.id_card", "id-card-data-required", "is required to print ID cards")])
-    holders = {holder.code: holder for holder in cardholders(enrollment)}
-    holder = holders.get(options.member)
-    if holder is None:
-        covered = ", ".join(sorted(holders)) or "nobody (medical is not elected)"
+    holders = cardholders(enrollment)
+    wanted = options.member or SUBSCRIBER_CODE
+    chosen = holders if options.sheet and options.member is None else [h for h in holders if h.code == wanted]
+    if not chosen:
+        covered = ", ".join(holder.code for holder in holders) or "nobody (medical is not elected)"
         raise InputError([
             Problem(
                 "member",
                 "member-covered-by-medical",
-                f"person {options.member} is not covered by medical and gets no ID card; cards exist for {covered}",
+                f"person {wanted} is not covered by medical and gets no ID card; cards exist for {covered}",
             )
         ])
+    subscriber = _subscriber_line(holders[0])
+    views = [_card_view(enrollment, card, holder, subscriber) for holder in chosen]
+    if not options.sheet:
+        return views[0]
+    metadata = replace(views[0].metadata, title="Member ID Cards" if len(views) > 1 else "Member ID Card")
+    return cardsheet.lay_out(views, views[0].issuer_name, metadata)
+
+
+def _card_view(
+    enrollment: Enrollment, card: IdCard, holder: Cardholder, subscriber: tuple[str, str] | None
+) -> CardView:
     admin = enrollment.administrator
     issuer_name = card.issuer_name or admin.name
     medical = enrollment.elections.medical
     mid = member_id(enrollment, holder.code)
     payload = barcode_payload(enrollment, card, holder, issuer_name)
+    # None only when check_cards refused the name, which it does when a dependent has a card.
+    subscriber_name, subscriber_size = subscriber or ("", "longest")
+    dependent = holder.code != SUBSCRIBER_CODE
     return CardView(
-        sheet=options.sheet,
         issuer_name=issuer_name,
         # The wordmark may wrap to two lines; past ~40 characters it steps down.
         issuer_size=cardfit.WORDMARK.size_class(issuer_name) or "longest",
@@ -291,6 +368,9 @@ def build_card(enrollment: Enrollment, options: CardOptions) -> CardView:
         member_name=holder.name,
         # Sizes measured in the bundled font (cardfit.py); check_cards refused what fits at none.
         name_size=cardfit.MEMBER_NAME.size_class(holder.name) or "longest",
+        # Payer cards name the subscriber on every dependent's card (WEDI health ID card guide).
+        subscriber_name=subscriber_name if dependent and subscriber_name else None,
+        subscriber_size=subscriber_size,
         member_id=mid,
         group_id=enrollment.group.group_id,
         group_name=enrollment.group.name,
@@ -312,9 +392,10 @@ def build_card(enrollment: Enrollment, options: CardOptions) -> CardView:
             _network_rows("Deductible", card.deductible) + _network_rows("Out-of-Pocket Max", card.out_of_pocket_max)
         ),
         customer_service_phone=card.customer_service_phone or admin.phone,
+        phone_size=cardfit.CUSTOMER_SERVICE.size_class(card.customer_service_phone or admin.phone) or "long",
         pharmacy_phone=card.pharmacy_help_phone,
         website=card.website or admin.website or None,
-        claims_to=_claims_to(admin.name, card),
+        claims_to=tuple(field.text for field in _claims_fields(admin.name, card)),
         notice=card.notice,
         barcode_uri=svg_data_uri(pdf417_svg(payload, aspect=BARCODE_BOX_MM[0] / BARCODE_BOX_MM[1])),
         payload=payload,
