@@ -580,3 +580,18 @@ def test_sheet_options_from_the_cli_and_the_api_name_the_file(tmp_path: Path) ->
     assert render_kind("id-card", JANE.read_bytes(), CardOptions(sheet=True)).filename == "id-card-sheet.pdf"
     assert render_kind("id-card", JANE.read_bytes(), CardOptions(sheet=True, member="02")).filename == "id-card-02-sheet.pdf"
     assert render_kind("id-card", JANE.read_bytes(), CardOptions()).filename == "id-card-00.pdf"
+
+
+def test_a_member_who_declines_medical_has_no_card_and_is_told_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    declined = SETTINGS.examples_dir / "all-declined.json"
+    with pytest.raises(InputError) as caught:
+        render_output("id-card", declined.read_bytes())
+    assert [(p.path, p.rule) for p in caught.value.problems] == [("elections.medical.elected", "card-requires-medical")]
+    # `make run` says why the example has no card instead of passing over it in silence.
+    folder = tmp_path / "examples"
+    folder.mkdir()
+    (folder / declined.name).write_bytes(declined.read_bytes())
+    assert main(["examples", str(folder), "--out", str(tmp_path / "out")]) == 0
+    assert "all-declined.json (id-card): skipped: elections.medical.elected" in capsys.readouterr().err

@@ -162,6 +162,7 @@ KINDS: dict[str, DocumentKind] = {
             media_types=(PDF_MEDIA_TYPE, PNG_MEDIA_TYPE),
             file_stem=_card_stem,
             rules=(Rule(("group.id_card", "group.name", "group.group_id", "administrator", "participant", "dependents", "elections.medical"), idcard.check_cards),),
+            precondition=idcard.card_unavailable,
         ),
         DocumentKind(
             "tax-savings",

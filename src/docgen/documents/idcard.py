@@ -140,6 +140,18 @@ def cardholders(enrollment: Enrollment) -> list[Cardholder]:
     return holders
 
 
+def card_unavailable(enrollment: Enrollment) -> Problem | None:
+    """Why the enrollment has no ID card at all (medical declined); None when someone has one."""
+    medical = enrollment.elections.medical
+    if medical is not None and medical.elected:
+        return None
+    return Problem(
+        "elections.medical.elected",
+        "card-requires-medical",
+        "the participant declined medical, so nobody gets an ID card (seed 001: cards are for medical)",
+    )
+
+
 def member_id(enrollment: Enrollment, code: str) -> str:
     """Participant ID, a hyphen and the two-digit person code: 779901618322-01."""
     return f"{enrollment.participant.participant_id}-{code}"
