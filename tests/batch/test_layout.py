@@ -166,9 +166,10 @@ def test_a_secondary_unit_goes_at_the_end_of_the_delivery_line() -> None:
         "JANE EXAMPLE", "4187 RATTLESNAKE CREEK RD UNIT 12B", "KALISPELL MT 59901",
     )
     # Too long to share the line: the unit goes on the line above it, and the block is then
-    # one line too long for the window under a barcode; line2 is named.
+    # one line too long for the window under a barcode; line2 is named. (ROAD is printed RD,
+    # Publication 28 Appendix C1.)
     data["participant"]["address"].update(line1="4187 NORTHWEST RATTLESNAKE CREEK ROAD", line2="UNIT 12B")
-    assert layout.recipient_lines(parse_enrollment(json.dumps(data)))[1:3] == ("UNIT 12B", "4187 NORTHWEST RATTLESNAKE CREEK ROAD")
+    assert layout.recipient_lines(parse_enrollment(json.dumps(data)))[1:3] == ("UNIT 12B", "4187 NORTHWEST RATTLESNAKE CREEK RD")
     problems = _problems({"participant.address.line1": "4187 NORTHWEST RATTLESNAKE CREEK ROAD", "participant.address.line2": "UNIT 12B"})
     assert problems == [("participant.address.line2", "address-fits-window")]
 
@@ -215,3 +216,15 @@ def test_the_envelope_and_fold_are_checked_options() -> None:
     letter = layout.geometry("10-double-window", 11 / 3)
     assert letter.recipient_area.height == pytest.approx(0.4167, abs=1e-4)
     assert layout.recipient_capacity(letter, True) < 3
+
+
+def test_a_field_of_punctuation_alone_would_print_nothing_and_is_rejected() -> None:
+    # Publication 28 section 222 leaves punctuation out of the block: a name or line of only
+    # punctuation would leave a blank line in the window.
+    assert _problems({"participant.last_name": "-", "participant.address.line1": "..."}) == [
+        ("participant.last_name", "address-has-words"), ("participant.address.line1", "address-has-words")
+    ]
+    # A line2 of punctuation is simply left out.
+    data = load_jane()
+    data["participant"]["address"]["line2"] = "--"
+    assert layout.recipient_lines(parse_enrollment(json.dumps(data))) == ("JANE EXAMPLE", "PO BOX 100", "KALISPELL MT 59901")

@@ -13,13 +13,11 @@ positions of the insert, 1/8 in clear of the window's edges there.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from docgen.barcodes import svg_data_uri
 from docgen.batch import imb
-from docgen.documents.mailing import MailingView, Placement
-from docgen.documents.statements import person_name
+from docgen.documents.mailing import MailingView, Placement, delivery_line, is_secondary_unit, last_line, mail_name
 from docgen.errors import InputError, Problem
 from docgen.glyphs import FONT_REGULAR, css_words, text_width_pt
 from docgen.model import Enrollment
@@ -55,15 +53,6 @@ RETURN_FONT_PT = 8.0
 RETURN_LEADING_PT = 9.0
 FONT_BOLD = "LiberationSans-Bold.ttf"
 POINTS_PER_INCH = 72
-#: Secondary unit designators (USPS Publication 28, Appendix C2): a line2 that starts with one
-#: goes at the end of the delivery address line when it fits there (Publication 28 section 213),
-#: else on the line immediately above it.
-SECONDARY_UNIT = re.compile(
-    r"(?:APT|APARTMENT|BSMT|BLDG|DEPT|FL|FLOOR|FRNT|HNGR|KEY|LBBY|LOT|LOWR|OFC|PH|PIER|REAR|RM|ROOM|"
-    r"SIDE|SLIP|SPC|STOP|STE|SUITE|TRLR|UNIT|UPPR)\b|#",
-    re.IGNORECASE,
-)
-
 
 @dataclass(frozen=True)
 class Rect:
@@ -223,8 +212,9 @@ def _wrap(text: str, width_in: float, size_pt: float, font_file: str) -> list[st
 
 
 def _recipient(enrollment: Enrollment, area: Rect) -> list[tuple[str, str]]:
-    """(source field, line) of the delivery address in USPS Publication 28 form: upper case,
-    city, state and ZIP on the last line without punctuation."""
+    """(source field, line) of the delivery address in USPS Publication 28 form (docgen.documents.mailing):
+    capitals, no punctuation, the last line CITY ST ZIP. A line left empty is dropped here and
+    reported by mailing_problems."""
     person, address = enrollment.participant, enrollment.participant.address
     parts = {
         "participant.first_name": person.first_name, "participant.middle_name": person.middle_name,
@@ -232,21 +222,24 @@ def _recipient(enrollment: Enrollment, area: Rect) -> list[tuple[str, str]]:
     }
     # A name too wide is named by its longest part: the one worth shortening.
     name_path = max(parts, key=lambda path: len(parts[path]))
-    delivery = [("participant.address.line1", address.line1.upper())]
-    line2 = address.line2.upper()
-    if line2 and SECONDARY_UNIT.match(line2):
-        joined = f"{address.line1} {line2}".upper()
+    line1, line2 = delivery_line(address.line1), delivery_line(address.line2)
+    delivery = [("participant.address.line1", line1)]
+    if is_secondary_unit(line2):
+        # Publication 28 section 213: the unit at the end of the delivery address line when it
+        # fits there, else on the line immediately above it.
+        joined = f"{line1} {line2}".strip()
         if text_width_in(joined, RECIPIENT_FONT_PT) <= area.width:
             delivery = [("participant.address.line1", joined)]
         else:
             delivery.insert(0, ("participant.address.line2", line2))
     elif line2:
         delivery.append(("participant.address.line2", line2))
-    return [
-        (name_path, person_name(person.first_name, person.middle_name, person.last_name).upper()),
+    lines = [
+        (name_path, mail_name(person.first_name, person.middle_name, person.last_name)),
         *delivery,
-        ("participant.address.city", f"{address.city} {address.state} {address.zip}".upper()),
+        ("participant.address.city", last_line(address.city, address.state, address.zip)),
     ]
+    return [(path, line) for path, line in lines if line]
 
 
 def recipient_lines(enrollment: Enrollment, shape: Geometry = DEFAULT_GEOMETRY) -> tuple[str, ...]:
@@ -279,8 +272,17 @@ def recipient_capacity(shape: Geometry, with_imb: bool) -> int:
 
 
 def mailing_problems(enrollment: Enrollment, with_imb: bool, shape: Geometry = DEFAULT_GEOMETRY) -> list[Problem]:
-    """Why the address blocks would not fit their windows (empty when they fit), each naming its line."""
+    """Why the address blocks would not fit their windows or would print a field as nothing (empty
+    when they are fine), each naming its line."""
     problems = []
+    person, address = enrollment.participant, enrollment.participant.address
+    for path, value in (
+        ("participant.first_name", person.first_name), ("participant.last_name", person.last_name),
+        ("participant.address.line1", address.line1), ("participant.address.city", address.city),
+    ):
+        # Publication 28 section 222 leaves punctuation out: nothing of such a field would print.
+        if not any(char.isalnum() for char in value):
+            problems.append(Problem(path, "address-has-words", "has no letter or digit to print in the address block"))
     area = shape.recipient_area
     recipient = _recipient(enrollment, area)
     for path, line in recipient:
