@@ -245,7 +245,7 @@ def test_cli_png_from_extension_and_exit_2_for_uncovered(tmp_path: Path, jane: d
     source = tmp_path / "declined.json"
     source.write_text(json.dumps(jane))
     assert main(["render", "id-card", str(source), "-o", str(tmp_path / "x.pdf")]) == 2
-    assert "member: person 00 is not covered by medical" in capsys.readouterr().err
+    assert "elections.medical.elected: the participant declined medical" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
 
 
