@@ -249,3 +249,56 @@ def test_more_pre_tax_expense_never_lowers_take_home_pay(data: dict[str, Any], e
     assert before.gain >= 0 and after.gain >= 0
     assert after.gain >= before.gain
     assert after.flex_plan.taxes <= before.flex_plan.taxes
+
+
+def test_every_tax_is_figured_on_exact_pay_then_rounded() -> None:
+    # Issue 18: semimonthly 2,437.50 (58,500 a year), single, Illinois, 2025.
+    result = illustrate(parse_illustration({
+        "pay": {"amount": "2437.50", "frequency": "semimonthly"},
+        "tax": {"year": 2025, "filing_status": "single", "state": "IL"},
+        "expenses": [{"kind": "premium", "label": "Premium", "amount": "50.00"}],
+    }))
+    no, flex = result.no_plan, result.flex_plan
+    # FICA 7.65% x 2,437.50 = 186.47 -> 186 (on the pay rounded first, 2,438: 186.51 -> 187).
+    # Federal: 58,500 - 8,600 = 49,900; 1,192.50 + 12% x 31,575 = 4,981.50; / 24 = 207.56 -> 208.
+    # Illinois 4.95% x 2,437.50 = 120.66 -> 121.
+    assert (no.fica, no.federal, no.state) == (186, 208, 121)
+    # Flex column, 2,387.50: FICA 182.64 -> 183; 57,300 - 8,600 = 48,700: 1,192.50 + 12% x
+    # 30,375 = 4,837.50 / 24 = 201.56 -> 202; Illinois 118.18 -> 118.
+    assert (flex.fica, flex.federal, flex.state) == (183, 202, 118)
+    assert (no.exact_taxable, flex.exact_taxable) == (Decimal("2437.50"), Decimal("2387.50"))
+    # The printed lines still add up: gross and taxable pay are printed rounded half up.
+    assert (no.gross, no.taxable, flex.taxable) == (2438, 2438, 2388)
+    assert (no.net, flex.net) == (2438 - 208 - 121 - 186, 2388 - 202 - 118 - 183)
+
+
+@pytest.mark.parametrize(
+    ("pay", "frequency", "state", "line", "exact", "on_whole_dollars"),
+    [
+        # Federal, single, biweekly 1,001.50: 26,039 - 8,600 = 17,439; 10% row from 6,400: 10% x
+        # 11,039 = 1,103.90; / 26 = 42.46 -> 42. On 1,002: 17,452 -> 1,105.20 / 26 = 42.51 -> 43.
+        ("1001.50", "biweekly", "TX", "federal", 42, 43),
+        # Montana, single, weekly 1,006.50: 52,338; 4.7% x 21,100 = 991.70 + 5.9% x 16,238 =
+        # 958.04; / 52 = 37.495 -> 37. On 1,007: 52,364 -> 1,951.28 / 52 = 37.52 -> 38.
+        ("1006.50", "weekly", "MT", "state", 37, 38),
+        # Illinois, semimonthly 1,060.50: 4.95% = 52.49 -> 52. On 1,061: 52.52 -> 53.
+        ("1060.50", "semimonthly", "IL", "state", 52, 53),
+        # FICA, semimonthly 2,437.50: 7.65% = 186.47 -> 186. On 2,438: 186.51 -> 187.
+        ("2437.50", "semimonthly", "TX", "fica", 186, 187),
+    ],
+)
+def test_each_tax_line_is_figured_on_exact_pay(
+    pay: str, frequency: str, state: str, line: str, exact: int, on_whole_dollars: int
+) -> None:
+    def tax(amount: str) -> Decimal:
+        result = illustrate(parse_illustration({
+            "pay": {"amount": amount, "frequency": frequency},
+            "tax": {"year": 2025, "filing_status": "single", "state": state},
+            "expenses": [{"kind": "premium", "label": "Premium", "amount": "10.00"}],
+        }))
+        amount_no_plan: Decimal = getattr(result.no_plan, line)
+        return amount_no_plan
+
+    assert tax(pay) == exact
+    # The pay already rounded to the dollar gives the other figure: the cents matter.
+    assert tax(str(to_dollars(Decimal(pay)))) == on_whole_dollars

@@ -77,6 +77,8 @@ class Column:
     gross: Decimal
     flex: Decimal
     taxable: Decimal
+    #: The pay less the expenses to the cent: what the taxes are figured on.
+    exact_taxable: Decimal
     federal: Decimal
     state: Decimal
     fica: Decimal
@@ -119,31 +121,33 @@ class Illustration:
 
 
 def _column(
-    data: TaxSavingsInput, status: FilingStatus, flex: Decimal, after_tax: tuple[Decimal, ...],
-    override: ColumnOverride,
+    data: TaxSavingsInput, status: FilingStatus, flex: Decimal, exact_flex: Decimal,
+    after_tax: tuple[Decimal, ...], override: ColumnOverride,
 ) -> Column:
-    # Seed 003 prints whole dollars and its table adds up: each line is rounded half-up, and
-    # the taxes are figured on the printed taxable pay, so every derived line follows from them.
+    # Seed 003 prints whole dollars and its table adds up. Each tax is figured on the exact
+    # taxable pay (pay less the exact expenses: withholding is figured on the wages paid, Pub.
+    # 15-T) and then rounded half-up to the dollar; every other line follows from printed lines.
     year, periods = data.tax.year, data.pay.frequency.periods
     gross = to_dollars(data.pay.amount)
     taxable = gross - flex
+    exact = data.pay.amount - exact_flex
     if override.federal is not None:
         federal = to_dollars(override.federal)
     else:
         tables = taxtables.pub15t(year)
         assert tables is not None  # check_illustration reports unsupported years
-        federal = to_dollars(federal_withholding(taxable, periods, status, tables, data.tax.w4))
+        federal = to_dollars(federal_withholding(exact, periods, status, tables, data.tax.w4))
     if override.state is not None:
         state = to_dollars(override.state)
     else:
         rule = taxtables.state_rule(data.tax.state, year)
         assert rule is not None  # check_illustration reports states without rules
-        state = to_dollars(state_withholding(taxable, periods, status, rule))
-    social = to_dollars(fica(taxable, periods, taxtables.fica_table().years[year]))
+        state = to_dollars(state_withholding(exact, periods, status, rule))
+    social = to_dollars(fica(exact, periods, taxtables.fica_table().years[year]))
     net = taxable - federal - state - social
     return Column(
-        gross=gross, flex=flex, taxable=taxable, federal=federal, state=state, fica=social, net=net,
-        after_tax=after_tax, take_home=net - sum(after_tax, ZERO),
+        gross=gross, flex=flex, taxable=taxable, exact_taxable=exact, federal=federal, state=state,
+        fica=social, net=net, after_tax=after_tax, take_home=net - sum(after_tax, ZERO),
         federal_given=override.federal is not None, state_given=override.state is not None,
     )
 
@@ -162,10 +166,12 @@ def _care(
     fsa_saving = to_dollars(saving * per_period * periods / flex_plan.flex) if flex_plan.flex else ZERO
     individuals = max(line.qualifying_individuals for line, _ in care)
     limit = table.expense_limit_one if individuals == 1 else table.expense_limit_two_or_more
-    annual = per_period * periods
+    # The credit counts the expenses paid, to the cent (IRC §21(c)).
+    exact = sum((line.amount for line, _ in care), ZERO)
+    annual = exact * periods
     credit_expenses = min(annual, limit)
     # AGI: the year's pay after the other pre-tax elections, the ones the member keeps.
-    agi = (flex_plan.taxable + per_period) * periods
+    agi = (flex_plan.exact_taxable + exact) * periods
     percent = care_credit_percent(agi, status is FilingStatus.MARRIED_FILING_JOINTLY, table)
     # §21(e)(2): married people filing separately cannot take the credit; it is nonrefundable,
     # so it is also held to the year's federal income tax (the No Plan column's).
@@ -208,8 +214,9 @@ def illustrate(data: TaxSavingsInput) -> Illustration:
     assert status is not None  # check_illustration reports a missing filing status
     lines = expense_lines(data)
     amounts = tuple(to_dollars(line.amount) for line in lines)
-    no_plan = _column(data, status, ZERO, amounts, data.overrides.no_plan)
-    flex_plan = _column(data, status, sum(amounts, ZERO), tuple(ZERO for _ in amounts), data.overrides.flex_plan)
+    no_plan = _column(data, status, ZERO, ZERO, amounts, data.overrides.no_plan)
+    flex_plan = _column(data, status, sum(amounts, ZERO), sum((line.amount for line in lines), ZERO),
+                        tuple(ZERO for _ in amounts), data.overrides.flex_plan)
     problems = _check_columns(data, no_plan, flex_plan)
     if problems:
         raise InputError(problems)
