@@ -16,7 +16,7 @@ from docgen.illustration import W4, TaxSavingsInput, parse_illustration
 from docgen.model import FilingStatus
 from docgen.money import to_dollars
 from docgen.taxes import care_credit_percent, federal_withholding, fica, illustrate, state_withholding
-from tests.conftest import MARY
+from tests.conftest import EXAMPLES, MARY
 
 S, MFJ, MFS, HOH = (FilingStatus.SINGLE, FilingStatus.MARRIED_FILING_JOINTLY,
                     FilingStatus.MARRIED_FILING_SEPARATELY, FilingStatus.HEAD_OF_HOUSEHOLD)
@@ -163,12 +163,50 @@ def test_mary_reproduces_every_cell_of_the_brochure() -> None:
 
 
 def test_mary_day_care_comparison() -> None:
-    care = illustrate(parse_illustration(MARY.read_bytes())).care
+    result = illustrate(parse_illustration(MARY.read_bytes()))
+    care = result.care
     assert care is not None
-    # Tax saving 129 a month, 300 of the 500 is day care: 129 x 0.6 x 12 = 928.80 -> 929. Credit:
-    # AGI (3,000 + 300) x 12 = 39,600 -> 22% of the 3,000 limit for one child = 660.
-    assert (care.annual_expenses, care.fsa_saving, care.credit_expenses) == (3600, 929, 3000)
+    # Without the day-care FSA (taxable 3,300): the brochure's federal and state keep the other
+    # expenses' share of their saving, 300 of the 500 flex dollars coming back: 229 + 61 x 0.6 =
+    # 265.60 -> 266 and 116 + 30 x 0.6 = 134; FICA 7.65% x 3,300 = 252.45 -> 252. The FSA saves
+    # (266 + 134 + 252) - (229 + 116 + 230) = 77 a month, 924 a year. Credit: AGI 3,300 x 12 =
+    # 39,600 -> 22% of the 3,000 limit for one child = 660.
+    without = care.without_fsa
+    assert (without.federal, without.state, without.fica, without.given_estimated) == (266, 134, 252, True)
+    assert (care.annual_expenses, care.fsa_saving, care.credit_expenses) == (3600, 924, 3000)
     assert (care.agi, care.credit_percent, care.credit) == (39600, 22, 660)
+    # The FSA saves more: the table and its gain keep the day care in the plan.
+    assert not result.credit_instead and result.flex_plan.after_tax == (0, 0, 0) and result.gain == 129
+
+
+def test_when_the_credit_saves_more_the_gain_leaves_the_day_care_fsa_out() -> None:
+    result = illustrate(parse_illustration((EXAMPLES / "jordan.json").read_bytes()))
+    care = result.care
+    assert care is not None
+    # Jordan, 2026 joint, biweekly 2,800, Illinois; 145 + 40 + 250 (after-school care) a paycheck.
+    # All in the plan: taxes 116 + 117 + 181 = 414. Without the day-care FSA, taxable 2,615:
+    # federal 67,990 - 12,900 = 55,090; row 44,100: 2,480 + 12% x 10,990 = 3,798.80 / 26 = 146.11
+    # -> 146; Illinois 4.95% = 129.44 -> 129; FICA 7.65% = 200.05 -> 200: 475. The FSA saves (475 - 414) x 26 = 1,586 a year; the credit,
+    # 35% of 6,000 (two children; AGI 67,990), saves 2,100.
+    assert (care.fsa_saving, care.credit) == (1586, 2100) and result.credit_instead
+    flex = result.flex_plan
+    assert flex is care.without_fsa
+    assert (flex.flex, flex.taxable, flex.federal, flex.state, flex.fica) == (185, 2615, 146, 129, 200)
+    # The day care is paid after tax in both columns; the gain is the other expenses'.
+    assert (result.no_plan.after_tax, flex.after_tax) == ((145, 40, 250), (0, 0, 250))
+    assert (flex.take_home, result.gain, result.annual_gain) == (1890, 46, 1196)
+    # With the FSA the year's gain would have been 1,196 + 1,586 = 2,782: the figures tie.
+    assert result.annual_gain + care.fsa_saving == 2782
+
+
+def test_when_the_credit_beats_the_brochures_figures_they_are_estimated_without_the_fsa() -> None:
+    data = copy.deepcopy(MARY_DATA)
+    data["tax"]["year"] = 2026  # the credit's 50% rate: AGI 39,600 -> 37% of 3,000 = 1,110
+    result = illustrate(parse_illustration(data))
+    assert result.care is not None and (result.care.credit, result.care.fsa_saving) == (1110, 924)
+    assert result.credit_instead and result.flex_plan.given_estimated
+    assert (result.flex_plan.federal, result.flex_plan.state, result.flex_plan.take_home) == (266, 134, 2348)
+    assert result.gain == 2348 - 2296
 
 
 def test_mary_computed_without_overrides() -> None:

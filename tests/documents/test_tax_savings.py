@@ -113,9 +113,11 @@ def test_bar_chart_is_drawn_from_the_take_home_amounts() -> None:
 def test_day_care_comparison() -> None:
     text = " ".join(pdf_text(rendered())[0].split())
     assert "Expenses counted $3,600 $3,000" in text
-    assert "Saved a year $929 $660" in text
-    assert "The FSA saves $269 more a year than the credit." in text
+    assert "Saved a year $924 $660" in text
+    assert "The FSA saves $264 more a year than the credit: choose the FSA." in text
     assert "22% credit" in text
+    # The FSA wins: the headline counts it, and nothing says the day care is left out.
+    assert "Daycare $300 $0" in text and "Not counting" not in text and "†" not in text
 
 
 def test_footnotes() -> None:
@@ -129,11 +131,23 @@ def test_footnotes() -> None:
 
 def test_computed_biweekly_illustration_words_its_period() -> None:
     text = " ".join(pdf_text(rendered(JORDAN))[0].split())
-    assert "Biweekly Net Pay $1,844 $1,951" in text
-    assert "extra in Jordan's pocket each paycheck" in text and "($107 × 26 paychecks)" in text
+    assert "Biweekly Net Pay $1,844 $1,890" in text
+    assert "extra in Jordan's pocket each paycheck" in text and "($46 × 26 paychecks)" in text
     assert "Publication 15-T (2026), percentage method for automated payroll" in text
     assert "Illinois withholding" in text and "$184,500" in text
-    assert "The credit saves $501 more a year than the FSA." in text
+
+
+def test_when_the_credit_saves_more_the_page_recommends_it_and_the_gain_leaves_the_fsa_out() -> None:
+    text = " ".join(pdf_text(rendered(JORDAN))[0].split())
+    # The situation still lists every expense; the table pays the day care after tax in both
+    # columns, so the $46 gain is the other expenses' (with the FSA it would claim $107).
+    assert "pays $435 every two weeks for Medical premium ($145), Co-pays ($40) and After-school care ($250)." in text
+    assert "Flex Plan $0 $185" in text and "After-school care† $250 $250" in text
+    assert "$46 $1,196" in text and "$107" not in text
+    assert "Not counting After-school care: the child care tax credit saves you more" in text
+    assert "Saved a year $1,586 $2,100" in text
+    assert "The credit saves $514 more a year than the FSA: choose the credit." in text
+    assert "Claim the credit on your federal tax return (IRS Form 2441)." in text
 
 
 def test_one_page_with_metadata_and_no_name_in_it() -> None:

@@ -88,6 +88,8 @@ class CareView:
     credit_allowed: bool
     limit_note: str
     verdict: str
+    #: When the credit wins: what the table did about it and how to claim the credit.
+    advice: str | None
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ class TaxSavingsView:
     annual_gain: Decimal
     gain_owner: str
     gain_formula: str
+    #: Why the gain leaves the day care out, when the credit saves more than the FSA.
+    gain_note: str | None
     rows: tuple[Row, ...]
     chart: Chart
     care: CareView | None
@@ -133,7 +137,7 @@ def _situation(data: TaxSavingsInput, result: Illustration, wording: Wording) ->
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     subject, earn, pay = (described, "earns", "pays") if described else ("You", "earn", "pay")
     return (f"{subject} {earn} {format_dollars(result.no_plan.gross)} {wording.rate} and {pay}"
-            f" {format_dollars(result.flex_plan.flex)} {wording.rate} for {listed}.")
+            f" {format_dollars(sum(result.amounts, Decimal(0)))} {wording.rate} for {listed}.")
 
 
 def _rows(result: Illustration, wording: Wording) -> tuple[Row, ...]:
@@ -146,8 +150,9 @@ def _rows(result: Illustration, wording: Wording) -> tuple[Row, ...]:
         Row("State Tax*", no.state, flex.state, "tax"),
         Row("FICA / Medicare*", no.fica, flex.fica, "tax"),
         Row("Net Pay", no.net, flex.net, "subtotal"),
-        *(Row(line.label, paid, zero, "expense")
-          for line, paid, zero in zip(result.expenses, no.after_tax, flex.after_tax)),
+        *(Row(line.label + ("†" if result.credit_instead and line.kind is ExpenseKind.DEPENDENT_CARE else ""),
+              paid, in_flex, "expense")
+          for line, paid, in_flex in zip(result.expenses, no.after_tax, flex.after_tax)),
         Row(f"{wording.title} Net Pay", no.take_home, flex.take_home, "total"),
     )
 
@@ -172,23 +177,30 @@ def _chart(result: Illustration) -> Chart:
     return Chart(width=width, height=62, bar_x=bar_x, bar_height=bar_height, bars=bars)
 
 
+def _care_label(result: Illustration) -> str:
+    return " and ".join(line.label for line in result.expenses if line.kind is ExpenseKind.DEPENDENT_CARE)
+
+
 def _care(care: CareComparison | None, result: Illustration) -> CareView | None:
     if care is None:
         return None
-    label = " and ".join(line.label for line in result.expenses if line.kind is ExpenseKind.DEPENDENT_CARE)
+    label = _care_label(result)
     difference = care.fsa_saving - care.credit
-    if difference > 0:
-        verdict = f"The FSA saves {format_dollars(difference)} more a year than the credit."
-    elif difference < 0:
-        verdict = f"The credit saves {format_dollars(-difference)} more a year than the FSA."
+    advice = None
+    if not care.credit_allowed:
+        verdict = "The credit is not available to married people who file separate tax returns."
+    elif care.credit_wins:
+        verdict = f"The credit saves {format_dollars(-difference)} more a year than the FSA: choose the credit."
+        advice = (f"So the table pays {label} from take-home pay in both columns and its gain leaves the"
+                  " dependent care FSA out. Claim the credit on your federal tax return (IRS Form 2441).")
+    elif difference > 0:
+        verdict = f"The FSA saves {format_dollars(difference)} more a year than the credit: choose the FSA."
     else:
         verdict = "The FSA and the credit save the same."
-    if not care.credit_allowed:
-        verdict = "The credit is not available when married filing separately (IRC §21(e)(2))."
     people = "1 person" if care.qualifying_individuals == 1 else "2 or more"
     limit_note = f"limit for {people}" if care.credit_expenses < care.annual_expenses else "all of them"
     return CareView(label, care.annual_expenses, care.fsa_saving, care.credit_expenses,
-                    care.credit_percent, care.credit, care.credit_allowed, limit_note, verdict)
+                    care.credit_percent, care.credit, care.credit_allowed, limit_note, verdict, advice)
 
 
 def _source(no_plan_given: bool, flex_plan_given: bool, computed: str) -> str:
@@ -225,10 +237,13 @@ def _footnotes(data: TaxSavingsInput, result: Illustration, wording: Wording) ->
     ]
     if result.care is not None:
         notes.append(
-            "Day care: the FSA saving is the day-care share of the table's tax saving for the year. The credit"
-            " (IRC §21) is figured on an income estimated from the pay after the other pre-tax elections; its"
-            " expense limit is reduced by FSA money, so the same dollars cannot get both."
+            "Day care: the FSA saving is the tax the FSA takes off for the year, on top of the other pre-tax"
+            " elections. The credit (IRC §21) is figured on an income estimated from the pay after the other"
+            " pre-tax elections; its expense limit is reduced by FSA money, so the same dollars cannot get both."
         )
+    if result.credit_instead:
+        notes.append(f"†Paid from take-home pay in both columns: the credit for {_care_label(result)} saves"
+                     " more than the dependent care FSA.")
     return tuple(notes)
 
 
@@ -259,6 +274,8 @@ def build_tax_savings(data: TaxSavingsInput) -> TaxSavingsView:
         annual_gain=result.annual_gain,
         gain_owner=f"{name}'s pocket" if name else "your pocket",
         gain_formula=f"{format_dollars(result.gain)} × {result.periods} {wording.unit}",
+        gain_note=(f"Not counting {_care_label(result)}: the child care tax credit saves you more than"
+                   " the dependent care FSA would (see Day care)." if result.credit_instead else None),
         rows=_rows(result, wording),
         chart=_chart(result),
         care=_care(result.care, result),
