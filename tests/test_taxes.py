@@ -340,3 +340,12 @@ def test_each_tax_line_is_figured_on_exact_pay(
     assert tax(pay) == exact
     # The pay already rounded to the dollar gives the other figure: the cents matter.
     assert tax(str(to_dollars(Decimal(pay)))) == on_whole_dollars
+
+
+def test_without_the_day_care_comparison_the_table_keeps_every_expense_in_the_plan() -> None:
+    data = json.loads((EXAMPLES / "jordan.json").read_bytes())
+    data["options"] = {"day_care_comparison": False}
+    result = illustrate(parse_illustration(data))
+    # No comparison, no choice made from it: the day care stays in the plan (the credit would win).
+    assert result.care is None and not result.credit_instead
+    assert (result.flex_plan.flex, result.gain, result.annual_gain) == (435, 107, 2782)

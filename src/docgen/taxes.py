@@ -262,7 +262,7 @@ def illustrate(data: TaxSavingsInput) -> Illustration:
     problems = _check_columns(data, no_plan, every)
     if problems:
         raise InputError(problems)
-    care = _care(data, lines, amounts, no_plan, every, status)
+    care = _care(data, lines, amounts, no_plan, every, status) if data.options.day_care_comparison else None
     # When the credit saves more than the FSA, the member is better off paying day care after
     # tax and claiming the credit: the table and its gain then leave the day-care FSA out.
     flex_plan = care.without_fsa if care is not None and care.credit_wins else every

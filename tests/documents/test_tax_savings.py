@@ -190,3 +190,13 @@ def test_an_enrollment_file_is_not_an_illustration() -> None:
 def test_nothing_clipped_or_overlapping(example: Path) -> None:
     pdf = rendered(example)
     assert_nothing_clipped_or_overlapping(pdf, margin=36)
+
+
+def test_the_day_care_comparison_can_be_left_out() -> None:
+    data: dict[str, Any] = json.loads(JORDAN.read_bytes())
+    data["options"] = {"day_care_comparison": False}
+    pdf = render_document("tax-savings", json.dumps(data))
+    text = " ".join(pdf_text(pdf)[0].split())
+    assert "THE FSA OR THE TAX CREDIT" not in text.upper() and "credit" not in text.lower()
+    assert "After-school care $250 $0" in text and "Biweekly Net Pay $1,844 $1,951" in text
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
