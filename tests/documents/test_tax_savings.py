@@ -117,7 +117,7 @@ def test_day_care_comparison() -> None:
     assert "The FSA saves $264 more a year than the credit: choose the FSA." in text
     assert "22% credit" in text
     # The FSA wins: the headline counts it, and nothing says the day care is left out.
-    assert "Daycare $300 $0" in text and "Not counting" not in text and "†" not in text
+    assert "Daycare $300 $0" in text and "Paid from take-home pay" not in text and "†" not in text
 
 
 def test_footnotes() -> None:
@@ -144,10 +144,15 @@ def test_when_the_credit_saves_more_the_page_recommends_it_and_the_gain_leaves_t
     assert "pays $435 every two weeks for Medical premium ($145), Co-pays ($40) and After-school care ($250)." in text
     assert "Flex Plan $0 $185" in text and "After-school care† $250 $250" in text
     assert "$46 $1,196" in text and "$107" not in text
-    assert "Not counting After-school care: the child care tax credit saves you more" in text
+    with pdfplumber.open(io.BytesIO(rendered(JORDAN))) as document:
+        page = document.pages[0]
+        under_table = " ".join(page.crop((0, 0, page.width * 0.47, page.height)).extract_text().split())
+    assert ("†Paid from take-home pay in both columns: for After-school care the child care tax credit saves you"
+            " more than the dependent care FSA would (see Day care), so the gain leaves the FSA out.") in under_table
     assert "Saved a year $1,586 $2,100" in text
     assert "The credit saves $514 more a year than the FSA: choose the credit." in text
-    assert "Claim the credit on your federal tax return (IRS Form 2441)." in text
+    assert "Claim it on your federal tax return (IRS Form 2441)." in text
+    assert len(PdfReader(io.BytesIO(rendered(JORDAN))).pages) == 1
 
 
 def test_one_page_with_metadata_and_no_name_in_it() -> None:
@@ -159,6 +164,20 @@ def test_one_page_with_metadata_and_no_name_in_it() -> None:
     assert info.author == "Allegiance Benefit Plan Management, Inc."
     assert "Mary" not in " ".join(str(value) for value in info.values())
     assert "Page 1 of 1" in pdf_text(pdf)[0]
+
+
+def test_given_federal_and_state_are_the_brochures_figures_not_a_tax_year() -> None:
+    mary = " ".join(pdf_text(rendered())[0].split())
+    assert "Flexible Benefits Plan · Figures from the plan's brochure · monthly pay" in mary
+    assert "Tax year" not in mary
+    info = PdfReader(io.BytesIO(rendered())).metadata
+    assert info is not None and info.subject == "Flex plan tax-savings illustration, figures from the plan's brochure"
+    # Computed, or only partly given: the tax year the tables are for.
+    assert "Flexible Benefits Plan · Tax year 2026 · biweekly pay" in " ".join(pdf_text(rendered(JORDAN))[0].split())
+    data: dict[str, Any] = json.loads(MARY.read_bytes())
+    del data["overrides"]["flex_plan"]["state"]
+    partly = " ".join(pdf_text(render_document("tax-savings", json.dumps(data)))[0].split())
+    assert "Tax year 2025" in partly and "brochure ·" not in partly
 
 
 def test_same_input_same_bytes() -> None:

@@ -17,6 +17,8 @@ TITLE = "Tax-Savings Illustration"
 HEADLINE = "Flex puts tax dollars back into your pocket"
 #: Seed 003's footnote, word for word.
 VARIES = "*Actual amounts will vary based on the current Federal and State Income tax rates and withholdings."
+#: The subtitle's source when federal and state are given for both columns (issue 18).
+BROCHURE = "Figures from the plan's brochure"
 _STATUS_WORDS = {
     "single": "single",
     "married_filing_jointly": "married filing jointly",
@@ -106,7 +108,10 @@ class TaxSavingsView:
 
     title: str
     headline: str
-    subtitle: str
+    #: Plan, source of the figures, pay frequency, joined by " · " in the running footer.
+    subtitle: tuple[str, ...]
+    #: The letterhead's: plan and pay frequency, then the source of the figures on its own line.
+    letterhead_lines: tuple[str, ...]
     administrator: AdministratorView | None
     situation: str
     wording: Wording
@@ -114,8 +119,8 @@ class TaxSavingsView:
     annual_gain: Decimal
     gain_owner: str
     gain_formula: str
-    #: Why the gain leaves the day care out, when the credit saves more than the FSA.
-    gain_note: str | None
+    #: Under the table, for the day care marked †: why the gain leaves its FSA out.
+    table_note: str | None
     rows: tuple[Row, ...]
     chart: Chart
     care: CareView | None
@@ -191,8 +196,7 @@ def _care(care: CareComparison | None, result: Illustration) -> CareView | None:
         verdict = "The credit is not available to married people who file separate tax returns."
     elif care.credit_wins:
         verdict = f"The credit saves {format_dollars(-difference)} more a year than the FSA: choose the credit."
-        advice = (f"So the table pays {label} from take-home pay in both columns and its gain leaves the"
-                  " dependent care FSA out. Claim the credit on your federal tax return (IRS Form 2441).")
+        advice = "Claim it on your federal tax return (IRS Form 2441)."
     elif difference > 0:
         verdict = f"The FSA saves {format_dollars(difference)} more a year than the credit: choose the FSA."
     else:
@@ -241,9 +245,6 @@ def _footnotes(data: TaxSavingsInput, result: Illustration, wording: Wording) ->
             " elections. The credit (IRC §21) is figured on an income estimated from the pay after the other"
             " pre-tax elections; its expense limit is reduced by FSA money, so the same dollars cannot get both."
         )
-    if result.credit_instead:
-        notes.append(f"†Paid from take-home pay in both columns: the credit for {_care_label(result)} saves"
-                     " more than the dependent care FSA.")
     return tuple(notes)
 
 
@@ -261,12 +262,19 @@ def build_tax_savings(data: TaxSavingsInput) -> TaxSavingsView:
     wording = _WORDING[data.pay.frequency]
     name = _name(data)
     admin = _administrator(data)
-    plan = f"{data.plan.name} · " if data.plan.name else ""
-    subtitle = f"{plan}Tax year {data.tax.year} · {wording.title.lower()} pay"
+    # Federal and state given for both columns are the brochure's own figures, not the tax
+    # year's withholding: the page must not date them to a year it did not compute.
+    given = (result.no_plan.federal_given and result.no_plan.state_given
+             and result.flex_plan.federal_given and result.flex_plan.state_given)
+    source = BROCHURE if given else f"Tax year {data.tax.year}"
+    frequency = f"{wording.title.lower()} pay"
+    subtitle = tuple(part for part in (data.plan.name, source, frequency) if part)
+    letterhead = (" · ".join(part for part in (data.plan.name, frequency) if part), source)
     return TaxSavingsView(
         title=TITLE,
         headline=HEADLINE,
         subtitle=subtitle,
+        letterhead_lines=letterhead,
         administrator=admin,
         situation=_situation(data, result, wording),
         wording=wording,
@@ -274,8 +282,9 @@ def build_tax_savings(data: TaxSavingsInput) -> TaxSavingsView:
         annual_gain=result.annual_gain,
         gain_owner=f"{name}'s pocket" if name else "your pocket",
         gain_formula=f"{format_dollars(result.gain)} × {result.periods} {wording.unit}",
-        gain_note=(f"Not counting {_care_label(result)}: the child care tax credit saves you more than"
-                   " the dependent care FSA would (see Day care)." if result.credit_instead else None),
+        table_note=(f"†Paid from take-home pay in both columns: for {_care_label(result)} the child care tax"
+                    " credit saves you more than the dependent care FSA would (see Day care), so the gain"
+                    " leaves the FSA out." if result.credit_instead else None),
         rows=_rows(result, wording),
         chart=_chart(result),
         care=_care(result.care, result),
@@ -283,7 +292,7 @@ def build_tax_savings(data: TaxSavingsInput) -> TaxSavingsView:
         metadata=DocumentMetadata(
             title=TITLE,
             author=admin.name if admin else "docgen",
-            subject=f"Flex plan tax-savings illustration, tax year {data.tax.year}",
+            subject=f"Flex plan tax-savings illustration, {source[0].lower()}{source[1:]}",
             created=datetime(data.tax.year, 1, 1),
         ),
     )
