@@ -14,6 +14,8 @@ import pytest
 from pypdf import PdfReader
 
 from docgen.documents import document_html, render_document
+from docgen.documents.tax_savings import build_tax_savings
+from docgen.illustration import parse_illustration
 from docgen.errors import InputError
 from tests.conftest import (
     EXAMPLES,
@@ -123,18 +125,35 @@ def test_day_care_comparison() -> None:
 def test_footnotes() -> None:
     text = " ".join(pdf_text(rendered())[0].split())
     assert "*Actual amounts will vary based on the current Federal and State Income tax rates and withholdings." in text
-    assert "Federal and state tax: the plan's own figures." in text
-    assert "6.2% social security on pay up to $176,100 a year plus 1.45% Medicare" in text
-    assert "each tax line is rounded to the nearest dollar (half up)" in text
-    assert "The yearly gain is the monthly gain times 12." in text
+    assert "Federal and state tax amounts are the figures in the plan's brochure, not figured here." in text
+    assert ("FICA / Medicare is the Social Security and Medicare tax on wages (FICA: the Federal Insurance"
+            " Contributions Act): 6.2% Social Security tax on pay up to $176,100 a year and 1.45% Medicare tax,"
+            " on your pay after the flex plan (2025 rates).") in text
+    assert ("each tax is figured on your exact pay and expenses, then rounded to the nearest dollar (50 cents"
+            " rounds up); the other lines are worked out from the amounts shown, so the table adds up.") in text
+    assert "The amount for the year is the gain each month times 12." in text
+    assert "The federal Child and Dependent Care Credit (Internal Revenue Code section 21)" in text
+
+
+@pytest.mark.parametrize("example", ILLUSTRATION_EXAMPLES, ids=lambda p: p.stem)
+def test_footnotes_in_plain_words(example: Path) -> None:
+    text = " ".join(pdf_text(rendered(example))[0].split())
+    notes = text[text.index("*Actual amounts"):text.index("Page 1 of 1")]
+    # Issue 18: an employee's words. Abbreviations and code citations come spelled out.
+    for jargon in ("IRC", "§", "half up", "AGI", "pre-tax elections", "own figures", "printed lines"):
+        assert jargon not in notes, jargon
+    assert notes.count("FICA") == 2 and "(FICA: the Federal Insurance Contributions Act)" in notes
+    assert "Social Security and Medicare tax" in notes
 
 
 def test_computed_biweekly_illustration_words_its_period() -> None:
     text = " ".join(pdf_text(rendered(JORDAN))[0].split())
     assert "Biweekly Net Pay $1,844 $1,890" in text
     assert "extra in Jordan's pocket each paycheck" in text and "($46 × 26 paychecks)" in text
-    assert "Publication 15-T (2026), percentage method for automated payroll" in text
-    assert "Illinois withholding" in text and "$184,500" in text
+    assert ("Federal tax is what your employer would withhold for 2026 with “married filing jointly” as the"
+            " filing status on your Form W-4, figured as payroll systems do (IRS Publication 15-T, percentage"
+            " method for automated payroll).") in text
+    assert "State tax is what Illinois would withhold for 2026." in text and "$184,500" in text
 
 
 def test_when_the_credit_saves_more_the_page_recommends_it_and_the_gain_leaves_the_fsa_out() -> None:
@@ -219,3 +238,15 @@ def test_the_day_care_comparison_can_be_left_out() -> None:
     assert "THE FSA OR THE TAX CREDIT" not in text.upper() and "credit" not in text.lower()
     assert "After-school care $250 $0" in text and "Biweekly Net Pay $1,844 $1,951" in text
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
+def test_footnotes_name_estimated_brochure_figures_and_the_extra_medicare_tax() -> None:
+    data: dict[str, Any] = json.loads(MARY.read_bytes())
+    data["tax"]["year"] = 2026  # the credit wins; the flex column's brochure figures lose the FSA
+    notes = " ".join(build_tax_savings(parse_illustration(data)).footnotes)
+    assert ("Without the dependent care FSA, the Flex Plan column's brochure figures are estimated:"
+            " Daycare's share of their saving is added back.") in notes
+    assert "more Medicare tax" not in notes
+    data["pay"]["amount"] = "20000.00"  # 240,000 a year
+    notes = " ".join(build_tax_savings(parse_illustration(data)).footnotes)
+    assert "1.45% Medicare tax, and 0.9% more Medicare tax on pay over $200,000 a year, on your pay" in notes

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from docgen import taxtables
 from docgen.illustration import ExpenseKind, PayFrequency, TaxSavingsInput
-from docgen.money import format_dollars
+from docgen.money import format_card_amount, format_dollars, to_dollars
 from docgen.render import DocumentMetadata
 from docgen.taxes import CareComparison, Column, Illustration, illustrate
 
@@ -207,43 +207,67 @@ def _care(care: CareComparison | None, result: Illustration) -> CareView | None:
                     care.credit_percent, care.credit, care.credit_allowed, limit_note, verdict, advice)
 
 
-def _source(no_plan_given: bool, flex_plan_given: bool, computed: str) -> str:
-    """Where a tax line's figures come from: the plan's own amounts, the tables, or both."""
+def _source(no_plan_given: bool, flex_plan_given: bool, what: str, computed: str) -> str:
+    """Where a tax line's figures come from, as a sentence: the brochure, the tables, or both."""
     if no_plan_given and flex_plan_given:
-        return "the plan's own figures"
+        return f"{what} amounts are the figures in the plan's brochure, not figured here."
     if no_plan_given or flex_plan_given:
         column = "No Plan" if no_plan_given else "Flex Plan"
-        return f"{computed}; the {column} amount is the plan's own figure"
-    return computed
+        return f"{what} is {computed}; the {column} amount is the figure in the plan's brochure."
+    return f"{what} is {computed}."
+
+
+def _cents(data: TaxSavingsInput, result: Illustration) -> str:
+    """The amounts the table shows rounded: "($2,437.50 is shown as $2,438)"."""
+    amounts = [data.pay.amount, *(line.amount for line in result.expenses)]
+    rounded = [f"{format_card_amount(a)} as {format_dollars(a)}" for a in amounts if a != to_dollars(a)]
+    return f" (shown rounded: {', '.join(rounded)})" if rounded else ""
 
 
 def _footnotes(data: TaxSavingsInput, result: Illustration, wording: Wording) -> tuple[str, ...]:
+    # Written for the employee, not the payroll office (issue 18): each term said in plain words,
+    # every fact of the calculation kept.
     year = data.tax.year
     fica = taxtables.fica_table().years[year]
     no, flex = result.no_plan, result.flex_plan
     status = _STATUS_WORDS[result.filing_status.value]
-    federal = _source(no.federal_given, flex.federal_given,
-                      f"withholding by IRS Publication 15-T ({year}), percentage method for automated"
-                      f" payroll, Form W-4 filing status {status}")
+    federal = _source(no.federal_given, flex.federal_given, "Federal tax",
+                      f"what your employer would withhold for {year} with “{status}” as the filing status on"
+                      f" your Form W-4, figured as payroll systems do (IRS Publication 15-T, percentage method"
+                      f" for automated payroll)")
     rule = taxtables.state_rule(data.tax.state, year)
     state_name = taxtables.state_table().states[data.tax.state].name if rule is not None else data.tax.state
-    state = _source(no.state_given, flex.state_given,
-                    f"{state_name} withholding" + (" (no income tax on wages)" if rule and rule.kind == "none" else ""))
-    taxes = f"Federal and state tax: {federal}." if federal == state else f"Federal tax: {federal}. State tax: {state}."
+    state = _source(no.state_given, flex.state_given, "State tax",
+                    f"zero: {state_name} has no income tax on wages" if rule and rule.kind == "none"
+                    else f"what {state_name} would withhold for {year}")
+    if no.federal_given and no.state_given and flex.federal_given and flex.state_given:
+        taxes = "Federal and state tax amounts are the figures in the plan's brochure, not figured here."
+    else:
+        taxes = f"{federal} {state}"
+    if flex.given_estimated:
+        taxes += (f" Without the dependent care FSA, the Flex Plan column's brochure figures are estimated:"
+                  f" {_care_label(result)}'s share of their saving is added back.")
+    additional = (f", and {fica.additional_medicare_percent}% more Medicare tax on pay over"
+                  f" {format_dollars(fica.additional_medicare_over)} a year"
+                  if no.exact_taxable * result.periods > fica.additional_medicare_over else "")
     notes = [
         VARIES,
-        f"{taxes} FICA / Medicare:"
-        f" {fica.social_security_percent}% social security on pay up to {format_dollars(fica.social_security_wage_base)}"
-        f" a year plus {fica.medicare_percent}% Medicare, on the pay left after the flex plan ({year}).",
-        f"Whole dollars: each tax line is rounded to the nearest dollar (half up) and every other line is"
-        f" figured from the printed lines, so the table adds up. The yearly gain is the {wording.title.lower()}"
-        f" gain times {result.periods}.",
+        f"{taxes} FICA / Medicare is the Social Security and Medicare tax on wages (FICA: the Federal"
+        f" Insurance Contributions Act): {fica.social_security_percent}% Social Security tax on pay up to"
+        f" {format_dollars(fica.social_security_wage_base)} a year and {fica.medicare_percent}% Medicare tax{additional},"
+        f" on your pay after the flex plan ({year} rates).",
+        f"Whole dollars: each tax is figured on your exact pay and expenses{_cents(data, result)}, then rounded"
+        f" to the nearest dollar (50 cents rounds up); the other lines are worked out from the amounts shown,"
+        f" so the table adds up. The amount for the year is the gain {wording.each} times {result.periods}.",
     ]
     if result.care is not None:
         notes.append(
-            "Day care: the FSA saving is the tax the FSA takes off for the year, on top of the other pre-tax"
-            " elections. The credit (IRC §21) is figured on an income estimated from the pay after the other"
-            " pre-tax elections; its expense limit is reduced by FSA money, so the same dollars cannot get both."
+            "Day care: the FSA saving is the tax you would not pay in the year by paying for day care through"
+            " the dependent care FSA, on top of your other flex plan choices. The federal Child and Dependent"
+            " Care Credit (Internal Revenue Code section 21) takes a percentage of your day-care costs off your"
+            " federal income tax, and no more than that tax; the percentage falls as income rises, and your"
+            " income is estimated here as your pay for the year after your other flex plan choices. Money paid"
+            " through the FSA cannot also count for the credit, so the same dollars cannot get both."
         )
     return tuple(notes)
 
