@@ -29,8 +29,8 @@ def test_project_examples_parse(path: Path) -> None:
     assert isinstance(parse_illustration(path.read_bytes()), TaxSavingsInput)
 
 
-def test_examples_include_mary_and_jordan() -> None:
-    assert [p.stem for p in ILLUSTRATION_EXAMPLES] == ["jordan", "mary"]
+def test_examples_include_mary_jordan_and_a_semimonthly_pay() -> None:
+    assert [p.stem for p in ILLUSTRATION_EXAMPLES] == ["jordan", "mary", "semimonthly-illustration"]
 
 
 def test_values_are_typed_and_frozen() -> None:

@@ -27,6 +27,7 @@ from tests.conftest import (
 )
 
 JORDAN = EXAMPLES / "jordan.json"
+SEMIMONTHLY = EXAMPLES / "semimonthly-illustration.json"
 GAIN_GREEN = (0x2E / 255, 0x7D / 255, 0x4F / 255)
 BAR_GREY = (0x9A / 255, 0xA7 / 255, 0xB6 / 255)
 
@@ -44,14 +45,14 @@ def rendered(example: Path = MARY) -> bytes:
     return render_document("tax-savings", example.read_bytes())
 
 
-def table_lines(pdf: bytes) -> list[str]:
+def table_lines(pdf: bytes, frequency: str = "Monthly") -> list[str]:
     """The comparison table's lines: the words left of the chart column, joined per line."""
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         page = document.pages[0]
         top = next(w["top"] for w in page.extract_words() if w["text"] == "No")
         region = page.crop((0, top - 2, page.width * 0.47, page.height))
         lines = [line["text"] for line in region.extract_text_lines()]
-    return lines[: lines.index(next(line for line in lines if "Net Pay" in line and "$" in line and "Monthly" in line)) + 1]
+    return lines[: lines.index(next(line for line in lines if "Net Pay" in line and "$" in line and frequency in line)) + 1]
 
 
 def test_every_cell_of_the_brochure_table() -> None:
@@ -250,3 +251,41 @@ def test_footnotes_name_estimated_brochure_figures_and_the_extra_medicare_tax() 
     data["pay"]["amount"] = "20000.00"  # 240,000 a year
     notes = " ".join(build_tax_savings(parse_illustration(data)).footnotes)
     assert "1.45% Medicare tax, and 0.9% more Medicare tax on pay over $200,000 a year, on your pay" in notes
+
+
+def test_semimonthly_pay_with_cents() -> None:
+    # examples/semimonthly-illustration.json: $2,437.50 twice a month, 2026, head of household,
+    # Montana, every tax computed; issue 18's points 1-3 on one page.
+    pdf = rendered(SEMIMONTHLY)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    text = " ".join(pdf_text(pdf)[0].split())
+    # The member's own amounts in the sentence; the table rounds them, and says so.
+    assert ("Rosa, a single mother of two, earns $2,437.50 twice a month and pays $426.67 twice a month for"
+            " Medical premium ($85), Prescriptions ($41.67) and Day care ($300).") in text
+    assert "shown rounded: $2,437.50 as $2,438, $41.67 as $42" in text
+    # 1. FICA on the exact pay: 7.65% x 2,437.50 = 186.47 -> $186 (not $187 from $2,438).
+    assert table_lines(pdf, "Semimonthly") == [
+        "No Plan Flex Plan",
+        "Gross Pay $2,438 $2,438",
+        "Flex Plan $0 $127",
+        "Taxable Pay $2,438 $2,311",
+        "Federal Tax* $157 $142",
+        "State Tax* $67 $61",
+        "FICA / Medicare* $186 $177",
+        "Net Pay $2,028 $1,931",
+        "Medical premium $85 $0",
+        "Prescriptions $42 $0",
+        "Day care† $300 $300",
+        "Semimonthly Net Pay $1,601 $1,631",
+    ]
+    # 2. The credit ($2,100: 35% of $6,000 for two) beats the FSA ($1,752): the gain leaves it out.
+    assert "$30 $720" in text and "($30 × 24 paychecks)" in text
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        page = document.pages[0]
+        side = " ".join(page.crop((page.width * 0.47, 0, page.width, page.height)).extract_text().split())
+    assert "Saved a year $1,752 $2,100" in side
+    assert "The credit saves $348 more a year than the FSA: choose the credit." in side
+    # 3. The footnotes' words (test_footnotes_in_plain_words checks every example).
+    assert "“head of household” as the filing status on your Form W-4" in text
+    assert "State tax is what Montana would withhold for 2026." in text
+    assert "Tax year 2026" in text and "brochure" not in text

@@ -138,11 +138,13 @@ def _situation(data: TaxSavingsInput, result: Illustration, wording: Wording) ->
     """Seed 003's story in one sentence: who, what they earn, and what they pay."""
     name = _name(data)
     described = f"{name}, {data.person.description}," if name and data.person and data.person.description else name
-    parts = [f"{line.label} ({format_dollars(amount)})" for line, amount in zip(result.expenses, result.amounts)]
+    # The member's own amounts, cents and all ($2,437.50): the table shows them rounded.
+    parts = [f"{line.label} ({format_card_amount(line.amount)})" for line in result.expenses]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     subject, earn, pay = (described, "earns", "pays") if described else ("You", "earn", "pay")
-    return (f"{subject} {earn} {format_dollars(result.no_plan.gross)} {wording.rate} and {pay}"
-            f" {format_dollars(sum(result.amounts, Decimal(0)))} {wording.rate} for {listed}.")
+    paid = sum((line.amount for line in result.expenses), Decimal(0))
+    return (f"{subject} {earn} {format_card_amount(data.pay.amount)} {wording.rate} and {pay}"
+            f" {format_card_amount(paid)} {wording.rate} for {listed}.")
 
 
 def _rows(result: Illustration, wording: Wording) -> tuple[Row, ...]:
