@@ -289,3 +289,12 @@ def test_semimonthly_pay_with_cents() -> None:
     assert "“head of household” as the filing status on your Form W-4" in text
     assert "State tax is what Montana would withhold for 2026." in text
     assert "Tax year 2026" in text and "brochure" not in text
+
+
+def test_married_filing_separately_is_told_plainly_the_credit_is_not_available() -> None:
+    data: dict[str, Any] = json.loads(MARY.read_bytes())
+    data["tax"]["filing_status"] = "married_filing_separately"
+    data["expenses"][2]["amount"] = "200.00"  # within the 2,500 a year for a separate return
+    care = build_tax_savings(parse_illustration(data)).care
+    assert care is not None and not care.credit_allowed and care.advice is None
+    assert care.verdict == "The credit is not available to married people who file separate tax returns."
