@@ -29,8 +29,8 @@ def test_project_examples_parse(path: Path) -> None:
     assert isinstance(parse_illustration(path.read_bytes()), TaxSavingsInput)
 
 
-def test_examples_include_mary_and_jordan() -> None:
-    assert [p.stem for p in ILLUSTRATION_EXAMPLES] == ["jordan", "mary"]
+def test_examples_include_mary_jordan_and_a_semimonthly_pay() -> None:
+    assert [p.stem for p in ILLUSTRATION_EXAMPLES] == ["jordan", "mary", "semimonthly-illustration"]
 
 
 def test_values_are_typed_and_frozen() -> None:
@@ -77,3 +77,17 @@ def test_optional_parts_are_optional() -> None:
     data = parse_illustration(minimal)
     assert data.administrator is None and data.person is None and data.overrides.flex_plan.federal is None
     assert data.tax.w4.extra_withholding == 0
+
+
+def test_day_care_comparison_option_defaults_to_on_and_is_strict() -> None:
+    assert parse_illustration(MARY.read_bytes()).options.day_care_comparison is True
+    data = copy.deepcopy(MARY_DATA)
+    data["options"] = {"day_care_comparison": False}
+    assert parse_illustration(json.dumps(data)).options.day_care_comparison is False
+    for bad in ("false", 0, None):
+        data["options"] = {"day_care_comparison": bad}
+        assert problems(data) == [("options.day_care_comparison", "type-boolean")]
+    data["options"] = {"day_care": False}
+    assert problems(data) == [("options.day_care", "unknown-field")]
+    data["options"] = [False]
+    assert problems(data) == [("options", "type-object")]

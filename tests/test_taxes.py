@@ -16,7 +16,7 @@ from docgen.illustration import W4, TaxSavingsInput, parse_illustration
 from docgen.model import FilingStatus
 from docgen.money import to_dollars
 from docgen.taxes import care_credit_percent, federal_withholding, fica, illustrate, state_withholding
-from tests.conftest import MARY
+from tests.conftest import EXAMPLES, MARY
 
 S, MFJ, MFS, HOH = (FilingStatus.SINGLE, FilingStatus.MARRIED_FILING_JOINTLY,
                     FilingStatus.MARRIED_FILING_SEPARATELY, FilingStatus.HEAD_OF_HOUSEHOLD)
@@ -146,7 +146,10 @@ def test_care_credit_percent(year: int, agi: str, joint: bool, percent: int) -> 
     assert care_credit_percent(Decimal(agi), joint, table) == percent
 
 
-def test_mary_reproduces_every_cell_of_the_brochure() -> None:
+def test_mary_with_the_brochures_federal_and_state_given_reproduces_every_other_cell() -> None:
+    # What is reproduced, precisely: examples/mary.json gives seed 003's federal and state tax
+    # lines as overrides (they are not 2025 withholding, see the test after the day-care ones);
+    # from them the calculator computes FICA and every other line, matching the brochure's cells.
     result = illustrate(parse_illustration(MARY.read_bytes()))
     no, flex = result.no_plan, result.flex_plan
     assert (no.gross, no.flex, no.taxable, no.federal, no.state, no.fica, no.net) == (
@@ -163,15 +166,53 @@ def test_mary_reproduces_every_cell_of_the_brochure() -> None:
 
 
 def test_mary_day_care_comparison() -> None:
-    care = illustrate(parse_illustration(MARY.read_bytes())).care
+    result = illustrate(parse_illustration(MARY.read_bytes()))
+    care = result.care
     assert care is not None
-    # Tax saving 129 a month, 300 of the 500 is day care: 129 x 0.6 x 12 = 928.80 -> 929. Credit:
-    # AGI (3,000 + 300) x 12 = 39,600 -> 22% of the 3,000 limit for one child = 660.
-    assert (care.annual_expenses, care.fsa_saving, care.credit_expenses) == (3600, 929, 3000)
+    # Without the day-care FSA (taxable 3,300): the brochure's federal and state keep the other
+    # expenses' share of their saving, 300 of the 500 flex dollars coming back: 229 + 61 x 0.6 =
+    # 265.60 -> 266 and 116 + 30 x 0.6 = 134; FICA 7.65% x 3,300 = 252.45 -> 252. The FSA saves
+    # (266 + 134 + 252) - (229 + 116 + 230) = 77 a month, 924 a year. Credit: AGI 3,300 x 12 =
+    # 39,600 -> 22% of the 3,000 limit for one child = 660.
+    without = care.without_fsa
+    assert (without.federal, without.state, without.fica, without.given_estimated) == (266, 134, 252, True)
+    assert (care.annual_expenses, care.fsa_saving, care.credit_expenses) == (3600, 924, 3000)
     assert (care.agi, care.credit_percent, care.credit) == (39600, 22, 660)
+    # The FSA saves more: the table and its gain keep the day care in the plan.
+    assert not result.credit_instead and result.flex_plan.after_tax == (0, 0, 0) and result.gain == 129
 
 
-def test_mary_computed_without_overrides() -> None:
+def test_when_the_credit_saves_more_the_gain_leaves_the_day_care_fsa_out() -> None:
+    result = illustrate(parse_illustration((EXAMPLES / "jordan.json").read_bytes()))
+    care = result.care
+    assert care is not None
+    # Jordan, 2026 joint, biweekly 2,800, Illinois; 145 + 40 + 250 (after-school care) a paycheck.
+    # All in the plan: taxes 116 + 117 + 181 = 414. Without the day-care FSA, taxable 2,615:
+    # federal 67,990 - 12,900 = 55,090; row 44,100: 2,480 + 12% x 10,990 = 3,798.80 / 26 = 146.11
+    # -> 146; Illinois 4.95% = 129.44 -> 129; FICA 7.65% = 200.05 -> 200: 475. The FSA saves (475 - 414) x 26 = 1,586 a year; the credit,
+    # 35% of 6,000 (two children; AGI 67,990), saves 2,100.
+    assert (care.fsa_saving, care.credit) == (1586, 2100) and result.credit_instead
+    flex = result.flex_plan
+    assert flex is care.without_fsa
+    assert (flex.flex, flex.taxable, flex.federal, flex.state, flex.fica) == (185, 2615, 146, 129, 200)
+    # The day care is paid after tax in both columns; the gain is the other expenses'.
+    assert (result.no_plan.after_tax, flex.after_tax) == ((145, 40, 250), (0, 0, 250))
+    assert (flex.take_home, result.gain, result.annual_gain) == (1890, 46, 1196)
+    # With the FSA the year's gain would have been 1,196 + 1,586 = 2,782: the figures tie.
+    assert result.annual_gain + care.fsa_saving == 2782
+
+
+def test_when_the_credit_beats_the_brochures_figures_they_are_estimated_without_the_fsa() -> None:
+    data = copy.deepcopy(MARY_DATA)
+    data["tax"]["year"] = 2026  # the credit's 50% rate: AGI 39,600 -> 37% of 3,000 = 1,110
+    result = illustrate(parse_illustration(data))
+    assert result.care is not None and (result.care.credit, result.care.fsa_saving) == (1110, 924)
+    assert result.credit_instead and result.flex_plan.given_estimated
+    assert (result.flex_plan.federal, result.flex_plan.state, result.flex_plan.take_home) == (266, 134, 2348)
+    assert result.gain == 2348 - 2296
+
+
+def test_mary_computed_without_overrides_is_not_the_brochures_table() -> None:
     data = copy.deepcopy(MARY_DATA)
     del data["overrides"]
     result = illustrate(parse_illustration(data))
@@ -249,3 +290,65 @@ def test_more_pre_tax_expense_never_lowers_take_home_pay(data: dict[str, Any], e
     assert before.gain >= 0 and after.gain >= 0
     assert after.gain >= before.gain
     assert after.flex_plan.taxes <= before.flex_plan.taxes
+
+
+def test_every_tax_is_figured_on_exact_pay_then_rounded() -> None:
+    # Issue 18: semimonthly 2,437.50 (58,500 a year), single, Illinois, 2025.
+    result = illustrate(parse_illustration({
+        "pay": {"amount": "2437.50", "frequency": "semimonthly"},
+        "tax": {"year": 2025, "filing_status": "single", "state": "IL"},
+        "expenses": [{"kind": "premium", "label": "Premium", "amount": "50.00"}],
+    }))
+    no, flex = result.no_plan, result.flex_plan
+    # FICA 7.65% x 2,437.50 = 186.47 -> 186 (on the pay rounded first, 2,438: 186.51 -> 187).
+    # Federal: 58,500 - 8,600 = 49,900; 1,192.50 + 12% x 31,575 = 4,981.50; / 24 = 207.56 -> 208.
+    # Illinois 4.95% x 2,437.50 = 120.66 -> 121.
+    assert (no.fica, no.federal, no.state) == (186, 208, 121)
+    # Flex column, 2,387.50: FICA 182.64 -> 183; 57,300 - 8,600 = 48,700: 1,192.50 + 12% x
+    # 30,375 = 4,837.50 / 24 = 201.56 -> 202; Illinois 118.18 -> 118.
+    assert (flex.fica, flex.federal, flex.state) == (183, 202, 118)
+    assert (no.exact_taxable, flex.exact_taxable) == (Decimal("2437.50"), Decimal("2387.50"))
+    # The printed lines still add up: gross and taxable pay are printed rounded half up.
+    assert (no.gross, no.taxable, flex.taxable) == (2438, 2438, 2388)
+    assert (no.net, flex.net) == (2438 - 208 - 121 - 186, 2388 - 202 - 118 - 183)
+
+
+@pytest.mark.parametrize(
+    ("pay", "frequency", "state", "line", "exact", "on_whole_dollars"),
+    [
+        # Federal, single, biweekly 1,001.50: 26,039 - 8,600 = 17,439; 10% row from 6,400: 10% x
+        # 11,039 = 1,103.90; / 26 = 42.46 -> 42. On 1,002: 17,452 -> 1,105.20 / 26 = 42.51 -> 43.
+        ("1001.50", "biweekly", "TX", "federal", 42, 43),
+        # Montana, single, weekly 1,006.50: 52,338; 4.7% x 21,100 = 991.70 + 5.9% x 16,238 =
+        # 958.04; / 52 = 37.495 -> 37. On 1,007: 52,364 -> 1,951.28 / 52 = 37.52 -> 38.
+        ("1006.50", "weekly", "MT", "state", 37, 38),
+        # Illinois, semimonthly 1,060.50: 4.95% = 52.49 -> 52. On 1,061: 52.52 -> 53.
+        ("1060.50", "semimonthly", "IL", "state", 52, 53),
+        # FICA, semimonthly 2,437.50: 7.65% = 186.47 -> 186. On 2,438: 186.51 -> 187.
+        ("2437.50", "semimonthly", "TX", "fica", 186, 187),
+    ],
+)
+def test_each_tax_line_is_figured_on_exact_pay(
+    pay: str, frequency: str, state: str, line: str, exact: int, on_whole_dollars: int
+) -> None:
+    def tax(amount: str) -> Decimal:
+        result = illustrate(parse_illustration({
+            "pay": {"amount": amount, "frequency": frequency},
+            "tax": {"year": 2025, "filing_status": "single", "state": state},
+            "expenses": [{"kind": "premium", "label": "Premium", "amount": "10.00"}],
+        }))
+        amount_no_plan: Decimal = getattr(result.no_plan, line)
+        return amount_no_plan
+
+    assert tax(pay) == exact
+    # The pay already rounded to the dollar gives the other figure: the cents matter.
+    assert tax(str(to_dollars(Decimal(pay)))) == on_whole_dollars
+
+
+def test_without_the_day_care_comparison_the_table_keeps_every_expense_in_the_plan() -> None:
+    data = json.loads((EXAMPLES / "jordan.json").read_bytes())
+    data["options"] = {"day_care_comparison": False}
+    result = illustrate(parse_illustration(data))
+    # No comparison, no choice made from it: the day care stays in the plan (the credit would win).
+    assert result.care is None and not result.credit_instead
+    assert (result.flex_plan.flex, result.gain, result.annual_gain) == (435, 107, 2782)

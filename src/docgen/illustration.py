@@ -113,6 +113,14 @@ class FlexElections(Frozen):
     day_care_spending_account: FlexElection | None = None
 
 
+class Options(Frozen):
+    """What the page prints; every option is optional and on by default."""
+
+    #: The dependent-care FSA against the federal credit (and the choice it leads to); false
+    #: leaves it out and the table keeps every expense in the plan.
+    day_care_comparison: bool = Field(default=True, strict=True)
+
+
 class TaxSavingsInput(Frozen):
     """A tax-savings illustration: one person's pay, taxes and expenses, with and without the plan."""
 
@@ -125,6 +133,7 @@ class TaxSavingsInput(Frozen):
     expenses: tuple[Expense, ...] = Field(max_length=20)
     flex_elections: FlexElections | None = None
     overrides: Overrides = Overrides()
+    options: Options = Options()
 
 
 def parse_illustration(data: bytes | str | dict[str, Any]) -> TaxSavingsInput:

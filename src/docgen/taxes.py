@@ -7,7 +7,7 @@ from decimal import ROUND_CEILING, Decimal
 
 from docgen import taxtables
 from docgen.errors import InputError, Problem
-from docgen.illustration import ColumnOverride, ExpenseKind, TaxSavingsInput, W4
+from docgen.illustration import ExpenseKind, TaxSavingsInput, W4
 from docgen.model import FilingStatus
 from docgen.money import to_dollars
 from docgen.taxtables import CareCreditYear, FicaYear, Pub15T, StateRule
@@ -77,6 +77,8 @@ class Column:
     gross: Decimal
     flex: Decimal
     taxable: Decimal
+    #: The pay less the expenses to the cent: what the taxes are figured on.
+    exact_taxable: Decimal
     federal: Decimal
     state: Decimal
     fica: Decimal
@@ -85,6 +87,9 @@ class Column:
     take_home: Decimal
     federal_given: bool
     state_given: bool
+    #: The given federal or state figures are the brochure's less the day-care FSA's share of
+    #: their saving (the column without the day-care FSA, when the brochure's includes it).
+    given_estimated: bool = False
 
     @property
     def taxes(self) -> Decimal:
@@ -103,6 +108,12 @@ class CareComparison:
     credit_allowed: bool
     agi: Decimal
     qualifying_individuals: int
+    #: The flex column with the day-care expenses paid after tax (the credit's side).
+    without_fsa: Column
+
+    @property
+    def credit_wins(self) -> bool:
+        return self.credit_allowed and self.credit > self.fsa_saving
 
 
 @dataclass(frozen=True)
@@ -111,40 +122,74 @@ class Illustration:
     expenses: tuple[ExpenseLine, ...]
     amounts: tuple[Decimal, ...]
     no_plan: Column
+    #: With every expense in the plan, or without the day-care FSA when the credit saves more.
     flex_plan: Column
     gain: Decimal
     annual_gain: Decimal
     care: CareComparison | None
     filing_status: FilingStatus
 
+    @property
+    def credit_instead(self) -> bool:
+        """The day-care expenses are left out of the flex column: the credit saves more."""
+        return self.care is not None and self.care.credit_wins
+
 
 def _column(
-    data: TaxSavingsInput, status: FilingStatus, flex: Decimal, after_tax: tuple[Decimal, ...],
-    override: ColumnOverride,
+    data: TaxSavingsInput, status: FilingStatus, lines: tuple[ExpenseLine, ...], amounts: tuple[Decimal, ...],
+    in_plan: tuple[bool, ...], federal_given: Decimal | None, state_given: Decimal | None,
+    given_estimated: bool = False,
 ) -> Column:
-    # Seed 003 prints whole dollars and its table adds up: each line is rounded half-up, and
-    # the taxes are figured on the printed taxable pay, so every derived line follows from them.
+    # Seed 003 prints whole dollars and its table adds up. Each tax is figured on the exact
+    # taxable pay (pay less the exact expenses: withholding is figured on the wages paid, Pub.
+    # 15-T) and then rounded half-up to the dollar; every other line follows from printed lines.
     year, periods = data.tax.year, data.pay.frequency.periods
     gross = to_dollars(data.pay.amount)
+    flex = sum((amount for amount, pre_tax in zip(amounts, in_plan) if pre_tax), ZERO)
     taxable = gross - flex
-    if override.federal is not None:
-        federal = to_dollars(override.federal)
+    exact = data.pay.amount - sum((line.amount for line, pre_tax in zip(lines, in_plan) if pre_tax), ZERO)
+    if federal_given is not None:
+        federal = to_dollars(federal_given)
     else:
         tables = taxtables.pub15t(year)
         assert tables is not None  # check_illustration reports unsupported years
-        federal = to_dollars(federal_withholding(taxable, periods, status, tables, data.tax.w4))
-    if override.state is not None:
-        state = to_dollars(override.state)
+        federal = to_dollars(federal_withholding(exact, periods, status, tables, data.tax.w4))
+    if state_given is not None:
+        state = to_dollars(state_given)
     else:
         rule = taxtables.state_rule(data.tax.state, year)
         assert rule is not None  # check_illustration reports states without rules
-        state = to_dollars(state_withholding(taxable, periods, status, rule))
-    social = to_dollars(fica(taxable, periods, taxtables.fica_table().years[year]))
+        state = to_dollars(state_withholding(exact, periods, status, rule))
+    social = to_dollars(fica(exact, periods, taxtables.fica_table().years[year]))
     net = taxable - federal - state - social
+    after_tax = tuple(ZERO if pre_tax else amount for amount, pre_tax in zip(amounts, in_plan))
     return Column(
-        gross=gross, flex=flex, taxable=taxable, federal=federal, state=state, fica=social, net=net,
-        after_tax=after_tax, take_home=net - sum(after_tax, ZERO),
-        federal_given=override.federal is not None, state_given=override.state is not None,
+        gross=gross, flex=flex, taxable=taxable, exact_taxable=exact, federal=federal, state=state,
+        fica=social, net=net, after_tax=after_tax, take_home=net - sum(after_tax, ZERO),
+        federal_given=federal_given is not None, state_given=state_given is not None,
+        given_estimated=given_estimated and (federal_given is not None or state_given is not None),
+    )
+
+
+def _without_fsa(
+    data: TaxSavingsInput, status: FilingStatus, lines: tuple[ExpenseLine, ...], amounts: tuple[Decimal, ...],
+    no_plan: Column, flex_plan: Column,
+) -> Column:
+    """The flex column with the day-care expenses paid after tax, as the credit's claimant has it."""
+    in_plan = tuple(line.kind is not ExpenseKind.DEPENDENT_CARE for line in lines)
+    care = sum((amount for amount, pre_tax in zip(amounts, in_plan) if not pre_tax), ZERO)
+    # A given (brochure) figure covers every expense; without the FSA it keeps the other
+    # expenses' share of its saving: the day-care dollars' part of the flex dollars comes back.
+    share = care / flex_plan.flex if flex_plan.flex else ZERO
+
+    def estimate(given: Decimal | None, no_plan_tax: Decimal, flex_tax: Decimal) -> Decimal | None:
+        return None if given is None else flex_tax + to_dollars((no_plan_tax - flex_tax) * share)
+
+    override = data.overrides.flex_plan
+    return _column(
+        data, status, lines, amounts, in_plan,
+        estimate(override.federal, no_plan.federal, flex_plan.federal),
+        estimate(override.state, no_plan.state, flex_plan.state), given_estimated=share > 0,
     )
 
 
@@ -152,29 +197,30 @@ def _care(
     data: TaxSavingsInput, lines: tuple[ExpenseLine, ...], amounts: tuple[Decimal, ...],
     no_plan: Column, flex_plan: Column, status: FilingStatus,
 ) -> CareComparison | None:
-    care = [(line, amount) for line, amount in zip(lines, amounts) if line.kind is ExpenseKind.DEPENDENT_CARE]
+    care = [line for line in lines if line.kind is ExpenseKind.DEPENDENT_CARE]
     if not care:
         return None
     periods, table = data.pay.frequency.periods, taxtables.care_credit_table().years[data.tax.year]
-    per_period = sum((amount for _, amount in care), ZERO)
-    # The FSA's share of the table's tax saving: the day-care dollars' part of all flex dollars.
-    saving = no_plan.taxes - flex_plan.taxes
-    fsa_saving = to_dollars(saving * per_period * periods / flex_plan.flex) if flex_plan.flex else ZERO
-    individuals = max(line.qualifying_individuals for line, _ in care)
+    without = _without_fsa(data, status, lines, amounts, no_plan, flex_plan)
+    # The FSA's saving is the tax it takes off on top of the other elections, so the yearly
+    # gain with it is the gain without it plus this saving, to the dollar.
+    fsa_saving = (without.taxes - flex_plan.taxes) * periods
+    individuals = max(line.qualifying_individuals for line in care)
     limit = table.expense_limit_one if individuals == 1 else table.expense_limit_two_or_more
-    annual = per_period * periods
+    # The credit counts the expenses paid, to the cent (IRC §21(c)).
+    annual = sum((line.amount for line in care), ZERO) * periods
     credit_expenses = min(annual, limit)
     # AGI: the year's pay after the other pre-tax elections, the ones the member keeps.
-    agi = (flex_plan.taxable + per_period) * periods
+    agi = without.exact_taxable * periods
     percent = care_credit_percent(agi, status is FilingStatus.MARRIED_FILING_JOINTLY, table)
     # §21(e)(2): married people filing separately cannot take the credit; it is nonrefundable,
-    # so it is also held to the year's federal income tax (the No Plan column's).
+    # so it is also held to the year's federal income tax (withheld in the column without the FSA).
     allowed = status is not FilingStatus.MARRIED_FILING_SEPARATELY
-    credit = min(to_dollars(credit_expenses * percent / HUNDRED), no_plan.federal * periods) if allowed else ZERO
+    credit = min(to_dollars(credit_expenses * percent / HUNDRED), without.federal * periods) if allowed else ZERO
     return CareComparison(
         annual_expenses=annual, fsa_saving=fsa_saving, credit_expenses=credit_expenses,
         credit_percent=percent, credit=credit, credit_allowed=allowed, agi=agi,
-        qualifying_individuals=individuals,
+        qualifying_individuals=individuals, without_fsa=without,
     )
 
 
@@ -208,14 +254,21 @@ def illustrate(data: TaxSavingsInput) -> Illustration:
     assert status is not None  # check_illustration reports a missing filing status
     lines = expense_lines(data)
     amounts = tuple(to_dollars(line.amount) for line in lines)
-    no_plan = _column(data, status, ZERO, amounts, data.overrides.no_plan)
-    flex_plan = _column(data, status, sum(amounts, ZERO), tuple(ZERO for _ in amounts), data.overrides.flex_plan)
-    problems = _check_columns(data, no_plan, flex_plan)
+    overrides = data.overrides
+    no_plan = _column(data, status, lines, amounts, tuple(False for _ in lines),
+                      overrides.no_plan.federal, overrides.no_plan.state)
+    every = _column(data, status, lines, amounts, tuple(True for _ in lines),
+                    overrides.flex_plan.federal, overrides.flex_plan.state)
+    problems = _check_columns(data, no_plan, every)
     if problems:
         raise InputError(problems)
+    care = _care(data, lines, amounts, no_plan, every, status) if data.options.day_care_comparison else None
+    # When the credit saves more than the FSA, the member is better off paying day care after
+    # tax and claiming the credit: the table and its gain then leave the day-care FSA out.
+    flex_plan = care.without_fsa if care is not None and care.credit_wins else every
     gain = flex_plan.take_home - no_plan.take_home
     return Illustration(
         periods=data.pay.frequency.periods, expenses=lines, amounts=amounts,
         no_plan=no_plan, flex_plan=flex_plan, gain=gain, annual_gain=gain * data.pay.frequency.periods,
-        care=_care(data, lines, amounts, no_plan, flex_plan, status), filing_status=status,
+        care=care, filing_status=status,
     )
