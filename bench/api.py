@@ -39,7 +39,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from starlette.datastructures import QueryParams
 
 from docgen.api.kinds import ENDPOINTS, parse_options
-from docgen.config import SETTINGS
+from docgen.config import get_settings
 from docgen.store import Scope, Store
 
 CASES = (("confirmation", ""), ("id-card", "format=png"))
@@ -218,7 +218,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=24, help="requests per concurrency level (at least 4 x concurrency)")
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--runs", type=int, default=9, help="in-process renders timed per kind")
-    parser.add_argument("--input", type=Path, default=SETTINGS.examples_dir / "jane-example.json")
+    parser.add_argument("--input", type=Path, default=get_settings().examples_dir / "jane-example.json")
     args = parser.parse_args()
     body = args.input.read_bytes()
     cases = [(kind, query) for kind, query in CASES if kind in ENDPOINTS]

@@ -13,14 +13,16 @@ import statistics
 import time
 from pathlib import Path
 
-from docgen.config import SETTINGS
+from docgen.config import get_settings
 from docgen.documents import render_output
+from docgen.render import use_bundled_fonts
 
 
 def main() -> None:
+    use_bundled_fonts()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=21)
-    parser.add_argument("--input", type=Path, default=SETTINGS.examples_dir / "jane-example.json")
+    parser.add_argument("--input", type=Path, default=get_settings().examples_dir / "jane-example.json")
     args = parser.parse_args()
     data = args.input.read_bytes()
     variants = {"pdf": {"member": "00"}, "png": {"member": "00", "format": "png", "side": "back"}}

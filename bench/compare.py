@@ -109,13 +109,29 @@ def write_pdf(html: str, base_url: str) -> Any:
     return weasyprint.HTML(string=html, base_url=base_url).write_pdf()
 
 
+def checkout_home() -> Path:
+    """The docgen home of the checkout on sys.path, a baseline's included (SETTINGS before issue 19)."""
+    import docgen.config as config  # noqa: PLC0415  (this checkout's, or PYTHONPATH's)
+
+    settings = config.get_settings() if hasattr(config, "get_settings") else config.SETTINGS
+    return Path(settings.home)
+
+
+def use_checkout_fonts() -> None:
+    """Bundled fonts only: an explicit call since issue 19, done at import before it."""
+    import docgen.render as engine  # noqa: PLC0415  (this checkout's, or PYTHONPATH's)
+
+    if hasattr(engine, "use_bundled_fonts"):
+        engine.use_bundled_fonts()
+
+
 def docgen_engines(count: int) -> list[InProcess]:
     """docgen in-process, and WeasyPrint alone on docgen's final HTML (this checkout's, or DOCGEN_HOME's)."""
-    from docgen.config import SETTINGS  # noqa: PLC0415
     from docgen.documents import document_html, render_document  # noqa: PLC0415
 
+    use_checkout_fonts()
     inputs = members(count)
-    base_url = SETTINGS.home.as_uri() + "/"
+    base_url = checkout_home().as_uri() + "/"
     docgen: dict[str, list[Callable[[], object]]] = {}
     alone: dict[str, list[Callable[[], object]]] = {}
     for kind, options in KINDS.items():

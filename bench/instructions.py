@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from compare import KINDS, members, prepare_baseline, remove_baseline  # noqa: E402  (bench/ is not a package)
+from compare import KINDS, members, prepare_baseline, remove_baseline, use_checkout_fonts  # noqa: E402  (bench/ is not a package)
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTRA = 3
@@ -29,6 +29,7 @@ EXTRA = 3
 def render(kind: str, count: int) -> None:
     from docgen.documents import render_document  # noqa: PLC0415  (this checkout's, or PYTHONPATH's)
 
+    use_checkout_fonts()
     for data in members(count):
         render_document(kind, data, KINDS[kind] or None)
 

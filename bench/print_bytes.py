@@ -27,8 +27,9 @@ from typing import Any
 from docgen.batch import imb
 from docgen.batch.piece import PieceTask, mailing_html
 from docgen.batch.sample import write_jsonl
-from docgen.config import SETTINGS
+from docgen.config import get_settings
 from docgen.render import _layout
+from docgen.render import use_bundled_fonts
 
 DOCGEN = Path(sys.executable).with_name("docgen")
 MAILER_ID = "123456"
@@ -57,7 +58,7 @@ def one_document(source: Path, out: Path, kind: str) -> dict[str, bytes]:
             piece = int(row["piece"])
             task = PieceTask("0" * 12, piece, kind, records[row["participant_id"]],
                              imb.tracking_code(mailer, piece, imb.DEFAULT_SERVICE_TYPE))
-            by_file.setdefault(row["file"], []).append(_layout(mailing_html(task), SETTINGS))
+            by_file.setdefault(row["file"], []).append(_layout(mailing_html(task), get_settings()))
     pdfs = {}
     for name, documents in by_file.items():
         pages = [page for document in documents for page in document.pages]
@@ -66,6 +67,7 @@ def one_document(source: Path, out: Path, kind: str) -> dict[str, bytes]:
 
 
 def main() -> None:
+    use_bundled_fonts()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, nargs="+", default=[100, 500])
     parser.add_argument("--workers", type=int, default=2)

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import weasyprint
 
-from docgen.config import SETTINGS
+from docgen.config import get_settings
 from docgen.documents import document_html, input_shape, kinds_for, render_document
+from docgen.render import use_bundled_fonts
 
 
 def interleaved_medians(
@@ -43,12 +44,13 @@ def interleaved_medians(
 
 
 def main() -> None:
+    use_bundled_fonts()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--input", type=Path, default=SETTINGS.examples_dir / "jane-example.json")
+    parser.add_argument("--input", type=Path, default=get_settings().examples_dir / "jane-example.json")
     args = parser.parse_args()
     data = args.input.read_bytes()
-    base_url = SETTINGS.home.as_uri() + "/"
+    base_url = get_settings().home.as_uri() + "/"
 
     print(f"input: {args.input.name}, {args.runs} warm runs each, median")
     print(

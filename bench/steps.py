@@ -33,10 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compare import members  # noqa: E402  (bench/ is not a package)
 
 from docgen import render  # noqa: E402
-from docgen.config import SETTINGS  # noqa: E402
+from docgen.config import get_settings  # noqa: E402
 from docgen.documents import document_html  # noqa: E402
+from docgen.render import use_bundled_fonts  # noqa: E402
 
-BASE_URL = SETTINGS.home.as_uri() + "/"
+BASE_URL = get_settings().home.as_uri() + "/"
 
 
 def stock(html: str) -> object:
@@ -44,7 +45,7 @@ def stock(html: str) -> object:
 
 
 def css_once(html: str) -> object:
-    sheets = [render._stylesheet(href, SETTINGS.home) for href in render._STYLESHEET_LINK.findall(html)]
+    sheets = [render._stylesheet(href, get_settings().home) for href in render._STYLESHEET_LINK.findall(html)]
     document = weasyprint.HTML(string=render._STYLESHEET_LINK.sub("", html), base_url=BASE_URL).render(
         stylesheets=sheets, font_config=render._font_config()
     )
@@ -62,6 +63,7 @@ def tinyhtml5_parse(html: str) -> object:
 
 
 def main() -> None:
+    use_bundled_fonts()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=8)

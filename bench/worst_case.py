@@ -24,10 +24,11 @@ from annotated_types import MaxLen
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from docgen.config import SETTINGS
+from docgen.config import get_settings
 from docgen.documents import render_output
 from docgen.illustration import Expense, Person, TaxSavingsInput
 from docgen.model import (
+from docgen.render import use_bundled_fonts
     Address,
     Administrator,
     CoverageElection,
@@ -73,7 +74,7 @@ def _person(target: dict[str, Any], model: type[BaseModel]) -> None:
 
 
 def worst_enrollment(claims_account: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((SETTINGS.examples_dir / "jane-example.json").read_text())
+    data: dict[str, Any] = json.loads((get_settings().examples_dir / "jane-example.json").read_text())
     admin = data["administrator"]
     admin["name"] = fill(Administrator, "name")
     admin["address"] = [fill(Address, "line1")] * longest(Administrator, "address")
@@ -114,7 +115,7 @@ def worst_enrollment(claims_account: str) -> dict[str, Any]:
 
 
 def worst_illustration() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((SETTINGS.examples_dir / "mary.json").read_text())
+    data: dict[str, Any] = json.loads((get_settings().examples_dir / "mary.json").read_text())
     data["person"] = {"first_name": fill(Person, "first_name"), "last_name": fill(Person, "last_name"),
                       "description": fill(Person, "description")}
     data["expenses"] = [
@@ -135,11 +136,12 @@ def cpu_ms(action: Callable[[], object], runs: int) -> float:
 
 
 def main() -> None:
+    use_bundled_fonts()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    jane = (SETTINGS.examples_dir / "jane-example.json").read_text()
-    mary = (SETTINGS.examples_dir / "mary.json").read_text()
+    jane = (get_settings().examples_dir / "jane-example.json").read_text()
+    mary = (get_settings().examples_dir / "mary.json").read_text()
     health, care = worst_enrollment("medical_spending_account"), worst_enrollment("day_care_spending_account")
     cases: list[tuple[str, dict[str, str], str, dict[str, Any]]] = [
         ("summary", {}, jane, health),

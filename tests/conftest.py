@@ -14,6 +14,7 @@ import pdfplumber
 import pytest
 
 from docgen.documents import InputShape, input_shape
+from docgen.render import use_bundled_fonts
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -29,6 +30,11 @@ def examples_of(shape: InputShape) -> list[Path]:
 
 ENROLLMENT_EXAMPLES = examples_of(InputShape.ENROLLMENT)
 ILLUSTRATION_EXAMPLES = examples_of(InputShape.ILLUSTRATION)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The test session is an entry point like the CLI: renders see the bundled fonts only.
+    use_bundled_fonts()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

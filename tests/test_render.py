@@ -7,6 +7,9 @@ import hashlib
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from docgen import render
-from docgen.config import SETTINGS
+from docgen.config import get_settings
 from docgen.documents import document_html, render_document
 from docgen.errors import RenderError, ResourceError
 from docgen.render import (
@@ -59,7 +62,7 @@ def test_markup_in_input_is_printed_as_text_and_fetches_nothing(jane: dict[str, 
     for markup in (HOSTILE, REMOTE, "<script>alert(1)</script> & Sons"):
         assert "".join(markup.split()) in squashed
     assert fetched, "the stylesheet and fonts should have been fetched"
-    allowed = (SETTINGS.assets_dir.as_uri(), SETTINGS.fonts_dir.as_uri())
+    allowed = (get_settings().assets_dir.as_uri(), get_settings().fonts_dir.as_uri())
     assert [url for url in fetched if not url.startswith(allowed)] == []
 
 
@@ -79,13 +82,13 @@ def test_final_html_escapes_input(jane: dict[str, Any]) -> None:
         "http://example.com/logo.png",
         "https://example.com/font.ttf",
         "ftp://example.com/x",
-        (SETTINGS.assets_dir / ".." / "src" / "docgen" / "config.py").as_uri(),
-        (SETTINGS.fonts_dir / "missing.ttf").as_uri(),
-        "file://otherhost" + str(SETTINGS.fonts_dir / "LiberationSans-Regular.ttf"),
+        (get_settings().assets_dir / ".." / "src" / "docgen" / "config.py").as_uri(),
+        (get_settings().fonts_dir / "missing.ttf").as_uri(),
+        "file://otherhost" + str(get_settings().fonts_dir / "LiberationSans-Regular.ttf"),
     ],
 )
 def test_fetcher_refuses_everything_outside_assets_and_fonts(url: str) -> None:
-    fetcher = ConfinedFetcher((SETTINGS.assets_dir, SETTINGS.fonts_dir))
+    fetcher = ConfinedFetcher((get_settings().assets_dir, get_settings().fonts_dir))
     with pytest.raises(ResourceError):
         fetcher.fetch(url)
     assert fetcher.refused == [url]
@@ -101,14 +104,14 @@ def test_fetcher_refuses_symlinks_leading_out(tmp_path: Path) -> None:
 
 
 def test_fetcher_serves_bundled_files_and_data_uris() -> None:
-    fetcher = ConfinedFetcher((SETTINGS.assets_dir, SETTINGS.fonts_dir))
-    font = SETTINGS.fonts_dir / "LiberationSans-Regular.ttf"
+    fetcher = ConfinedFetcher((get_settings().assets_dir, get_settings().fonts_dir))
+    font = get_settings().fonts_dir / "LiberationSans-Regular.ttf"
     assert fetcher.fetch(font.as_uri()).read() == font.read_bytes()
     assert fetcher.fetch("data:text/plain;base64,aGk=").read() == b"hi"
 
 
 def test_a_template_asking_for_a_forbidden_file_fails_the_render() -> None:
-    html = f'<html><head><base href="{SETTINGS.home.as_uri()}/"></head><body>{HOSTILE}</body></html>'
+    html = f'<html><head><base href="{get_settings().home.as_uri()}/"></head><body>{HOSTILE}</body></html>'
     with pytest.raises(ResourceError, match="etc/passwd"):
         html_to_pdf(html)
 
@@ -256,3 +259,35 @@ def test_a_repeated_engine_warning_is_logged_once_with_its_count(caplog: pytest.
     assert len(lines) == 2, lines
     assert "U+674E" in lines[0] and ".notdef" in lines[0]
     assert lines[1].startswith("(the message above was repeated 39 more times in this render")
+
+
+IMPORT_AND_RENDER = """
+import os, sys
+import docgen, docgen.cli, docgen.documents, docgen.render
+print(os.environ.get("FONTCONFIG_FILE"))
+from docgen.documents import render_document
+from docgen.errors import RenderError
+html = '<html><head></head><body><p style="font-family: DejaVu Sans">x</p></body></html>'
+try:
+    docgen.render.html_to_pdf(html)
+except RenderError as exc:
+    print("refused:", exc)
+docgen.render.use_bundled_fonts()
+pdf = docgen.render.html_to_pdf(html)
+import io
+from pypdf import PdfReader
+page = PdfReader(io.BytesIO(pdf)).pages[0]
+print(sorted(str(font.get_object()["/BaseFont"]).split("+")[-1] for font in page["/Resources"]["/Font"].values()))
+"""
+
+
+def test_importing_docgen_changes_nothing_and_a_render_needs_the_bundled_fonts_set_up() -> None:
+    # Issue 19: fontconfig is set up by an explicit call from each entry point, never at import;
+    # a render before it is refused, never laid out with whatever fonts the machine has.
+    env = {key: value for key, value in os.environ.items() if key != "FONTCONFIG_FILE"}
+    done = subprocess.run([sys.executable, "-c", IMPORT_AND_RENDER], capture_output=True, text=True, env=env, check=True)
+    lines = done.stdout.splitlines()
+    assert lines[0] == "None"
+    assert lines[1].startswith("refused: fontconfig may see system fonts")
+    # DejaVu Sans is on this machine (fc-list); the bundled fonts hold only Liberation Sans.
+    assert lines[2] == "['Liberation-Sans']"

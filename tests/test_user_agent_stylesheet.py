@@ -10,7 +10,7 @@ import tinycss2
 import weasyprint
 import weasyprint.css
 
-from docgen.config import SETTINGS
+from docgen.config import get_settings
 from docgen.documents import document_html
 from docgen.golden import GoldenCase, cases
 from docgen.render import USER_AGENT_STYLESHEET, ConfinedFetcher, html_to_pdf
@@ -23,8 +23,8 @@ def test_pdf_is_byte_identical_to_weasyprint_with_its_own_user_agent_stylesheet(
     html = document_html(case.kind, case.example.read_bytes(), case.options)
     stock = weasyprint.HTML(
         string=html,
-        base_url=SETTINGS.home.as_uri() + "/",
-        url_fetcher=ConfinedFetcher((SETTINGS.assets_dir, SETTINGS.fonts_dir)),
+        base_url=get_settings().home.as_uri() + "/",
+        url_fetcher=ConfinedFetcher((get_settings().assets_dir, get_settings().fonts_dir)),
     ).write_pdf()
     assert html_to_pdf(html) == stock
 
@@ -42,10 +42,10 @@ def _type_selectors(css: str) -> set[str]:
 def test_every_element_the_templates_use_has_its_user_agent_rules() -> None:
     """A new element in a template needs its WeasyPrint UA rules copied into user-agent.css."""
     used: set[str] = set()
-    for template in SETTINGS.templates_dir.rglob("*.html"):
+    for template in get_settings().templates_dir.rglob("*.html"):
         used.update(re.findall(r"<([a-z][a-z0-9]*)", template.read_text()))
     stock = _type_selectors((resources.files(weasyprint.css) / "html5_ua.css").read_text("utf-8"))
-    ours = _type_selectors((SETTINGS.home / USER_AGENT_STYLESHEET).read_text())
+    ours = _type_selectors((get_settings().home / USER_AGENT_STYLESHEET).read_text())
     missing = (used & stock) - ours
     assert not missing, f"user-agent.css has no rules for {sorted(missing)}"
 
@@ -56,9 +56,9 @@ def _margin_boxes(css: str) -> set[str]:
 
 def test_every_margin_box_the_stylesheets_fill_has_its_user_agent_rule() -> None:
     """user-agent.css keeps only the page-margin boxes docgen's stylesheets use (see its header)."""
-    ours = _margin_boxes((SETTINGS.home / USER_AGENT_STYLESHEET).read_text())
+    ours = _margin_boxes((get_settings().home / USER_AGENT_STYLESHEET).read_text())
     used: set[str] = set()
-    for sheet in (SETTINGS.assets_dir / "css").glob("*.css"):
+    for sheet in (get_settings().assets_dir / "css").glob("*.css"):
         if sheet.name != "user-agent.css":
             used |= _margin_boxes(sheet.read_text())
     assert used, "no stylesheet fills a page-margin box: the pattern no longer matches them"

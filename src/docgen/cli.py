@@ -15,7 +15,7 @@ from types import FrameType
 from typing import Any, NoReturn
 
 from docgen import __version__
-from docgen.config import SETTINGS, load_body_limit, load_server_settings
+from docgen.config import get_settings, load_body_limit, load_server_settings
 from docgen.documents import (
     KINDS,
     build_view,
@@ -35,6 +35,7 @@ from docgen.log import LOGGER, ShownFilter, shown
 from docgen.illustration import TaxSavingsInput
 from docgen.model import Enrollment
 from docgen.parsing import ROOT_PATH
+from docgen.render import use_bundled_fonts
 from docgen.store import Scope, Store
 
 EXIT_OK = 0
@@ -215,14 +216,14 @@ def _cmd_golden(args: argparse.Namespace) -> int:
     if args.update:
         try:
             if args.clean:
-                for stale in SETTINGS.golden_dir.glob("*/*"):
+                for stale in get_settings().golden_dir.glob("*/*"):
                     stale.unlink()
             for case in selected:
                 for path in golden.update(case):
-                    print(path.relative_to(SETTINGS.home))
+                    print(path.relative_to(get_settings().home))
         except OSError as exc:
             # A read-only checkout or a full disk: say which file, never a traceback.
-            target = shown(str(exc.filename or SETTINGS.golden_dir))
+            target = shown(str(exc.filename or get_settings().golden_dir))
             raise InputError([Problem("--update", "output-writable", f"cannot write {target}: {exc.strerror}")]) from exc
         _warn("Review every page above as a picture before committing golden/.")
         return EXIT_OK
@@ -397,7 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.set_defaults(handler=_cmd_batch)
 
     examples = commands.add_parser("examples", help="render every applicable kind for each example")
-    examples.add_argument("folder", type=Path, nargs="?", default=SETTINGS.examples_dir)
+    examples.add_argument("folder", type=Path, nargs="?", default=get_settings().examples_dir)
     examples.add_argument("--out", type=Path, default=Path("out"))
     examples.set_defaults(handler=_cmd_examples)
 
@@ -428,6 +429,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     LOGGER.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     try:
         status: int = EXIT_OK
+        use_bundled_fonts()
         status = args.handler(args)
     except InputError as exc:
         _warn(*map(str, exc.problems))

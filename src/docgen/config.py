@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from docgen.errors import ConfigError
@@ -172,4 +173,12 @@ def isolate_fontconfig(fonts_dir: Path, cache_dir: Path) -> None:
     os.environ["FONTCONFIG_FILE"] = str(conf)
 
 
-SETTINGS = load_settings()
+@cache
+def get_settings() -> Settings:
+    """The process's settings, read from the environment when first asked for (never at import)."""
+    return load_settings()
+
+
+def bundled_fonts_only(cache_dir: Path) -> bool:
+    """Whether fontconfig is pointed at the config isolate_fontconfig wrote in `cache_dir`."""
+    return os.environ.get("FONTCONFIG_FILE") == str(cache_dir / "fonts.conf")

@@ -17,7 +17,7 @@ from functools import cache
 from fontTools.ttLib import TTFont
 from pydantic import BaseModel
 
-from docgen.config import SETTINGS
+from docgen.config import get_settings
 from docgen.errors import Problem
 
 #: Code points listed in one problem; the rest are counted.
@@ -31,7 +31,7 @@ FONT_BOLD = "LiberationSans-Bold.ttf"
 def drawable() -> frozenset[int]:
     """Code points every bundled face (regular, bold, italics) has a glyph for."""
     cmaps = []
-    for face in sorted(SETTINGS.fonts_dir.glob("*.ttf")):
+    for face in sorted(get_settings().fonts_dir.glob("*.ttf")):
         with TTFont(face, lazy=True) as font:
             cmaps.append(set(font.getBestCmap()))
     return frozenset(set.intersection(*cmaps)) if cmaps else frozenset()
@@ -39,7 +39,7 @@ def drawable() -> frozenset[int]:
 
 @cache
 def _advances(font_file: str) -> tuple[dict[int, int], int]:
-    with TTFont(SETTINGS.fonts_dir / font_file) as font:
+    with TTFont(get_settings().fonts_dir / font_file) as font:
         metrics = font["hmtx"].metrics
         units: int = font["head"].unitsPerEm
         return {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}, units

@@ -17,7 +17,7 @@ from typing import Any
 import pdfplumber
 from PIL import Image, ImageChops
 
-from docgen.config import SETTINGS
+from docgen.config import get_settings
 from docgen.documents import input_shape, kinds_for, parse_input, render_document, skip_reason, variants_for
 from docgen.files import write_atomic
 from docgen.raster import page_images, png_bytes
@@ -40,7 +40,7 @@ class GoldenCase:
 
     @property
     def folder(self) -> Path:
-        return SETTINGS.golden_dir / self.example.stem
+        return get_settings().golden_dir / self.example.stem
 
     @property
     def pdf_path(self) -> Path:
@@ -60,10 +60,10 @@ class GoldenCase:
         return render_document(self.kind, self.example.read_bytes(), self.options)
 
 
-def cases(examples_dir: Path = SETTINGS.examples_dir) -> Iterator[GoldenCase]:
+def cases(examples_dir: Path | None = None) -> Iterator[GoldenCase]:
     """Every PDF that `make run` writes: each example with each kind (and variant) that applies
     (its shape, its elections)."""
-    for example in sorted(examples_dir.glob("*.json")):
+    for example in sorted((examples_dir or get_settings().examples_dir).glob("*.json")):
         data = example.read_bytes()
         shape = input_shape(json.loads(data))
         if shape is None:

@@ -25,21 +25,34 @@ from urllib.request import url2pathname
 import cssselect2
 import jinja2
 
-from docgen.config import SETTINGS, Settings, isolate_fontconfig
+import weasyprint
+from weasyprint import _find_base_url
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from docgen.config import Settings, bundled_fonts_only, get_settings, isolate_fontconfig
 from docgen.errors import RenderError, ResourceError
 from docgen.html_tree import xml_tree
 from docgen.log import LOGGER
 from docgen.money import format_dollars, format_money
 
-# Before WeasyPrint loads fontconfig (at import): only the bundled fonts exist for it.
-# One cache folder per checkout, so two checkouts never rewrite each other's config.
-_FONT_CACHE = hashlib.sha256(str(SETTINGS.fonts_dir).encode()).hexdigest()[:12]
-isolate_fontconfig(SETTINGS.fonts_dir, Path(tempfile.gettempdir()) / f"docgen-fontconfig-{_FONT_CACHE}")
 
-import weasyprint  # noqa: E402  (must follow the fontconfig isolation above)
-from weasyprint import _find_base_url  # noqa: E402
-from weasyprint.text.fonts import FontConfiguration  # noqa: E402
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
+def _fontconfig_cache(settings: Settings) -> Path:
+    # One cache folder per checkout, so two checkouts never rewrite each other's config.
+    digest = hashlib.sha256(str(settings.fonts_dir).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"docgen-fontconfig-{digest}"
+
+
+def use_bundled_fonts(settings: Settings | None = None) -> None:
+    """Let fontconfig see the bundled fonts and nothing else; each entry point (the CLI, an API
+    or batch worker, a test session) calls it before its first render.
+
+    Fontconfig reads its configuration when WeasyPrint first lays text out, not at import, so
+    this may follow `import weasyprint`; a render without it is refused (_layout) rather than
+    silently taking a glyph from whatever fonts the machine has.
+    """
+    settings = settings or get_settings()
+    isolate_fontconfig(settings.fonts_dir, _fontconfig_cache(settings))
 
 @dataclass(frozen=True)
 class DocumentMetadata:
@@ -111,10 +124,10 @@ def usd(value: Decimal) -> str:
 
 
 @cache
-def environment(templates_dir: Path = SETTINGS.templates_dir) -> jinja2.Environment:
+def environment(templates_dir: Path | None = None) -> jinja2.Environment:
     """The one Jinja environment: autoescaped, strict about undefined names, formatting only."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir),
+        loader=jinja2.FileSystemLoader(templates_dir or get_settings().templates_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -147,7 +160,7 @@ def render_html(template: str, view: object, metadata: DocumentMetadata) -> str:
     """Fill a kind's template with its view; the HTML is complete and standalone."""
     try:
         html = environment().get_template(template).render(
-            view=view, meta=metadata, base_url=SETTINGS.home.as_uri() + "/"
+            view=view, meta=metadata, base_url=get_settings().home.as_uri() + "/"
         )
     except jinja2.TemplateError as exc:
         raise RenderError(f"template {template}: {exc}") from exc
@@ -218,6 +231,8 @@ def _layout(html: str, settings: Settings) -> Any:
     passed in the same order; the output is byte-identical to WeasyPrint reading the links
     (the goldens and the determinism tests hold it to that).
     """
+    if not bundled_fonts_only(_fontconfig_cache(settings)):
+        raise RenderError("fontconfig may see system fonts: call docgen.render.use_bundled_fonts() before rendering")
     fetcher = ConfinedFetcher((settings.assets_dir, settings.fonts_dir))
     try:
         stylesheets = [_stylesheet(href, settings.home) for href in _STYLESHEET_LINK.findall(html)]
@@ -322,11 +337,11 @@ def _rendering() -> Iterator[None]:
         yield
 
 
-def html_to_pdf(html: str, settings: Settings = SETTINGS) -> bytes:
+def html_to_pdf(html: str, settings: Settings | None = None) -> bytes:
     """Lay out and write the PDF; the same HTML always gives the same bytes."""
     started = time.perf_counter()
     with _rendering():
-        return _write(_layout(html, settings), started)
+        return _write(_layout(html, settings or get_settings()), started)
 
 
 #: CSS that marks each page of a document laid out on the given number of pages.
@@ -351,14 +366,14 @@ def _marked_layout(html: str, marks: PageMarks, guess: int, settings: Settings) 
     raise RenderError(f"page marks changed the page count (now {pages}); margin marks must not move content")
 
 
-def marked_html(html: str, marks: PageMarks, guess: int, settings: Settings = SETTINGS) -> str:
+def marked_html(html: str, marks: PageMarks, guess: int, settings: Settings | None = None) -> str:
     """The final HTML of a document whose pages carry marks (as marked_pdf lays it out)."""
     with _rendering():
-        return _marked_layout(html, marks, guess, settings)[0]
+        return _marked_layout(html, marks, guess, settings or get_settings())[0]
 
 
-def marked_pdf(html: str, marks: PageMarks, guess: int, settings: Settings = SETTINGS) -> bytes:
+def marked_pdf(html: str, marks: PageMarks, guess: int, settings: Settings | None = None) -> bytes:
     """The PDF of a document whose every page carries its own mark, such as "page i of n" in a QR code."""
     started = time.perf_counter()
     with _rendering():
-        return _write(_marked_layout(html, marks, guess, settings)[1], started)
+        return _write(_marked_layout(html, marks, guess, settings or get_settings())[1], started)

@@ -24,7 +24,7 @@ from docgen.batch.marks import MARK_LEFT_IN, MARK_MODULE_IN, MARK_MODULES, Mark,
 from docgen.batch.piece import PieceTask, mailing_html
 from docgen.batch.run import BatchOptions, BatchResult, run_batch
 from docgen.batch.sample import write_jsonl
-from docgen.config import SETTINGS
+from docgen.config import get_settings
 from docgen.render import _layout
 
 DOCGEN = Path(sys.executable).with_name("docgen")
@@ -195,6 +195,6 @@ def one_document(job: FinishedJob, file: str) -> bytes:
                 piece = int(row["piece"])
                 tracking = imb.tracking_code(mailer, piece, imb.DEFAULT_SERVICE_TYPE)
                 task = PieceTask(job.result.job_id, piece, "confirmation", records[row["participant_id"]], tracking)
-                documents.append(_layout(mailing_html(task), SETTINGS))
+                documents.append(_layout(mailing_html(task), get_settings()))
     pdf: bytes = documents[0].copy([page for document in documents for page in document.pages]).write_pdf()
     return pdf

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from docgen.api.kinds import render_kind
 from docgen.cli import main
-from docgen.config import SETTINGS
+from docgen.config import get_settings
 from docgen.documents import cardfit, document_html, render_output
 from docgen.documents.idcard import CardOptions, cardholders
 from docgen.errors import InputError
@@ -161,8 +161,8 @@ def _layout(example: Path | str, options: dict[str, Any], css: str = "") -> Any:
     """WeasyPrint's layout of the card's HTML, with `css` added."""
     data = example.read_bytes() if isinstance(example, Path) else example
     html = document_html("id-card", data, options).replace("</head>", f"<style>{css}</style></head>")
-    fetcher = ConfinedFetcher((SETTINGS.assets_dir, SETTINGS.fonts_dir))
-    return weasyprint.HTML(string=html, base_url=SETTINGS.home.as_uri() + "/", url_fetcher=fetcher).render()
+    fetcher = ConfinedFetcher((get_settings().assets_dir, get_settings().fonts_dir))
+    return weasyprint.HTML(string=html, base_url=get_settings().home.as_uri() + "/", url_fetcher=fetcher).render()
 
 
 @pytest.mark.parametrize(
@@ -585,7 +585,7 @@ def test_sheet_options_from_the_cli_and_the_api_name_the_file(tmp_path: Path) ->
 def test_a_member_who_declines_medical_has_no_card_and_is_told_why(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    declined = SETTINGS.examples_dir / "all-declined.json"
+    declined = get_settings().examples_dir / "all-declined.json"
     with pytest.raises(InputError) as caught:
         render_output("id-card", declined.read_bytes())
     assert [(p.path, p.rule) for p in caught.value.problems] == [("elections.medical.elected", "card-requires-medical")]

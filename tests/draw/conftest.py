@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from docgen.config import SETTINGS
+from docgen.config import get_settings
 from docgen.raster import page_images
 from docgen.render import html_to_pdf
 
@@ -42,7 +42,7 @@ def assert_pixels(request: pytest.FixtureRequest) -> AssertPixels:
         expected = _image_of(grid)
         width, height = expected.size
         html = (
-            f'<html><head><base href="{SETTINGS.home.as_uri()}/">'
+            f'<html><head><base href="{get_settings().home.as_uri()}/">'
             '<link rel="stylesheet" href="assets/css/base.css">'
             f"<style>@page {{ size: {width}px {height}px; margin: 0 }} body {{ margin: 0 }}</style>"
             f"</head><body>{body}</body></html>"

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from docgen.api.kinds import ENDPOINTS, Output
 from docgen.errors import DocgenError, InputError, Problem
 from docgen.log import LOGGER
-from docgen.render import html_to_pdf
+from docgen.render import html_to_pdf, use_bundled_fonts
 
 READY: Final = "ready"
 
@@ -115,6 +115,7 @@ def serve(conn: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=logging.WARNING, format="render worker %(process)d %(name)s: %(message)s")
     logging.getLogger("weasyprint").addFilter(_WithoutArguments())
+    use_bundled_fonts()
     warm_up()
     conn.send(READY)
     while True:

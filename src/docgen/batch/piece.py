@@ -16,7 +16,7 @@ from docgen.errors import DocgenError, InputError, Problem
 from docgen.log import LOGGER
 from docgen.model import Enrollment
 from docgen.parsing import ROOT_PATH, Rule, decode_json
-from docgen.render import html_to_pdf, render_html
+from docgen.render import html_to_pdf, render_html, use_bundled_fonts
 from docgen.rules import parse_checked_enrollment
 
 _PARTICIPANT_ID = re.compile(r"[0-9]{12}")
@@ -107,6 +107,8 @@ def mailing_html(task: PieceTask) -> str:
 
 def render_piece(task: PieceTask) -> PieceResult:
     """Render one piece alone: its mailing variant, blank back when odd, inserter marks."""
+    # The batch worker's entry point (a local process or a Dask worker, maybe on another machine).
+    use_bundled_fonts()
     try:
         finished = finish_piece(html_to_pdf(mailing_html(task)), task.job_id, task.piece)
     except InputError as exc:

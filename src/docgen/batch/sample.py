@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from docgen.config import SETTINGS
+from docgen.config import get_settings
 
 _FIRST = ("MARIA", "JAMES", "LINDA", "ROBERT", "PATRICIA", "MICHAEL", "BARBARA", "DAVID", "SUSAN", "JOSE", "NGOC ANH", "OLUWASEUN")
 _LAST = ("GARCIA", "SMITH", "JOHNSON", "NGUYEN", "WILLIAMS", "BROWN", "OKAFOR", "MARTINEZ", "DAVIS", "LOPEZ", "O'NEILL", "VAN DER BERG")
@@ -23,7 +23,7 @@ _BREAKS = ("dental-requires-medical", "zip", "json-syntax", "confirmation-number
 
 
 def _template() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((SETTINGS.examples_dir / "jane-example.json").read_bytes())
+    data: dict[str, Any] = json.loads((get_settings().examples_dir / "jane-example.json").read_bytes())
     return data
 
 

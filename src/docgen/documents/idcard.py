@@ -15,7 +15,7 @@ from docgen.barcodes import MIN_MODULE_MM, pdf417_module_mm, pdf417_svg, svg_dat
 from docgen.documents import cardfit, cardsheet
 from docgen.documents.statements import person_name
 from docgen.errors import InputError, Problem
-from docgen.config import SETTINGS
+from docgen.config import get_settings
 from docgen.model import Dependent, Enrollment, IdCard, NetworkAmounts, Participant
 from docgen.money import format_card_amount
 from docgen.render import DocumentMetadata
@@ -180,7 +180,7 @@ def check_cards(enrollment: Enrollment) -> Iterator[Problem]:
     card = enrollment.group.id_card
     if card is None:
         return
-    if card.logo is not None and not (SETTINGS.assets_dir / "logos" / card.logo).is_file():
+    if card.logo is not None and not (get_settings().assets_dir / "logos" / card.logo).is_file():
         yield Problem("group.id_card.logo", "logo-file-exists", f"no file {card.logo} in assets/logos/")
     admin = enrollment.administrator
     issuer_name = card.issuer_name or admin.name
