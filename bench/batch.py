@@ -34,7 +34,7 @@ import psutil
 from docgen.batch.job import DB_NAME
 from docgen.batch.sample import lines, write_jsonl
 from docgen.documents import render_document
-from docgen.render import use_bundled_fonts
+from docgen.render.engine import use_bundled_fonts
 
 DOCGEN = Path(sys.executable).with_name("docgen")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from docgen.config import get_settings
 from docgen.documents import render_output
-from docgen.render import use_bundled_fonts
+from docgen.render.engine import use_bundled_fonts
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ import weasyprint
 
 from docgen.config import get_settings
 from docgen.documents import document_html, input_shape, kinds_for, render_document
-from docgen.render import use_bundled_fonts
+from docgen.render.engine import use_bundled_fonts
 
 
 def interleaved_medians(

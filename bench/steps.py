@@ -7,7 +7,7 @@ round and keeping each way's least and median CPU ms per document:
 
   A  stock WeasyPrint on the template output with its indentation kept (no compact_html),
      reading the stylesheet links itself, with its own html5_ua.css;
-  B  A on the compacted HTML (render.compact_html);
+  B  A on the compacted HTML (templating.compact_html);
   C  B with the stylesheets and @font-face parsed once per process (render._stylesheet);
   D  C with docgen's user-agent stylesheet;
   E  D with the HTML parsed by expat instead of tinyhtml5 (docgen.html_tree): docgen's own
@@ -32,10 +32,11 @@ import weasyprint
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compare import members  # noqa: E402  (bench/ is not a package)
 
-from docgen import render  # noqa: E402
 from docgen.config import get_settings  # noqa: E402
 from docgen.documents import document_html  # noqa: E402
-from docgen.render import use_bundled_fonts  # noqa: E402
+from docgen.render import engine as render  # noqa: E402
+from docgen.render import templating  # noqa: E402
+from docgen.render.engine import use_bundled_fonts  # noqa: E402
 
 BASE_URL = get_settings().home.as_uri() + "/"
 
@@ -71,12 +72,12 @@ def main() -> None:
     args = parser.parse_args()
     inputs = members(args.members)
     compacted = [document_html(args.kind, data) for data in inputs]
-    keep = render.compact_html
-    render.compact_html = lambda html: html  # the template output as it was before compact_html
+    keep = templating.compact_html
+    templating.compact_html = lambda html: html  # the template output as it was before compact_html
     try:
         loose = [document_html(args.kind, data) for data in inputs]
     finally:
-        render.compact_html = keep
+        templating.compact_html = keep
     ways: dict[str, tuple[Callable[[str], object], list[str]]] = {
         "A stock WeasyPrint, indented HTML": (stock, loose),
         "B + compact_html": (stock, compacted),

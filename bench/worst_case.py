@@ -28,7 +28,7 @@ from docgen.config import get_settings
 from docgen.documents import render_output
 from docgen.illustration import Expense, Person, TaxSavingsInput
 from docgen.model import (
-from docgen.render import use_bundled_fonts
+from docgen.render.engine import use_bundled_fonts
     Address,
     Administrator,
     CoverageElection,

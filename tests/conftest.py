@@ -14,7 +14,7 @@ import pdfplumber
 import pytest
 
 from docgen.documents import InputShape, input_shape
-from docgen.render import use_bundled_fonts
+from docgen.render.engine import use_bundled_fonts
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -7,9 +7,9 @@ import base64
 import pytest
 import zxingcpp
 
-from docgen.barcodes import QR_QUIET_ZONE as QUIET_ZONE, pdf417_svg, qr_data_uri, qr_matrix, qr_svg, svg_data_uri
-from docgen.raster import page_images
-from docgen.render import html_to_pdf
+from docgen.render.barcodes import QR_QUIET_ZONE as QUIET_ZONE, pdf417_svg, qr_data_uri, qr_matrix, qr_svg, svg_data_uri
+from docgen.render.raster import page_images
+from docgen.render.engine import html_to_pdf
 
 TEXT = "docgen-claim/1|health-fsa-claim|779901618322|2016-07-01/2017-06-30|1/2"
 

@@ -16,20 +16,13 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from docgen import render
 from docgen.config import get_settings
 from docgen.documents import document_html, render_document
 from docgen.errors import RenderError, ResourceError
-from docgen.render import (
-    ConfinedFetcher,
-    compact_html,
-    DocumentMetadata,
-    html_to_pdf,
-    marked_html,
-    marked_pdf,
-    render_html,
-    with_stylesheet,
-)
+from docgen.render import engine as render
+from docgen.render.engine import ConfinedFetcher, html_to_pdf, marked_html, marked_pdf
+from docgen.render.metadata import DocumentMetadata
+from docgen.render.templating import compact_html, render_html, with_stylesheet
 from tests.conftest import pdf_text
 
 HOSTILE = '<img src="file:///etc/passwd">'
@@ -263,17 +256,17 @@ def test_a_repeated_engine_warning_is_logged_once_with_its_count(caplog: pytest.
 
 IMPORT_AND_RENDER = """
 import os, sys
-import docgen, docgen.cli, docgen.documents, docgen.render
+import docgen, docgen.cli, docgen.documents, docgen.render.engine
 print(os.environ.get("FONTCONFIG_FILE"))
 from docgen.documents import render_document
 from docgen.errors import RenderError
 html = '<html><head></head><body><p style="font-family: DejaVu Sans">x</p></body></html>'
 try:
-    docgen.render.html_to_pdf(html)
+    docgen.render.engine.html_to_pdf(html)
 except RenderError as exc:
     print("refused:", exc)
-docgen.render.use_bundled_fonts()
-pdf = docgen.render.html_to_pdf(html)
+docgen.render.engine.use_bundled_fonts()
+pdf = docgen.render.engine.html_to_pdf(html)
 import io
 from pypdf import PdfReader
 page = PdfReader(io.BytesIO(pdf)).pages[0]

@@ -35,7 +35,7 @@ from docgen.log import LOGGER, ShownFilter, shown
 from docgen.illustration import TaxSavingsInput
 from docgen.model import Enrollment
 from docgen.parsing import ROOT_PATH
-from docgen.render import use_bundled_fonts
+from docgen.render.engine import use_bundled_fonts
 from docgen.store import Scope, Store
 
 EXIT_OK = 0

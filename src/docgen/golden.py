@@ -20,7 +20,7 @@ from PIL import Image, ImageChops
 from docgen.config import get_settings
 from docgen.documents import input_shape, kinds_for, parse_input, render_document, skip_reason, variants_for
 from docgen.files import write_atomic
-from docgen.raster import page_images, png_bytes
+from docgen.render.raster import page_images, png_bytes
 
 GOLDEN_DPI = 96
 #: A pixel "differs" when any channel moves by more than this (anti-aliasing noise is smaller).

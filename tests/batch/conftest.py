@@ -25,7 +25,7 @@ from docgen.batch.piece import PieceTask, mailing_html
 from docgen.batch.run import BatchOptions, BatchResult, run_batch
 from docgen.batch.sample import write_jsonl
 from docgen.config import get_settings
-from docgen.render import _layout
+from docgen.render.engine import _layout
 
 DOCGEN = Path(sys.executable).with_name("docgen")
 MAILER_ID = "123456"

@@ -24,7 +24,7 @@ from docgen.documents.fsa_claims import (
     ClaimPageIndex,
 )
 from docgen.errors import InputError
-from docgen.raster import page_images
+from docgen.render.raster import page_images
 from tests.conftest import (
     ENROLLMENT_EXAMPLES,
     EXAMPLES,

@@ -23,8 +23,8 @@ from docgen.documents import cardfit, document_html, render_output
 from docgen.documents.idcard import CardOptions, cardholders
 from docgen.errors import InputError
 from docgen.model import parse_enrollment
-from docgen.raster import CARD_PIXELS
-from docgen.render import ConfinedFetcher
+from docgen.render.raster import CARD_PIXELS
+from docgen.render.engine import ConfinedFetcher
 from docgen.parsing import json_path
 from tests.conftest import EXAMPLES, JANE, assert_nothing_clipped_or_overlapping, pdf_text, pdf_words
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from docgen.api.kinds import ENDPOINTS, Output
 from docgen.errors import DocgenError, InputError, Problem
 from docgen.log import LOGGER
-from docgen.render import html_to_pdf, use_bundled_fonts
+from docgen.render.engine import html_to_pdf, use_bundled_fonts
 
 READY: Final = "ready"
 

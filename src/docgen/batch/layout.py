@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from docgen.barcodes import svg_data_uri
+from docgen.render.barcodes import svg_data_uri
 from docgen.batch import imb
 from docgen.documents.mailing import MailingView, Placement, delivery_line, is_secondary_unit, last_line, mail_name
 from docgen.errors import InputError, Problem

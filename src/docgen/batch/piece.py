@@ -16,7 +16,8 @@ from docgen.errors import DocgenError, InputError, Problem
 from docgen.log import LOGGER
 from docgen.model import Enrollment
 from docgen.parsing import ROOT_PATH, Rule, decode_json
-from docgen.render import html_to_pdf, render_html, use_bundled_fonts
+from docgen.render.engine import html_to_pdf, use_bundled_fonts
+from docgen.render.templating import render_html
 from docgen.rules import parse_checked_enrollment
 
 _PARTICIPANT_ID = re.compile(r"[0-9]{12}")

@@ -23,7 +23,9 @@ from docgen.errors import InputError, Problem, UnknownKindError
 from docgen.illustration import parse_illustration
 from docgen.model import Enrollment, parse_enrollment
 from docgen.parsing import ROOT_PATH, Rule, decode_json, json_path, problems_from
-from docgen.render import DocumentMetadata, html_to_pdf, marked_html, marked_pdf, render_html
+from docgen.render.engine import html_to_pdf, marked_html, marked_pdf
+from docgen.render.metadata import DocumentMetadata
+from docgen.render.templating import render_html
 from docgen.rules import parse_checked_enrollment
 
 PDF_MEDIA_TYPE = "application/pdf"
@@ -125,7 +127,7 @@ def _card_variants(enrollment: Enrollment) -> list[Variant]:
 
 def _finish_card(pdf: bytes, options: idcard.CardOptions) -> Output:
     if options.format is idcard.CardFormat.PNG:
-        from docgen.raster import card_png  # noqa: PLC0415  (pypdfium2 loads only for images)
+        from docgen.render.raster import card_png  # noqa: PLC0415  (pypdfium2 loads only for images)
 
         return Output(card_png(pdf, 0 if options.side is idcard.CardSide.FRONT else 1), PNG_MEDIA_TYPE, "png")
     return Output(pdf, PDF_MEDIA_TYPE, "pdf")

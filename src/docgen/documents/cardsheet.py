@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
 
-from docgen.render import DocumentMetadata
+from docgen.render.metadata import DocumentMetadata
 
 COLUMNS = 2
 ROWS = 4

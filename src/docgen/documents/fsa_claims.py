@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from docgen import businessdays, rules
-from docgen.barcodes import qr_data_uri
+from docgen.render.barcodes import qr_data_uri
 from docgen.documents.statements import enrollment_metadata, person_name
 from docgen.errors import InputError, Problem
 from docgen.expenses import ACCOUNT_TITLES, coverage_start, election_for, lines_for
@@ -16,7 +16,7 @@ from docgen.fsalimits import dependent_care_limits
 from docgen.glyphs import FONT_BOLD, FONT_REGULAR, wrapped_lines
 from docgen.model import Enrollment, ExpenseLine, FlexAccount, FlexSettings
 from docgen.money import ZERO
-from docgen.render import DocumentMetadata
+from docgen.render.metadata import DocumentMetadata
 
 HEALTH_FSA_KIND = "health-fsa-claim"
 DEPENDENT_CARE_KIND = "dependent-care-claim"

@@ -18,7 +18,7 @@ from docgen.model import (
     FlexElection,
     Gender,
 )
-from docgen.render import DocumentMetadata
+from docgen.render.metadata import DocumentMetadata
 from docgen import rules
 
 #: The statement body's width: Letter less statement.css's 0.6 in side margins and the table's rules.

@@ -9,7 +9,7 @@ from decimal import Decimal
 from docgen import taxtables
 from docgen.illustration import ExpenseKind, PayFrequency, TaxSavingsInput
 from docgen.money import format_card_amount, format_dollars, to_dollars
-from docgen.render import DocumentMetadata
+from docgen.render.metadata import DocumentMetadata
 from docgen.taxes import CareComparison, Column, Illustration, illustrate
 
 TITLE = "Tax-Savings Illustration"

@@ -1,4 +1,4 @@
-"""Rendering engine: one Jinja environment, a fetcher confined to assets/ and fonts/, deterministic PDFs."""
+"""The WeasyPrint engine: bundled fonts only, a fetcher confined to assets/ and fonts/, deterministic PDFs."""
 
 from __future__ import annotations
 
@@ -13,9 +13,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,8 +20,6 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import cssselect2
-import jinja2
-
 import weasyprint
 from weasyprint import _find_base_url
 from weasyprint.text.fonts import FontConfiguration
@@ -34,7 +29,7 @@ from docgen.config import Settings, bundled_fonts_only, get_settings, isolate_fo
 from docgen.errors import RenderError, ResourceError
 from docgen.html_tree import xml_tree
 from docgen.log import LOGGER
-from docgen.money import format_dollars, format_money
+from docgen.render.templating import with_stylesheet
 
 
 def _fontconfig_cache(settings: Settings) -> Path:
@@ -53,16 +48,6 @@ def use_bundled_fonts(settings: Settings | None = None) -> None:
     """
     settings = settings or get_settings()
     isolate_fontconfig(settings.fonts_dir, _fontconfig_cache(settings))
-
-@dataclass(frozen=True)
-class DocumentMetadata:
-    """What goes into the PDF's info dictionary: never an SSN, a birth date or a name."""
-
-    title: str
-    author: str
-    subject: str
-    #: Creation and modification date, taken from the input so output stays deterministic.
-    created: datetime
 
 
 class ConfinedFetcher(URLFetcher):
@@ -90,88 +75,6 @@ class ConfinedFetcher(URLFetcher):
                 )
         self.refused.append(url)
         raise ResourceError(f"refused to fetch {url!r}: only assets/ and fonts/ are served")
-
-
-def usdate(value: date) -> str:
-    """07/01/2016, the portal's date format."""
-    return value.strftime("%m/%d/%Y")
-
-
-def ustimestamp(value: datetime) -> str:
-    """04/15/2016 2:07 pm, the portal's "Electronic Submission" format (seed 000 step 17)."""
-    hour = value.hour % 12 or 12
-    suffix = "am" if value.hour < 12 else "pm"
-    return f"{usdate(value.date())} {hour}:{value.minute:02d} {suffix}"
-
-
-def w3cdate(value: datetime) -> str:
-    """W3C date (day only: the portal sends local times without a zone) for <meta name=dcterms.*>."""
-    return value.strftime("%Y-%m-%d")
-
-
-def money(value: Decimal) -> str:
-    return format_money(value)
-
-
-def dollars(value: Decimal) -> str:
-    """$1,548: the tax-savings illustration's whole dollars."""
-    return format_dollars(value)
-
-
-def usd(value: Decimal) -> str:
-    """$5,000.00: an amount inside a sentence, where a bare 5,000.00 would read oddly."""
-    return f"${format_money(value)}"
-
-
-@cache
-def environment(templates_dir: Path | None = None) -> jinja2.Environment:
-    """The one Jinja environment: autoescaped, strict about undefined names, formatting only."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir or get_settings().templates_dir),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-    )
-    env.filters.update(
-        money=money, dollars=dollars, usd=usd, usdate=usdate, ustimestamp=ustimestamp, w3cdate=w3cdate
-    )
-    return env
-
-
-# Block-level and table elements the templates use (not inline ones, where a space prints).
-_BLOCK_TAGS = "html|head|body|meta|link|title|base|style|table|thead|tbody|tfoot|tr|td|th|colgroup|col|div|section|header|h1|h2|h3|p|ul|li"
-_SPACE_BETWEEN_BLOCK_TAGS = re.compile(rf"(</?(?:{_BLOCK_TAGS})\b[^>]*>)\s+(?=</?(?:{_BLOCK_TAGS})\b)")
-
-
-def compact_html(html: str) -> str:
-    """The HTML without the whitespace between block-level and table tags.
-
-    The parser makes a text node of each such run and WeasyPrint a box of each node, which
-    layout then walks although it prints nothing (issue 9; bench/steps.py measures the gain).
-    Pages stay pixel-identical (tests/test_render.py). Input cannot add tags (it is escaped),
-    so only the templates' own indentation is removed.
-    """
-    return _SPACE_BETWEEN_BLOCK_TAGS.sub(r"\1", html)
-
-
-def render_html(template: str, view: object, metadata: DocumentMetadata) -> str:
-    """Fill a kind's template with its view; the HTML is complete and standalone."""
-    try:
-        html = environment().get_template(template).render(
-            view=view, meta=metadata, base_url=get_settings().home.as_uri() + "/"
-        )
-    except jinja2.TemplateError as exc:
-        raise RenderError(f"template {template}: {exc}") from exc
-    return compact_html(html)
-
-
-def with_stylesheet(html: str, css: str) -> str:
-    """The HTML with `css` added as the last stylesheet of its head (our own CSS, never input)."""
-    if "</head>" not in html:
-        raise RenderError("the template has no </head> to add a stylesheet to")
-    return html.replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
 
 
 # The templates' own stylesheet links (base.html and each kind's); nothing from input can
@@ -232,7 +135,7 @@ def _layout(html: str, settings: Settings) -> Any:
     (the goldens and the determinism tests hold it to that).
     """
     if not bundled_fonts_only(_fontconfig_cache(settings)):
-        raise RenderError("fontconfig may see system fonts: call docgen.render.use_bundled_fonts() before rendering")
+        raise RenderError("fontconfig may see system fonts: call docgen.render.engine.use_bundled_fonts() before rendering")
     fetcher = ConfinedFetcher((settings.assets_dir, settings.fonts_dir))
     try:
         stylesheets = [_stylesheet(href, settings.home) for href in _STYLESHEET_LINK.findall(html)]
