@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import importlib
 import json
 import os
 import shutil
@@ -119,10 +120,12 @@ def checkout_home() -> Path:
 
 def use_checkout_fonts() -> None:
     """Bundled fonts only: an explicit call since issue 19, done at import before it."""
-    import docgen.render as engine  # noqa: PLC0415  (this checkout's, or PYTHONPATH's)
+    import docgen.render  # noqa: PLC0415  (this checkout's, or PYTHONPATH's)
 
-    if hasattr(engine, "use_bundled_fonts"):
-        engine.use_bundled_fonts()
+    if hasattr(docgen.render, "__path__"):  # render/ is a package
+        importlib.import_module("docgen.render.engine").use_bundled_fonts()
+    elif hasattr(docgen.render, "use_bundled_fonts"):
+        docgen.render.use_bundled_fonts()
 
 
 def docgen_engines(count: int) -> list[InProcess]:
