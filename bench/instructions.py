@@ -20,7 +20,13 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from compare import KINDS, members, prepare_baseline, remove_baseline, use_checkout_fonts  # noqa: E402  (bench/ is not a package)
+from compare import (  # noqa: E402  (bench/ is not a package)
+    KINDS,
+    members,
+    prepare_baseline,
+    remove_baseline,
+    use_checkout_fonts,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTRA = 3

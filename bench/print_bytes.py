@@ -28,8 +28,7 @@ from docgen.batch import imb
 from docgen.batch.piece import PieceTask, mailing_html
 from docgen.batch.sample import write_jsonl
 from docgen.config import get_settings
-from docgen.render.engine import _layout
-from docgen.render.engine import use_bundled_fonts
+from docgen.render.engine import _layout, use_bundled_fonts
 
 DOCGEN = Path(sys.executable).with_name("docgen")
 MAILER_ID = "123456"

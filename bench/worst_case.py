@@ -26,9 +26,7 @@ from pydantic.fields import FieldInfo
 
 from docgen.config import get_settings
 from docgen.documents import render_output
-from docgen.illustration import Expense, Person, TaxSavingsInput
-from docgen.model import (
-from docgen.render.engine import use_bundled_fonts
+from docgen.enrollment.model import (
     Address,
     Administrator,
     CoverageElection,
@@ -39,6 +37,8 @@ from docgen.render.engine import use_bundled_fonts
     IdCard,
     Participant,
 )
+from docgen.render.engine import use_bundled_fonts
+from docgen.tax.input import Expense, Person, TaxSavingsInput
 
 TARGET = 5.0
 

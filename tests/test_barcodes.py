@@ -7,9 +7,16 @@ import base64
 import pytest
 import zxingcpp
 
-from docgen.render.barcodes import QR_QUIET_ZONE as QUIET_ZONE, pdf417_svg, qr_data_uri, qr_matrix, qr_svg, svg_data_uri
-from docgen.render.raster import page_images
+from docgen.render.barcodes import QR_QUIET_ZONE as QUIET_ZONE
+from docgen.render.barcodes import (
+    pdf417_svg,
+    qr_data_uri,
+    qr_matrix,
+    qr_svg,
+    svg_data_uri,
+)
 from docgen.render.engine import html_to_pdf
+from docgen.render.raster import page_images
 
 TEXT = "docgen-claim/1|health-fsa-claim|779901618322|2016-07-01/2017-06-30|1/2"
 

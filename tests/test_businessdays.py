@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docgen.businessdays import (
+from docgen.enrollment.businessdays import (
     CHRISTMAS_EVE,
     AdministratorHolidays,
     claim_deadline,

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from docgen.config import default_workers, isolate_fontconfig, load_server_settings, load_settings
+from docgen.config import (
+    default_workers,
+    isolate_fontconfig,
+    load_server_settings,
+    load_settings,
+)
 from docgen.errors import ConfigError
 from tests.conftest import ROOT
 

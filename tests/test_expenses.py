@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from docgen.enrollment.expenses import birthday, coverage_start, lines_for
+from docgen.enrollment.model import FlexAccount, parse_enrollment
+from docgen.enrollment.rules import check_enrollment
 from docgen.errors import InputError
-from docgen.expenses import birthday, coverage_start, lines_for
-from docgen.model import FlexAccount, parse_enrollment
-from docgen.rules import check_enrollment
 
 HEALTH = "medical_spending_account"
 CARE = "day_care_spending_account"

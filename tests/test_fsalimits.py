@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from docgen.fsalimits import dependent_care_limits, fsa_limits
-from docgen.model import parse_enrollment
-from docgen.rules import check_enrollment
+from docgen.enrollment.fsalimits import dependent_care_limits, fsa_limits
+from docgen.enrollment.model import parse_enrollment
+from docgen.enrollment.rules import check_enrollment
 
 
 def broken(data: dict[str, Any]) -> list[tuple[str, str]]:

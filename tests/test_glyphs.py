@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from docgen.documents import render_document
+from docgen.enrollment.rules import parse_checked_enrollment
 from docgen.errors import InputError
 from docgen.glyphs import css_words, drawable, text_width_pt, undrawable, wrapped_lines
-from docgen.illustration import parse_illustration
-from docgen.rules import parse_checked_enrollment
+from docgen.tax.input import parse_illustration
 from tests.conftest import MARY, pdf_text
 
 

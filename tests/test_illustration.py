@@ -12,7 +12,12 @@ import pydantic
 import pytest
 
 from docgen.errors import InputError
-from docgen.illustration import ExpenseKind, PayFrequency, TaxSavingsInput, parse_illustration
+from docgen.tax.input import (
+    ExpenseKind,
+    PayFrequency,
+    TaxSavingsInput,
+    parse_illustration,
+)
 from tests.conftest import ILLUSTRATION_EXAMPLES, MARY
 
 MARY_DATA: dict[str, Any] = json.loads(MARY.read_bytes())

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from docgen.enrollment.model import Enrollment, parse_enrollment
 from docgen.errors import InputError
-from docgen.model import Enrollment, parse_enrollment
 from docgen.parsing import json_path
 from tests.conftest import ENROLLMENT_EXAMPLES, SHARED_EXAMPLES
 

@@ -2,7 +2,14 @@ from decimal import Decimal
 
 import pytest
 
-from docgen.money import floor_int, format_dollars, format_money, has_at_most_cents, to_cents, to_dollars
+from docgen.money import (
+    floor_int,
+    format_dollars,
+    format_money,
+    has_at_most_cents,
+    to_cents,
+    to_dollars,
+)
 
 
 @pytest.mark.parametrize(

@@ -10,17 +10,17 @@ from typing import Any
 import pytest
 
 from docgen.documents import build_view, get_kind
-from docgen.errors import InputError
-from docgen.model import FilingStatus, parse_enrollment
-from docgen.rules import (
+from docgen.enrollment.model import FilingStatus, parse_enrollment
+from docgen.enrollment.rules import (
     check_enrollment,
     dependent_care_limit,
     enrollment_number,
     flex_annual_total,
-    remaining_pay_periods,
     parse_checked_enrollment,
+    remaining_pay_periods,
     validate_enrollment,
 )
+from docgen.errors import InputError
 from tests.conftest import break_in_every_layer
 
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from docgen.errors import InputError
-from docgen.illustration import parse_illustration
-from docgen.taxchecks import check_illustration, expense_lines
-from docgen.taxes import illustrate
+from docgen.tax.calculator import illustrate
+from docgen.tax.input import parse_illustration
+from docgen.tax.rules import check_illustration, expense_lines
 from tests.conftest import MARY, load_jane
 
 MARY_DATA: dict[str, Any] = json.loads(MARY.read_bytes())

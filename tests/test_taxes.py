@@ -11,11 +11,17 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from docgen import taxtables
-from docgen.illustration import W4, TaxSavingsInput, parse_illustration
-from docgen.model import FilingStatus
+from docgen.enrollment.model import FilingStatus
 from docgen.money import to_dollars
-from docgen.taxes import care_credit_percent, federal_withholding, fica, illustrate, state_withholding
+from docgen.tax import tables as taxtables
+from docgen.tax.calculator import (
+    care_credit_percent,
+    federal_withholding,
+    fica,
+    illustrate,
+    state_withholding,
+)
+from docgen.tax.input import W4, TaxSavingsInput, parse_illustration
 from tests.conftest import EXAMPLES, MARY
 
 S, MFJ, MFS, HOH = (FilingStatus.SINGLE, FilingStatus.MARRIED_FILING_JOINTLY,

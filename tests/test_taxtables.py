@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from docgen import taxtables
-from docgen.model import FilingStatus
-from docgen.taxtables import W4Status
+from docgen.enrollment.model import FilingStatus
+from docgen.tax import tables as taxtables
+from docgen.tax.tables import W4Status
 
 # The tax-rate schedules the Publication 15-T STANDARD schedules are built from (upper bounds
 # of the 10% ... 35% brackets): Rev. Proc. 2024-40 §2.01 for 2025, Rev. Proc. 2025-32 for 2026.

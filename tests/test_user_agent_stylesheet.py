@@ -13,7 +13,7 @@ import weasyprint.css
 from docgen.config import get_settings
 from docgen.documents import document_html
 from docgen.golden import GoldenCase, cases
-from docgen.render.engine import ConfinedFetcher, USER_AGENT_STYLESHEET, html_to_pdf
+from docgen.render.engine import USER_AGENT_STYLESHEET, ConfinedFetcher, html_to_pdf
 
 CASES = list(cases())
 

@@ -1,6 +1,8 @@
 """docgen: documents and statements for health-benefit plans, from structured enrollment data."""
 
 from docgen.documents import KINDS, document_html, render_document
+from docgen.enrollment.model import Enrollment, parse_enrollment
+from docgen.enrollment.rules import check_enrollment, enrollment_number
 from docgen.errors import (
     BatchError,
     ConfigError,
@@ -12,9 +14,7 @@ from docgen.errors import (
     ResourceError,
     UnknownKindError,
 )
-from docgen.illustration import TaxSavingsInput, parse_illustration
-from docgen.model import Enrollment, parse_enrollment
-from docgen.rules import check_enrollment, enrollment_number
+from docgen.tax.input import TaxSavingsInput, parse_illustration
 
 __version__ = "0.1.0"
 

@@ -29,14 +29,14 @@ from docgen.documents import (
     skip_reason,
     variants_for,
 )
+from docgen.enrollment.model import Enrollment
 from docgen.errors import DocgenError, GoldenMismatch, InputError, Problem
 from docgen.files import write_atomic
 from docgen.log import LOGGER, ShownFilter, shown
-from docgen.illustration import TaxSavingsInput
-from docgen.model import Enrollment
 from docgen.parsing import ROOT_PATH
 from docgen.render.engine import use_bundled_fonts
 from docgen.store import Scope, Store
+from docgen.tax.input import TaxSavingsInput
 
 EXIT_OK = 0
 EXIT_FAILURE = 1

@@ -18,7 +18,14 @@ import pdfplumber
 from PIL import Image, ImageChops
 
 from docgen.config import get_settings
-from docgen.documents import input_shape, kinds_for, parse_input, render_document, skip_reason, variants_for
+from docgen.documents import (
+    input_shape,
+    kinds_for,
+    parse_input,
+    render_document,
+    skip_reason,
+    variants_for,
+)
 from docgen.files import write_atomic
 from docgen.render.raster import page_images, png_bytes
 

@@ -23,8 +23,8 @@ from docgen.api.kinds import (
 )
 from docgen.api.openapi import openapi
 from docgen.documents import KINDS
+from docgen.enrollment.model import Frozen
 from docgen.errors import InputError
-from docgen.model import Frozen
 
 
 def test_every_kind_is_served() -> None:

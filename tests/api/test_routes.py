@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from docgen.model import Enrollment
+from docgen.enrollment.model import Enrollment
 from docgen.store import Scope
 from tests.api.conftest import DOCGEN, JSON, Server, as_json
 from tests.api.test_metrics import scrape

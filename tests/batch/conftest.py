@@ -20,7 +20,13 @@ import pytest
 import zxingcpp
 
 from docgen.batch import imb
-from docgen.batch.marks import MARK_LEFT_IN, MARK_MODULE_IN, MARK_MODULES, Mark, parse_mark
+from docgen.batch.marks import (
+    MARK_LEFT_IN,
+    MARK_MODULE_IN,
+    MARK_MODULES,
+    Mark,
+    parse_mark,
+)
 from docgen.batch.piece import PieceTask, mailing_html
 from docgen.batch.run import BatchOptions, BatchResult, run_batch
 from docgen.batch.sample import write_jsonl

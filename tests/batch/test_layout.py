@@ -16,8 +16,8 @@ from docgen.batch import imb, layout
 from docgen.batch.layout import Rect
 from docgen.batch.piece import PieceTask, check_record, render_piece
 from docgen.batch.sample import lines
+from docgen.enrollment.model import parse_enrollment
 from docgen.errors import InputError
-from docgen.model import parse_enrollment
 from tests.batch.conftest import FinishedJob
 from tests.conftest import load_jane
 

@@ -7,7 +7,13 @@ import io
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from docgen.batch.marks import MARK_MODULES, Mark, finish_piece, mark_operators, parse_mark
+from docgen.batch.marks import (
+    MARK_MODULES,
+    Mark,
+    finish_piece,
+    mark_operators,
+    parse_mark,
+)
 from tests.batch.conftest import decode_marks
 
 

@@ -27,7 +27,6 @@ from tests.batch.conftest import (
     wait_for,
 )
 
-
 # Each kill point is a condition on the output folder the test polls while the process runs.
 KILL_POINTS: dict[str, Callable[[Path], Callable[[], bool]]] = {
     # As soon as the job's state exists: during the scan or the presort.

@@ -14,15 +14,21 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from docgen.batch import run as batch_run
 from docgen.batch.job import DB_NAME
 from docgen.batch.piece import PieceTask, render_piece
-from docgen.batch import run as batch_run
 from docgen.batch.run import LOCK_NAME, BatchOptions, _exclusive, run_batch
 from docgen.batch.sample import write_jsonl
 from docgen.cli import main
 from docgen.errors import BatchError, InputError
+from tests.batch.conftest import (
+    FinishedJob,
+    batch_command,
+    decode_marks,
+    run_job,
+    take_rejections,
+)
 from tests.conftest import ROOT, break_in_every_layer
-from tests.batch.conftest import FinishedJob, batch_command, decode_marks, run_job, take_rejections
 
 
 def manifest(out: Path) -> list[dict[str, str]]:

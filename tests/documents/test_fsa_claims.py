@@ -16,7 +16,13 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
-from docgen.documents import build_view, document_html, get_kind, render_document, skip_reason
+from docgen.documents import (
+    build_view,
+    document_html,
+    get_kind,
+    render_document,
+    skip_reason,
+)
 from docgen.documents.fsa_claims import (
     BLANK_EXPENSE_LINES,
     MIN_BLANK_EXPENSE_LINES,

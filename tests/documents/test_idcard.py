@@ -21,12 +21,18 @@ from docgen.cli import main
 from docgen.config import get_settings
 from docgen.documents import cardfit, document_html, render_output
 from docgen.documents.idcard import CardOptions, cardholders
+from docgen.enrollment.model import parse_enrollment
 from docgen.errors import InputError
-from docgen.model import parse_enrollment
-from docgen.render.raster import CARD_PIXELS
-from docgen.render.engine import ConfinedFetcher
 from docgen.parsing import json_path
-from tests.conftest import EXAMPLES, JANE, assert_nothing_clipped_or_overlapping, pdf_text, pdf_words
+from docgen.render.engine import ConfinedFetcher
+from docgen.render.raster import CARD_PIXELS
+from tests.conftest import (
+    EXAMPLES,
+    JANE,
+    assert_nothing_clipped_or_overlapping,
+    pdf_text,
+    pdf_words,
+)
 
 FEATURES = EXAMPLES / "card-features.json"
 MM = 72 / 25.4

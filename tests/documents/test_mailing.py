@@ -10,9 +10,14 @@ import pytest
 
 from docgen.batch import layout
 from docgen.batch.piece import PieceTask, render_piece
-from docgen.documents.mailing import delivery_line, is_secondary_unit, last_line, mail_name
+from docgen.documents.mailing import (
+    delivery_line,
+    is_secondary_unit,
+    last_line,
+    mail_name,
+)
+from docgen.enrollment.model import parse_enrollment
 from docgen.glyphs import undrawable
-from docgen.model import parse_enrollment
 from tests.conftest import load_jane
 
 PT = 72

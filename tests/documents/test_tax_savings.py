@@ -15,8 +15,8 @@ from pypdf import PdfReader
 
 from docgen.documents import document_html, render_document
 from docgen.documents.tax_savings import build_tax_savings
-from docgen.illustration import parse_illustration
 from docgen.errors import InputError
+from docgen.tax.input import parse_illustration
 from tests.conftest import (
     EXAMPLES,
     ILLUSTRATION_EXAMPLES,

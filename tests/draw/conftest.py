@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from docgen.config import get_settings
-from docgen.render.raster import page_images
 from docgen.render.engine import html_to_pdf
+from docgen.render.raster import page_images
 
 #: Grid characters and the colours they stand for (sRGB).
 PALETTE: dict[str, tuple[int, int, int]] = {

@@ -15,11 +15,20 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import QueryParams
 
-from docgen.documents import KINDS, PDF_MEDIA_TYPE, PNG_MEDIA_TYPE, DocumentKind, InputShape, build_view, get_kind, render_output
+from docgen.documents import (
+    KINDS,
+    PDF_MEDIA_TYPE,
+    PNG_MEDIA_TYPE,
+    DocumentKind,
+    InputShape,
+    build_view,
+    get_kind,
+    render_output,
+)
+from docgen.enrollment.model import Enrollment, Frozen, parse_enrollment
 from docgen.errors import InputError, Problem
-from docgen.illustration import TaxSavingsInput, parse_illustration
-from docgen.model import Enrollment, Frozen, parse_enrollment
 from docgen.parsing import problems_from
+from docgen.tax.input import TaxSavingsInput, parse_illustration
 
 PDF = PDF_MEDIA_TYPE
 PNG = PNG_MEDIA_TYPE

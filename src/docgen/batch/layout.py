@@ -15,12 +15,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from docgen.render.barcodes import svg_data_uri
 from docgen.batch import imb
-from docgen.documents.mailing import MailingView, Placement, delivery_line, is_secondary_unit, last_line, mail_name
+from docgen.documents.mailing import (
+    MailingView,
+    Placement,
+    delivery_line,
+    is_secondary_unit,
+    last_line,
+    mail_name,
+)
+from docgen.enrollment.model import Enrollment
 from docgen.errors import InputError, Problem
 from docgen.glyphs import FONT_REGULAR, css_words, text_width_pt
-from docgen.model import Enrollment
+from docgen.render.barcodes import svg_data_uri
 
 PAGE_WIDTH_IN = 8.5
 PAGE_HEIGHT_IN = 11.0

@@ -5,20 +5,20 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 
 from docgen.batch import layout
 from docgen.batch.marks import finish_piece
 from docgen.batch.source import MAX_RECORD_BYTES
 from docgen.documents import DocumentKind, check_shape, get_kind
+from docgen.enrollment.model import Enrollment
+from docgen.enrollment.rules import parse_checked_enrollment
 from docgen.errors import DocgenError, InputError, Problem
 from docgen.log import LOGGER
-from docgen.model import Enrollment
 from docgen.parsing import ROOT_PATH, Rule, decode_json
 from docgen.render.engine import html_to_pdf, use_bundled_fonts
 from docgen.render.templating import render_html
-from docgen.rules import parse_checked_enrollment
 
 _PARTICIPANT_ID = re.compile(r"[0-9]{12}")
 

@@ -15,7 +15,16 @@ from typing import TextIO
 
 from docgen.batch import imb, layout
 from docgen.batch.executors import make_executor
-from docgen.batch.job import DB_NAME, Job, JobSettings, PendingPiece, ScanRow, Totals, make_job_id, write_fault
+from docgen.batch.job import (
+    DB_NAME,
+    Job,
+    JobSettings,
+    PendingPiece,
+    ScanRow,
+    Totals,
+    make_job_id,
+    write_fault,
+)
 from docgen.batch.output import (
     atomic_binary,
     print_file_name,

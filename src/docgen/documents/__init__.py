@@ -19,14 +19,14 @@ from docgen.documents.fsa_claims import (
 from docgen.documents.mailing import MailingView
 from docgen.documents.statements import build_confirmation, build_summary, with_mailing
 from docgen.documents.tax_savings import build_tax_savings
+from docgen.enrollment.model import Enrollment, parse_enrollment
+from docgen.enrollment.rules import parse_checked_enrollment
 from docgen.errors import InputError, Problem, UnknownKindError
-from docgen.illustration import parse_illustration
-from docgen.model import Enrollment, parse_enrollment
 from docgen.parsing import ROOT_PATH, Rule, decode_json, json_path, problems_from
 from docgen.render.engine import html_to_pdf, marked_html, marked_pdf
 from docgen.render.metadata import DocumentMetadata
 from docgen.render.templating import render_html
-from docgen.rules import parse_checked_enrollment
+from docgen.tax.input import parse_illustration
 
 PDF_MEDIA_TYPE = "application/pdf"
 PNG_MEDIA_TYPE = "image/png"

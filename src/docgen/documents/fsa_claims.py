@@ -7,15 +7,20 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from docgen import businessdays, rules
-from docgen.render.barcodes import qr_data_uri
 from docgen.documents.statements import enrollment_metadata, person_name
+from docgen.enrollment import businessdays, rules
+from docgen.enrollment.expenses import (
+    ACCOUNT_TITLES,
+    coverage_start,
+    election_for,
+    lines_for,
+)
+from docgen.enrollment.fsalimits import dependent_care_limits
+from docgen.enrollment.model import Enrollment, ExpenseLine, FlexAccount, FlexSettings
 from docgen.errors import InputError, Problem
-from docgen.expenses import ACCOUNT_TITLES, coverage_start, election_for, lines_for
-from docgen.fsalimits import dependent_care_limits
 from docgen.glyphs import FONT_BOLD, FONT_REGULAR, wrapped_lines
-from docgen.model import Enrollment, ExpenseLine, FlexAccount, FlexSettings
 from docgen.money import ZERO
+from docgen.render.barcodes import qr_data_uri
 from docgen.render.metadata import DocumentMetadata
 
 HEALTH_FSA_KIND = "health-fsa-claim"

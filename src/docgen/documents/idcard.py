@@ -11,13 +11,24 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from docgen.render.barcodes import MIN_MODULE_MM, pdf417_module_mm, pdf417_svg, svg_data_uri
+from docgen.config import get_settings
 from docgen.documents import cardfit, cardsheet
 from docgen.documents.statements import person_name
+from docgen.enrollment.model import (
+    Dependent,
+    Enrollment,
+    IdCard,
+    NetworkAmounts,
+    Participant,
+)
 from docgen.errors import InputError, Problem
-from docgen.config import get_settings
-from docgen.model import Dependent, Enrollment, IdCard, NetworkAmounts, Participant
 from docgen.money import format_card_amount
+from docgen.render.barcodes import (
+    MIN_MODULE_MM,
+    pdf417_module_mm,
+    pdf417_svg,
+    svg_data_uri,
+)
 from docgen.render.metadata import DocumentMetadata
 
 SUBSCRIBER_CODE = "00"

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from docgen.documents.columns import Column, TableFont, fit_widths
 from docgen.documents.mailing import MailingView
-from docgen.errors import InputError, Problem
-from docgen.model import (
+from docgen.enrollment import rules
+from docgen.enrollment.model import (
     Administrator,
     CoverageElection,
     Dependent,
@@ -18,8 +18,8 @@ from docgen.model import (
     FlexElection,
     Gender,
 )
+from docgen.errors import InputError, Problem
 from docgen.render.metadata import DocumentMetadata
-from docgen import rules
 
 #: The statement body's width: Letter less statement.css's 0.6 in side margins and the table's rules.
 _BODY_WIDTH_PT = (8.5 - 2 * 0.6) * 72 - 1.5

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from docgen import taxtables
-from docgen.illustration import ExpenseKind, PayFrequency, TaxSavingsInput
 from docgen.money import format_card_amount, format_dollars, to_dollars
 from docgen.render.metadata import DocumentMetadata
-from docgen.taxes import CareComparison, Column, Illustration, illustrate
+from docgen.tax import tables as taxtables
+from docgen.tax.calculator import CareComparison, Illustration, illustrate
+from docgen.tax.input import ExpenseKind, PayFrequency, TaxSavingsInput
 
 TITLE = "Tax-Savings Illustration"
 #: Seed 003's heading.

@@ -9,11 +9,13 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from docgen.errors import InputError, Problem
-from docgen.expenses import check_expenses
-from docgen.fsalimits import check_plan_limits, dependent_care_limits, fsa_limits
-from docgen.glyphs import check_printable
-from docgen.model import (
+from docgen.enrollment.expenses import check_expenses
+from docgen.enrollment.fsalimits import (
+    check_plan_limits,
+    dependent_care_limits,
+    fsa_limits,
+)
+from docgen.enrollment.model import (
     CoverageElection,
     DateRange,
     DependentStatus,
@@ -22,6 +24,8 @@ from docgen.model import (
     FlexElection,
     Group,
 )
+from docgen.errors import InputError, Problem
+from docgen.glyphs import check_printable
 from docgen.money import floor_int, format_money
 from docgen.parsing import Rule, parse_sections, run_rules
 

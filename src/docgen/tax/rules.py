@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from docgen import taxtables
+from docgen.enrollment.model import FilingStatus
+from docgen.enrollment.rules import dependent_care_limit
 from docgen.errors import Problem
-from docgen.illustration import ExpenseKind, TaxSavingsInput
-from docgen.model import FilingStatus
 from docgen.money import format_dollars, format_money, to_dollars
-from docgen.rules import dependent_care_limit
+from docgen.tax import tables as taxtables
+from docgen.tax.input import ExpenseKind, TaxSavingsInput
 
 ZERO = Decimal("0.00")
 _ELECTION_KINDS = {

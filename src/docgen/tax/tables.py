@@ -1,4 +1,4 @@
-"""Tax tables kept as data in src/docgen/data/: Publication 15-T schedules, FICA, state rules, the care credit."""
+"""Tax tables kept as data in src/docgen/tax/data/: Publication 15-T schedules, FICA, state rules, the care credit."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from docgen.model import FilingStatus
+from docgen.enrollment.model import FilingStatus
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 

@@ -8,10 +8,10 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from docgen.model import (
+from docgen.enrollment.model import (
     Administrator,
-    FirstName,
     FilingStatus,
+    FirstName,
     FlexElection,
     Frozen,
     Money,

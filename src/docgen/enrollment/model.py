@@ -26,7 +26,6 @@ from docgen.money import has_at_most_cents
 from docgen.parsing import parse_model
 from docgen.privacy import SSN
 
-
 # --- field types -------------------------------------------------------------------------
 
 

@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from docgen.enrollment.model import (
+    Dependent,
+    Enrollment,
+    ExpenseLine,
+    FlexAccount,
+    FlexElection,
+)
 from docgen.errors import Problem
-from docgen.model import Dependent, Enrollment, ExpenseLine, FlexAccount, FlexElection
 
 #: What the forms call each account.
 ACCOUNT_TITLES = {

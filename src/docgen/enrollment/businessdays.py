@@ -9,7 +9,11 @@ from typing import Any
 from holidays.constants import HALF_DAY, PUBLIC
 from holidays.groups.christian import ChristianHolidays
 from holidays.groups.international import InternationalHolidays
-from holidays.observed_holiday_base import SAT_TO_PREV_FRI, SUN_TO_NEXT_MON, ObservedHolidayBase
+from holidays.observed_holiday_base import (
+    SAT_TO_PREV_FRI,
+    SUN_TO_NEXT_MON,
+    ObservedHolidayBase,
+)
 
 #: The closures' names as seed 002 ("Allegiance Holiday Closures") lists them.
 NEW_YEARS_DAY = "New Year's Day"

@@ -5,13 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from docgen import taxtables
+from docgen.enrollment.model import FilingStatus
 from docgen.errors import InputError, Problem
-from docgen.illustration import ExpenseKind, TaxSavingsInput, W4
-from docgen.model import FilingStatus
 from docgen.money import to_dollars
-from docgen.taxtables import CareCreditYear, FicaYear, Pub15T, StateRule
-from docgen.taxchecks import ExpenseLine, check_illustration, expense_lines, filing_status
+from docgen.tax import tables as taxtables
+from docgen.tax.input import W4, ExpenseKind, TaxSavingsInput
+from docgen.tax.rules import (
+    ExpenseLine,
+    check_illustration,
+    expense_lines,
+    filing_status,
+)
+from docgen.tax.tables import CareCreditYear, FicaYear, Pub15T, StateRule
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 
+from docgen.enrollment.expenses import birthday
+from docgen.enrollment.model import Enrollment
 from docgen.errors import Problem
-from docgen.expenses import birthday
-from docgen.model import Enrollment
 from docgen.money import format_money
-from docgen.taxtables import DATA_DIR, Table
+from docgen.tax.tables import Table
 
+_DATA_DIR = Path(__file__).resolve().parent / "data"
 
 class YearLimits(Table):
     health_fsa_max: Decimal
@@ -45,7 +47,7 @@ class FsaLimits(Table):
 
 @cache
 def fsa_limits() -> FsaLimits:
-    return FsaLimits.model_validate_json((DATA_DIR / "fsa-limits.json").read_bytes())
+    return FsaLimits.model_validate_json((_DATA_DIR / "fsa-limits.json").read_bytes())
 
 
 def dependent_care_limits(year: int) -> DependentCarePeriod:
