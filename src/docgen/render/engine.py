@@ -105,7 +105,7 @@ class _EngineHTML(weasyprint.HTML):
     The HTML is parsed by expat where that gives tinyhtml5's tree (docgen.html_tree).
     WeasyPrint matches its user-agent stylesheet against every element; its universal
     pseudo-element rules alone gave each element several extra computed styles. The cut-down
-    sheet gives byte-identical PDFs (tests/test_user_agent_stylesheet.py) for less CPU
+    sheet gives byte-identical PDFs (tests/render/test_user_agent_stylesheet.py) for less CPU
     (bench/steps.py measures how much).
     """
 

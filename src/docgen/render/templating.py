@@ -74,7 +74,7 @@ def compact_html(html: str) -> str:
 
     The parser makes a text node of each such run and WeasyPrint a box of each node, which
     layout then walks although it prints nothing (issue 9; bench/steps.py measures the gain).
-    Pages stay pixel-identical (tests/test_render.py). Input cannot add tags (it is escaped),
+    Pages stay pixel-identical (tests/render/test_engine.py). Input cannot add tags (it is escaped),
     so only the templates' own indentation is removed.
     """
     return _SPACE_BETWEEN_BLOCK_TAGS.sub(r"\1", html)

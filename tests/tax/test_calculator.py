@@ -261,7 +261,7 @@ def _parse(data: dict[str, Any]) -> TaxSavingsInput:
 
 
 def _fits(data: dict[str, Any]) -> bool:
-    """Expenses within pay as the table prints them (over is an input error: tests/test_taxchecks.py)."""
+    """Expenses within pay as the table prints them (over is an input error: tests/tax/test_rules.py)."""
     expenses = sum(to_dollars(Decimal(e["amount"])) for e in data["expenses"])
     return expenses <= to_dollars(Decimal(data["pay"]["amount"]))
 
