@@ -10,7 +10,7 @@ round and keeping each way's least and median CPU ms per document:
   B  A on the compacted HTML (templating.compact_html);
   C  B with the stylesheets and @font-face parsed once per process (render._stylesheet);
   D  C with docgen's user-agent stylesheet;
-  E  D with the HTML parsed by expat instead of tinyhtml5 (docgen.html_tree): docgen's own
+  E  D with the HTML parsed by expat instead of tinyhtml5 (docgen.render.speedups): docgen's own
      render path (render.html_to_pdf).
 
 Changes that are in the templates and CSS themselves (separate borders, fixed table layout,
@@ -35,7 +35,7 @@ from compare import members  # noqa: E402  (bench/ is not a package)
 from docgen.config import get_settings  # noqa: E402
 from docgen.documents import document_html  # noqa: E402
 from docgen.render import engine as render  # noqa: E402
-from docgen.render import templating  # noqa: E402
+from docgen.render import speedups, templating  # noqa: E402
 from docgen.render.engine import use_bundled_fonts  # noqa: E402
 
 BASE_URL = get_settings().home.as_uri() + "/"
@@ -55,12 +55,12 @@ def css_once(html: str) -> object:
 
 def tinyhtml5_parse(html: str) -> object:
     """docgen's render path with expat turned off (every document parsed by tinyhtml5)."""
-    keep = render.xml_tree
-    render.xml_tree = lambda _html: None
+    keep = speedups.xml_tree
+    speedups.xml_tree = lambda _html: None
     try:
         return render.html_to_pdf(html)
     finally:
-        render.xml_tree = keep
+        speedups.xml_tree = keep
 
 
 def main() -> None:

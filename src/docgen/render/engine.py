@@ -19,16 +19,14 @@ from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-import cssselect2
 import weasyprint
-from weasyprint import _find_base_url
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from docgen.config import Settings, bundled_fonts_only, get_settings, isolate_fontconfig
 from docgen.errors import RenderError, ResourceError
-from docgen.html_tree import xml_tree
 from docgen.log import LOGGER
+from docgen.render.speedups import FastHTML
 from docgen.render.templating import with_stylesheet
 
 
@@ -99,34 +97,6 @@ def _stylesheet(href: str, home: Path) -> Any:
 USER_AGENT_STYLESHEET = "assets/css/user-agent.css"
 
 
-class _EngineHTML(weasyprint.HTML):
-    """WeasyPrint's HTML document with docgen's user-agent stylesheet.
-
-    The HTML is parsed by expat where that gives tinyhtml5's tree (docgen.html_tree).
-    WeasyPrint matches its user-agent stylesheet against every element; its universal
-    pseudo-element rules alone gave each element several extra computed styles. The cut-down
-    sheet gives byte-identical PDFs (tests/render/test_user_agent_stylesheet.py) for less CPU
-    (bench/steps.py measures how much).
-    """
-
-    def __init__(self, user_agent_stylesheet: Any, *, string: str, base_url: str, url_fetcher: URLFetcher) -> None:
-        tree = xml_tree(string)
-        if tree is None:
-            super().__init__(string=string, base_url=base_url, url_fetcher=url_fetcher)
-        else:
-            # What weasyprint.HTML.__init__ does after tinyhtml5 has parsed (WeasyPrint is
-            # pinned; the goldens and tests/test_html_tree.py hold the PDFs byte-identical).
-            self.base_url = _find_base_url(tree, base_url)
-            self.url_fetcher = url_fetcher
-            self.media_type = "print"
-            self.wrapper_element = cssselect2.ElementWrapper.from_html_root(tree, content_language=None)
-            self.etree_element = self.wrapper_element.etree_element
-        self._user_agent_stylesheet = user_agent_stylesheet
-
-    def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
-        return [self._user_agent_stylesheet]
-
-
 def _layout(html: str, settings: Settings) -> Any:
     """Lay the HTML out into pages (a weasyprint Document), wrapping the engine's errors.
 
@@ -139,7 +109,7 @@ def _layout(html: str, settings: Settings) -> Any:
     fetcher = ConfinedFetcher((settings.assets_dir, settings.fonts_dir))
     try:
         stylesheets = [_stylesheet(href, settings.home) for href in _STYLESHEET_LINK.findall(html)]
-        return _EngineHTML(
+        return FastHTML(
             _stylesheet(USER_AGENT_STYLESHEET, settings.home),
             string=_STYLESHEET_LINK.sub("", html), base_url=settings.home.as_uri() + "/", url_fetcher=fetcher
         ).render(stylesheets=stylesheets, font_config=_font_config())

@@ -1,4 +1,13 @@
-"""docgen's final HTML as the element tree WeasyPrint lays out, parsed by expat where that is safe.
+"""The render path's two speed-ups that reach below WeasyPrint's public API, kept alone here.
+
+Measured with bench/steps.py on WeasyPrint 70.0 (CPU ms per statement, least of ten rounds):
+docgen's user-agent stylesheet in place of html5_ua.css 285 -> 251, the expat parse 251 -> 243;
+together ~15% of a statement. `FastHTML` overrides WeasyPrint's private `_ua_stylesheets` and
+repeats what `weasyprint.HTML.__init__` does after parsing, with its private `_find_base_url`;
+tests/render/test_speedups.py pins the WeasyPrint version this was written against and holds
+both trees and every golden PDF byte-identical, so an upgrade re-measures and re-checks here.
+
+The expat parse: docgen's final HTML as the element tree WeasyPrint lays out, where that is safe.
 
 WeasyPrint parses HTML with tinyhtml5, a pure-Python HTML5 parser: ~15 ms of a ~300 ms
 statement (issue 9). Our templates' output is nearly XML already, and expat (C, in the standard
@@ -20,14 +29,20 @@ the tree tinyhtml5 would build, and None otherwise, so the caller falls back to 
   not detected: the templates never write them, and the golden tests would show it.
 
 Input cannot produce markup (templates autoescape), so these checks are about our templates;
-tests/test_html_tree.py holds every golden case's two trees equal.
+tests/render/test_speedups.py holds every golden case's two trees equal.
 """
 
 from __future__ import annotations
 
 import re
 from html.entities import html5 as _HTML5_REFERENCES
+from typing import Any
 from xml.etree.ElementTree import Element, ParseError, XMLParser
+
+import cssselect2
+import weasyprint
+from weasyprint import _find_base_url
+from weasyprint.urls import URLFetcher
 
 _VOID_ELEMENT = re.compile(
     r"<(area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)\b([^>]*?)\s*/?>"
@@ -85,3 +100,35 @@ def xml_tree(html: str) -> Element | None:
         return None
     # HTML5 would add a missing <head> or <body>: only a complete page qualifies.
     return root if root.tag == "html" and [child.tag for child in root] == ["head", "body"] else None
+
+
+#: The WeasyPrint release FastHTML copies from and was measured on.
+MEASURED_WITH = "70.0"
+
+
+class FastHTML(weasyprint.HTML):
+    """WeasyPrint's HTML document with docgen's user-agent stylesheet.
+
+    The HTML is parsed by expat where that gives tinyhtml5's tree (xml_tree above).
+    WeasyPrint matches its user-agent stylesheet against every element; its universal
+    pseudo-element rules alone gave each element several extra computed styles. The cut-down
+    sheet gives byte-identical PDFs (tests/render/test_user_agent_stylesheet.py) for less CPU
+    (bench/steps.py measures how much).
+    """
+
+    def __init__(self, user_agent_stylesheet: Any, *, string: str, base_url: str, url_fetcher: URLFetcher) -> None:
+        tree = xml_tree(string)
+        if tree is None:
+            super().__init__(string=string, base_url=base_url, url_fetcher=url_fetcher)
+        else:
+            # What weasyprint.HTML.__init__ does after tinyhtml5 has parsed (WeasyPrint is
+            # pinned; the goldens and tests/render/test_speedups.py hold the PDFs byte-identical).
+            self.base_url = _find_base_url(tree, base_url)
+            self.url_fetcher = url_fetcher
+            self.media_type = "print"
+            self.wrapper_element = cssselect2.ElementWrapper.from_html_root(tree, content_language=None)
+            self.etree_element = self.wrapper_element.etree_element
+        self._user_agent_stylesheet = user_agent_stylesheet
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+        return [self._user_agent_stylesheet]
