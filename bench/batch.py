@@ -33,7 +33,7 @@ import psutil
 
 from docgen.batch.job import DB_NAME
 from docgen.batch.sample import lines, write_jsonl
-from docgen.documents import render_document
+from docgen.documents.pipeline import render_document
 from docgen.render.engine import use_bundled_fonts
 
 DOCGEN = Path(sys.executable).with_name("docgen")

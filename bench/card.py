@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from docgen.config import get_settings
-from docgen.documents import render_output
+from docgen.documents.pipeline import render_output
 from docgen.render.engine import use_bundled_fonts
 
 

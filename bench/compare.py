@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import copy
 import importlib
+import importlib.util
 import json
 import os
 import shutil
@@ -118,6 +119,14 @@ def checkout_home() -> Path:
     return Path(settings.home)
 
 
+def checkout_pipeline() -> Any:
+    """The module with render_document and document_html: documents/pipeline.py since issue 19."""
+    import docgen.documents  # noqa: PLC0415  (this checkout's, or PYTHONPATH's)
+
+    has_pipeline = importlib.util.find_spec("docgen.documents.pipeline") is not None
+    return importlib.import_module("docgen.documents.pipeline") if has_pipeline else docgen.documents
+
+
 def use_checkout_fonts() -> None:
     """Bundled fonts only: an explicit call since issue 19, done at import before it."""
     import docgen.render  # noqa: PLC0415  (this checkout's, or PYTHONPATH's)
@@ -130,7 +139,8 @@ def use_checkout_fonts() -> None:
 
 def docgen_engines(count: int) -> list[InProcess]:
     """docgen in-process, and WeasyPrint alone on docgen's final HTML (this checkout's, or DOCGEN_HOME's)."""
-    from docgen.documents import document_html, render_document  # noqa: PLC0415
+    pipeline = checkout_pipeline()
+    document_html, render_document = pipeline.document_html, pipeline.render_document
 
     use_checkout_fonts()
     inputs = members(count)
@@ -184,7 +194,7 @@ class Chromium:
     def __init__(self, count: int, stack: ExitStack) -> None:
         import psutil  # noqa: PLC0415
 
-        from docgen.documents import document_html  # noqa: PLC0415
+        document_html = checkout_pipeline().document_html
 
         browser = stack.enter_context(chromium())
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=ROOT, prefix=".bench-")))

@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compare import (  # noqa: E402  (bench/ is not a package)
     KINDS,
+    checkout_pipeline,
     members,
     prepare_baseline,
     remove_baseline,
@@ -33,11 +34,10 @@ EXTRA = 3
 
 
 def render(kind: str, count: int) -> None:
-    from docgen.documents import render_document  # noqa: PLC0415  (this checkout's, or PYTHONPATH's)
-
     use_checkout_fonts()
+    pipeline = checkout_pipeline()
     for data in members(count):
-        render_document(kind, data, KINDS[kind] or None)
+        pipeline.render_document(kind, data, KINDS[kind] or None)
 
 
 def instructions(kind: str, count: int, env: dict[str, str]) -> int:

@@ -21,7 +21,8 @@ from pathlib import Path
 import weasyprint
 
 from docgen.config import get_settings
-from docgen.documents import document_html, input_shape, kinds_for, render_document
+from docgen.documents import input_shape, kinds_for
+from docgen.documents.pipeline import document_html, render_document
 from docgen.render.engine import use_bundled_fonts
 
 

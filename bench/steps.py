@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compare import members  # noqa: E402  (bench/ is not a package)
 
 from docgen.config import get_settings  # noqa: E402
-from docgen.documents import document_html  # noqa: E402
+from docgen.documents.pipeline import document_html  # noqa: E402
 from docgen.render import engine as render  # noqa: E402
 from docgen.render import speedups, templating  # noqa: E402
 from docgen.render.engine import use_bundled_fonts  # noqa: E402

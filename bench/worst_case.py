@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from docgen.config import get_settings
-from docgen.documents import render_output
+from docgen.documents.pipeline import render_output
 from docgen.enrollment.model import (
     Address,
     Administrator,

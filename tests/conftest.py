@@ -13,7 +13,8 @@ from typing import Any
 import pdfplumber
 import pytest
 
-from docgen.documents import InputShape, input_shape
+from docgen.documents import input_shape
+from docgen.documents.kind import InputShape
 from docgen.render.engine import use_bundled_fonts
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from docgen.documents import render_document
+from docgen.documents.pipeline import render_document
 from docgen.enrollment.rules import parse_checked_enrollment
 from docgen.errors import InputError
 from docgen.glyphs import css_words, drawable, text_width_pt, undrawable, wrapped_lines

@@ -26,7 +26,8 @@ from hypothesis import strategies as st
 from docgen.api.kinds import served_kinds
 from docgen.api.openapi import openapi
 from docgen.cli import main
-from docgen.documents import InputShape, kinds_for
+from docgen.documents import kinds_for
+from docgen.documents.kind import InputShape
 from tests.conftest import ENROLLMENT_EXAMPLES, ILLUSTRATION_EXAMPLES
 
 pytestmark = pytest.mark.slow

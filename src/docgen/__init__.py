@@ -1,6 +1,7 @@
 """docgen: documents and statements for health-benefit plans, from structured enrollment data."""
 
-from docgen.documents import KINDS, document_html, render_document
+from docgen.documents import KINDS
+from docgen.documents.pipeline import document_html, render_document
 from docgen.enrollment.model import Enrollment, parse_enrollment
 from docgen.enrollment.rules import check_enrollment, enrollment_number
 from docgen.errors import (

@@ -16,18 +16,13 @@ from typing import Any, NoReturn
 
 from docgen import __version__
 from docgen.config import get_settings, load_body_limit, load_server_settings
-from docgen.documents import (
-    KINDS,
+from docgen.documents import KINDS, get_kind
+from docgen.documents.pipeline import (
     build_view,
     document_html,
-    get_kind,
-    input_shape,
-    kinds_for,
-    parse_input,
+    documents_of,
     render_document,
     render_output,
-    skip_reason,
-    variants_for,
 )
 from docgen.enrollment.model import Enrollment
 from docgen.errors import DocgenError, GoldenMismatch, InputError, Problem
@@ -173,39 +168,24 @@ def _cmd_examples(args: argparse.Namespace) -> int:
     for example in examples:
         try:
             data = _read_input(example)
+            documents = list(documents_of(data))
         except InputError as exc:
             failures += 1
             _warn(*(f"{example}: {problem}" for problem in exc.problems))
             continue
-        try:
-            shape = input_shape(json.loads(data))
-        except json.JSONDecodeError:
-            shape = None
-        if shape is None:
-            _warn(f"{example}: not a docgen input shape; skipped")
-            failures += 1
-            continue
-        try:
-            parsed = parse_input(shape, data)
-        except InputError as exc:
-            failures += 1
-            _warn(*(f"{example}: {problem}" for problem in exc.problems))
-            continue
-        for kind in kinds_for(shape):
-            reason = skip_reason(kind, data)
-            if reason is not None:
-                _warn(f"{example} ({kind.name}): skipped: {reason}")
+        for kind, variant in documents:
+            if isinstance(variant, Problem):
+                _warn(f"{example} ({kind.name}): skipped: {variant}")
                 continue
-            for variant in variants_for(kind, parsed):
-                try:
-                    output = render_output(kind.name, data, variant.options)
-                except InputError as exc:
-                    failures += 1
-                    _warn(*(f"{example} ({variant.name}): {problem}" for problem in exc.problems))
-                    continue
-                target = args.out / example.stem / f"{variant.name}.{output.extension}"
-                _write_output("out", target, output.content)
-                print(shown(str(target)))
+            try:
+                output = render_output(kind.name, data, variant.options)
+            except InputError as exc:
+                failures += 1
+                _warn(*(f"{example} ({variant.name}): {problem}" for problem in exc.problems))
+                continue
+            target = args.out / example.stem / f"{variant.name}.{output.extension}"
+            _write_output("out", target, output.content)
+            print(shown(str(target)))
     return EXIT_INPUT if failures else EXIT_OK
 
 

@@ -7,7 +7,6 @@ Layout: golden/<example stem>/<kind>.pdf and <kind>-page<N>.png (96 dpi). Only
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import zip_longest
@@ -18,14 +17,8 @@ import pdfplumber
 from PIL import Image, ImageChops
 
 from docgen.config import get_settings
-from docgen.documents import (
-    input_shape,
-    kinds_for,
-    parse_input,
-    render_document,
-    skip_reason,
-    variants_for,
-)
+from docgen.documents.kind import Variant
+from docgen.documents.pipeline import documents_of, render_document
 from docgen.files import write_atomic
 from docgen.render.raster import page_images, png_bytes
 
@@ -71,17 +64,10 @@ def cases(examples_dir: Path | None = None) -> Iterator[GoldenCase]:
     """Every PDF that `make run` writes: each example with each kind (and variant) that applies
     (its shape, its elections)."""
     for example in sorted((examples_dir or get_settings().examples_dir).glob("*.json")):
-        data = example.read_bytes()
-        shape = input_shape(json.loads(data))
-        if shape is None:
-            continue
-        parsed = parse_input(shape, data)
-        for kind in kinds_for(shape):
-            if skip_reason(kind, data) is not None:
-                continue  # e.g. the claim form of a declined account: make run skips it too
-            for variant in variants_for(kind, parsed):
-                if variant.options.get("format", "pdf") == "pdf":
-                    yield GoldenCase(example, kind.name, variant.name, variant.options)
+        for kind, variant in documents_of(example.read_bytes()):
+            # A kind that does not apply (a declined account's claim form): make run skips it too.
+            if isinstance(variant, Variant) and variant.options.get("format", "pdf") == "pdf":
+                yield GoldenCase(example, kind.name, variant.name, variant.options)
 
 
 def words(pdf: bytes) -> list[tuple[int, str, float, float]]:

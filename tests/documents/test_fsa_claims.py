@@ -16,18 +16,18 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
-from docgen.documents import (
-    build_view,
-    document_html,
-    get_kind,
-    render_document,
-    skip_reason,
-)
+from docgen.documents import get_kind
 from docgen.documents.fsa_claims import (
     BLANK_EXPENSE_LINES,
     MIN_BLANK_EXPENSE_LINES,
     ClaimFormView,
     ClaimPageIndex,
+)
+from docgen.documents.pipeline import (
+    build_view,
+    document_html,
+    render_document,
+    skip_reason,
 )
 from docgen.errors import InputError
 from docgen.render.raster import page_images

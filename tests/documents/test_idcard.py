@@ -19,8 +19,9 @@ from pypdf import PdfReader
 from docgen.api.kinds import render_kind
 from docgen.cli import main
 from docgen.config import get_settings
-from docgen.documents import cardfit, document_html, render_output
+from docgen.documents import cardfit
 from docgen.documents.idcard import CardOptions, cardholders
+from docgen.documents.pipeline import document_html, render_output
 from docgen.enrollment.model import parse_enrollment
 from docgen.errors import InputError
 from docgen.parsing import json_path

@@ -11,7 +11,7 @@ from typing import Any
 import pdfplumber
 import pytest
 
-from docgen.documents import render_document
+from docgen.documents.pipeline import render_document
 from docgen.errors import InputError
 from tests.conftest import (
     ENROLLMENT_EXAMPLES,

@@ -13,7 +13,7 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from docgen.documents import document_html, render_document
+from docgen.documents.pipeline import document_html, render_document
 from docgen.documents.tax_savings import build_tax_savings
 from docgen.errors import InputError
 from docgen.tax.input import parse_illustration

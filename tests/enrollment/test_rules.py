@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from docgen.documents import build_view, get_kind
+from docgen.documents import get_kind
+from docgen.documents.pipeline import build_view
 from docgen.enrollment.model import FilingStatus, parse_enrollment
 from docgen.enrollment.rules import (
     check_enrollment,

@@ -17,7 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from docgen.config import get_settings
-from docgen.documents import document_html, render_document
+from docgen.documents.pipeline import document_html, render_document
 from docgen.errors import RenderError, ResourceError
 from docgen.render import engine as render
 from docgen.render.engine import ConfinedFetcher, html_to_pdf, marked_html, marked_pdf
@@ -60,7 +60,7 @@ def test_markup_in_input_is_printed_as_text_and_fetches_nothing(jane: dict[str, 
 
 
 def test_final_html_escapes_input(jane: dict[str, Any]) -> None:
-    from docgen.documents import document_html
+    from docgen.documents.pipeline import document_html
 
     jane["participant"]["first_name"] = HOSTILE
     html = document_html("summary", json.dumps(jane))
@@ -258,7 +258,7 @@ IMPORT_AND_RENDER = """
 import os, sys
 import docgen, docgen.cli, docgen.documents, docgen.render.engine
 print(os.environ.get("FONTCONFIG_FILE"))
-from docgen.documents import render_document
+from docgen.documents.pipeline import render_document
 from docgen.errors import RenderError
 html = '<html><head></head><body><p style="font-family: DejaVu Sans">x</p></body></html>'
 try:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from docgen.documents import document_html
+from docgen.documents.pipeline import document_html
 from docgen.golden import GoldenCase, cases
 from docgen.render import speedups
 from docgen.render.speedups import xml_tree

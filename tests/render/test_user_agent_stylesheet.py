@@ -11,7 +11,7 @@ import weasyprint
 import weasyprint.css
 
 from docgen.config import get_settings
-from docgen.documents import document_html
+from docgen.documents.pipeline import document_html
 from docgen.golden import GoldenCase, cases
 from docgen.render.engine import USER_AGENT_STYLESHEET, ConfinedFetcher, html_to_pdf
 

@@ -15,16 +15,14 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import QueryParams
 
-from docgen.documents import (
-    KINDS,
+from docgen.documents import KINDS, get_kind
+from docgen.documents.kind import (
     PDF_MEDIA_TYPE,
     PNG_MEDIA_TYPE,
     DocumentKind,
     InputShape,
-    build_view,
-    get_kind,
-    render_output,
 )
+from docgen.documents.pipeline import build_view, render_output
 from docgen.enrollment.model import Enrollment, Frozen, parse_enrollment
 from docgen.errors import InputError, Problem
 from docgen.parsing import problems_from

@@ -11,7 +11,9 @@ from functools import partial
 from docgen.batch import layout
 from docgen.batch.marks import finish_piece
 from docgen.batch.source import MAX_RECORD_BYTES
-from docgen.documents import DocumentKind, check_shape, get_kind
+from docgen.documents import get_kind
+from docgen.documents.kind import DocumentKind
+from docgen.documents.pipeline import check_shape
 from docgen.enrollment.model import Enrollment
 from docgen.enrollment.rules import parse_checked_enrollment
 from docgen.errors import DocgenError, InputError, Problem

@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from docgen.config import get_settings
 from docgen.documents import cardfit, cardsheet
+from docgen.documents.kind import PDF_MEDIA_TYPE, PNG_MEDIA_TYPE, Output, Variant
 from docgen.documents.statements import person_name
 from docgen.enrollment.model import (
     Dependent,
@@ -429,3 +430,31 @@ def _card_view(
             created=enrollment.enrollment.submitted_at,
         ),
     )
+
+
+def card_file_stem(options: CardOptions) -> str:
+    """id-card-01 for a PDF, id-card-01-back for one side as PNG; id-card-sheet for the family's
+    print sheets, id-card-01-sheet for one person's."""
+    if options.sheet:
+        return f"id-card-{options.member}-sheet" if options.member else "id-card-sheet"
+    side = f"-{options.side.value}" if options.format is CardFormat.PNG else ""
+    return f"id-card-{options.member or SUBSCRIBER_CODE}{side}"
+
+
+def card_variants(enrollment: Enrollment) -> list[Variant]:
+    variants = []
+    for holder in cardholders(enrollment):
+        choices: list[dict[str, Any]] = [{"member": holder.code}]
+        choices += [{"member": holder.code, "format": "png", "side": side.value} for side in CardSide]
+        variants += [Variant(card_file_stem(CardOptions.model_validate(c)), c) for c in choices]
+    if variants:
+        variants.append(Variant("id-card-sheet", {"sheet": True}))
+    return variants
+
+
+def finish_card(pdf: bytes, options: CardOptions) -> Output:
+    if options.format is CardFormat.PNG:
+        from docgen.render.raster import card_png  # noqa: PLC0415  (pypdfium2 loads only for images)
+
+        return Output(card_png(pdf, 0 if options.side is CardSide.FRONT else 1), PNG_MEDIA_TYPE, "png")
+    return Output(pdf, PDF_MEDIA_TYPE, "pdf")
