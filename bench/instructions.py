@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compare import (  # noqa: E402  (bench/ is not a package)
     KINDS,
+    checkout_collector,
     checkout_pipeline,
     members,
     prepare_baseline,
@@ -36,8 +37,10 @@ EXTRA = 3
 def render(kind: str, count: int) -> None:
     use_checkout_fonts()
     pipeline = checkout_pipeline()
+    held = checkout_collector()
     for data in members(count):
-        pipeline.render_document(kind, data, KINDS[kind] or None)
+        with held():  # as the CLI, API and batch workers render (render.collector since issue 19)
+            pipeline.render_document(kind, data, KINDS[kind] or None)
 
 
 def instructions(kind: str, count: int, env: dict[str, str]) -> int:

@@ -29,6 +29,7 @@ from docgen.errors import DocgenError, GoldenMismatch, InputError, Problem
 from docgen.files import write_atomic
 from docgen.log import LOGGER, ShownFilter, shown
 from docgen.parsing import ROOT_PATH
+from docgen.render.collector import collector_held
 from docgen.render.engine import use_bundled_fonts
 from docgen.store import Scope, Store
 from docgen.tax.input import TaxSavingsInput
@@ -105,7 +106,9 @@ def _cmd_render(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.output.suffix.lower() not in (".pdf", ".png"):
         raise InputError([Problem("output", "output-extension", "must end in .pdf or .png")])
-    _write_output("output", args.output, render_document(args.kind, data, options))
+    with collector_held():
+        document = render_document(args.kind, data, options)
+    _write_output("output", args.output, document)
     return EXIT_OK
 
 
@@ -178,7 +181,8 @@ def _cmd_examples(args: argparse.Namespace) -> int:
                 _warn(f"{example} ({kind.name}): skipped: {variant}")
                 continue
             try:
-                output = render_output(kind.name, data, variant.options)
+                with collector_held():
+                    output = render_output(kind.name, data, variant.options)
             except InputError as exc:
                 failures += 1
                 _warn(*(f"{example} ({variant.name}): {problem}" for problem in exc.problems))

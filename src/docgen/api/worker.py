@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from docgen.api.kinds import ENDPOINTS, Output
 from docgen.errors import DocgenError, InputError, Problem
 from docgen.log import LOGGER
+from docgen.render.collector import collector_held
 from docgen.render.engine import html_to_pdf, use_bundled_fonts
 
 READY: Final = "ready"
@@ -125,7 +126,8 @@ def serve(conn: Connection) -> None:
             return
         started = time.perf_counter()
         try:
-            reply = handle(job)
+            with collector_held():
+                reply = handle(job)
         except Exception as exc:  # the worker side of the API's 500 handler: record and surface
             # Only the class and the place: an unexpected exception's message may quote input.
             LOGGER.error("unexpected %s in a render worker at %s", type(exc).__name__, _where(exc))

@@ -19,6 +19,7 @@ from docgen.enrollment.rules import parse_checked_enrollment
 from docgen.errors import DocgenError, InputError, Problem
 from docgen.log import LOGGER
 from docgen.parsing import ROOT_PATH, Rule, decode_json
+from docgen.render.collector import collector_held
 from docgen.render.engine import html_to_pdf, use_bundled_fonts
 from docgen.render.templating import render_html
 
@@ -113,7 +114,8 @@ def render_piece(task: PieceTask) -> PieceResult:
     # The batch worker's entry point (a local process or a Dask worker, maybe on another machine).
     use_bundled_fonts()
     try:
-        finished = finish_piece(html_to_pdf(mailing_html(task)), task.job_id, task.piece)
+        with collector_held():
+            finished = finish_piece(html_to_pdf(mailing_html(task)), task.job_id, task.piece)
     except InputError as exc:
         return PieceResult(task.piece, b"", 0, "", tuple(exc.problems))
     except Exception as exc:  # noqa: BLE001  (the batch record loop: one piece never stops the job)

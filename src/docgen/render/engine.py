@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import mimetypes
 import re
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -130,46 +128,6 @@ def _write(document: Any, started: float) -> bytes:
     return pdf
 
 
-class _CollectorPause:
-    """Holds Python's cycle collector off while any render runs in this process (issue 9).
-
-    A render allocates some hundred thousand objects that live until it ends (boxes, styles,
-    text runs), so the collector's youngest generation fills every 700 allocations and each
-    pass walks objects that cannot be garbage yet: about 5.5% of a statement's CPU. Nearly all
-    of a render's garbage is freed by reference counting; the few cycles wait for the
-    collector's first pass after the render (3 MB more peak memory on large-family).
-
-    Counted, so renders on several threads leave the collector off until the last one ends. The
-    state before the first render is the one restored: a collector the host switched off stays
-    off, and a switch made during a render is undone. A host whose renders on many threads
-    always overlap would never collect; docgen itself renders one document at a time per
-    process (the API's worker processes, the batch's process pool, the CLI).
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._renders = 0
-        self._was_enabled = False
-
-    @contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self._lock:
-            if self._renders == 0:
-                self._was_enabled = gc.isenabled()
-                gc.disable()
-            self._renders += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._renders -= 1
-                if self._renders == 0 and self._was_enabled:
-                    gc.enable()
-
-
-_collector_paused = _CollectorPause()
-
-
 class _RepeatCounter(logging.Filter):
     """Lets the first record of each library message through and counts the repeats."""
 
@@ -205,8 +163,8 @@ def _repeats_counted() -> Iterator[None]:
 
 @contextmanager
 def _rendering() -> Iterator[None]:
-    """What every layout runs inside: the collector held off, library warnings counted."""
-    with _collector_paused(), _repeats_counted():
+    """What every layout runs inside: library warnings counted (the collector is the entry point's: render.collector)."""
+    with _repeats_counted():
         yield
 
 
