@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from docgen.errors import InputError
+from docgen.tax import tables as taxtables
 from docgen.tax.calculator import illustrate
 from docgen.tax.input import parse_illustration
 from docgen.tax.rules import check_illustration, expense_lines
@@ -40,6 +41,17 @@ def test_unsupported_year(mary: dict[str, Any]) -> None:
     [problem] = caught.value.problems
     assert (problem.path, problem.rule) == ("tax.year", "tax-year-supported")
     assert "2025, 2026" in problem.message
+
+
+def test_a_year_missing_from_any_table_is_unsupported(mary: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue 19: with Publication 15-T and FICA for the year but no care-credit row, the year
+    # passed the check and the calculator raised KeyError (a 500 through the API).
+    credit = taxtables.care_credit_table()
+    monkeypatch.setattr(taxtables, "care_credit_table", lambda: credit.model_copy(
+        update={"years": {year: row for year, row in credit.years.items() if year != mary["tax"]["year"]}}
+    ))
+    [problem] = problems(mary)
+    assert problem == ("tax.year", "tax-year-supported")
 
 
 def test_health_fsa_over_the_plan_maximum_is_an_error(mary: dict[str, Any]) -> None:

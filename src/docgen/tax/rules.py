@@ -94,9 +94,11 @@ def check_illustration(data: TaxSavingsInput) -> list[Problem]:
     """Every rule the illustration input breaks; empty when it can be computed."""
     problems: list[Problem] = []
     year = data.tax.year
-    if taxtables.pub15t(year) is None or year not in taxtables.fica_table().years:
-        years = ", ".join(str(y) for y in taxtables.federal_years())
-        return [Problem("tax.year", "tax-year-supported", f"docgen has withholding tables for {years} only")]
+    # Every table the calculator reads (issue 19: a year missing from the care-credit table was a
+    # KeyError, a 500 through the API, because only two of them were asked).
+    if year not in taxtables.supported_years():
+        years = ", ".join(str(y) for y in taxtables.supported_years())
+        return [Problem("tax.year", "tax-year-supported", f"docgen has tax tables for {years} only")]
     status = filing_status(data)
     if status is None:
         problems.append(Problem("tax.filing_status", "filing-status-required",

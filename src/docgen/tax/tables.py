@@ -150,6 +150,14 @@ def federal_years() -> tuple[int, ...]:
     return tuple(sorted(int(path.stem.removeprefix("pub15t-")) for path in DATA_DIR.glob("pub15t-*.json")))
 
 
+def supported_years() -> tuple[int, ...]:
+    """The tax years every table docgen figures with holds: Publication 15-T, FICA and the
+    dependent-care credit (a state without a rule for the year takes its figures as input)."""
+    return tuple(
+        year for year in federal_years() if year in fica_table().years and year in care_credit_table().years
+    )
+
+
 @cache
 def pub15t(year: int) -> Pub15T | None:
     """The year's Publication 15-T tables, or None when docgen has none for that year."""
