@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from docgen.documents.statements import enrollment_metadata, person_name
+from docgen.documents.statements import enrollment_metadata
 from docgen.enrollment import businessdays, rules
 from docgen.enrollment.expenses import (
     ACCOUNT_TITLES,
@@ -323,11 +323,11 @@ def _flex_settings(enrollment: Enrollment) -> FlexSettings:
 
 def _row(enrollment: Enrollment, line: ExpenseLine) -> ExpenseRow:
     person = enrollment.participant
-    name = f"{person_name(person.first_name, person.middle_name, person.last_name)} (self)"
+    name = f"{person.full_name} (self)"
     for dependent in enrollment.dependents:
         if dependent.dependent_id == line.dependent_id:
             name = (
-                f"{person_name(dependent.first_name, dependent.middle_name, dependent.last_name)}"
+                f"{dependent.full_name}"
                 f" ({dependent.relationship})"
             )
     return ExpenseRow(
@@ -363,12 +363,9 @@ def build_claim_form(enrollment: Enrollment, kind: str) -> ClaimFormView:
     flex = _flex_settings(enrollment)
     group = enrollment.group
     person = enrollment.participant
-    address = person.address
     rows = tuple(_row(enrollment, line) for line in lines_for(enrollment, account))
-    name = person_name(person.first_name, person.middle_name, person.last_name)
-    address_lines = tuple(
-        line for line in (address.line1, address.line2, f"{address.city}, {address.state} {address.zip}") if line
-    )
+    name = person.full_name
+    address_lines = person.address.lines
     deadline = businessdays.claim_deadline(group.plan_year.end, flex.runout_days)
     start_year, end_year = group.plan_year.start.year, group.plan_year.end.year
     limits = care_limits(group.plan_year.start, group.plan_year.end)

@@ -14,7 +14,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from docgen.config import get_settings
 from docgen.documents import cardfit, cardsheet
 from docgen.documents.kind import PDF_MEDIA_TYPE, PNG_MEDIA_TYPE, Output, Variant
-from docgen.documents.statements import person_name
 from docgen.enrollment.model import (
     Dependent,
     Enrollment,
@@ -131,11 +130,11 @@ class CardView:
 
 
 def _holder(code: str, person: Participant | Dependent, path: str) -> Cardholder:
-    full = person_name(person.first_name, person.middle_name, person.last_name)
+    full = person.full_name
     # A name too wide for the card's line prints with the middle initial, as cards commonly do.
-    initial = person_name(person.first_name, person.middle_name[:1], person.last_name)
+    initial = person.name_with_initial
     name = full if cardfit.MEMBER_NAME.size_class(full) else initial
-    first_and_middle = person_name(person.first_name, person.middle_name, "")
+    first_and_middle = person.given_names
     return Cardholder(code, name, person.last_name, first_and_middle, path, full, initial)
 
 

@@ -172,11 +172,6 @@ def enrollment_metadata(enrollment: Enrollment, title: str, reference: str) -> D
     )
 
 
-def person_name(first: str, middle: str, last: str) -> str:
-    """FIRST MIDDLE LAST with empty parts left out, as the portal prints names."""
-    return " ".join(part for part in (first, middle, last) if part)
-
-
 def _yes_no(flag: bool) -> str:
     return "Y" if flag else "N"
 
@@ -221,15 +216,10 @@ def _header(enrollment: Enrollment, confirmation: bool) -> HeaderView:
 
 def _participant(enrollment: Enrollment) -> ParticipantView:
     person = enrollment.participant
-    address = person.address
     return ParticipantView(
-        name=person_name(person.first_name, person.middle_name, person.last_name),
+        name=person.full_name,
         participant_id=person.participant_id,
-        address_lines=tuple(
-            line
-            for line in (address.line1, address.line2, f"{address.city}, {address.state} {address.zip}")
-            if line
-        ),
+        address_lines=person.address.lines,
         email=person.email,
         home_phone=person.home_phone,
         work_phone=person.work_phone,
@@ -279,7 +269,7 @@ def _dependent_columns(rows: tuple[DependentRow, ...]) -> tuple[float, ...]:
 def _coverage(name: str, election: CoverageElection, dependents: dict[str, Dependent]) -> CoverageView:
     covered = tuple(
         CoveredRow(
-            name=person_name(d.first_name, d.middle_name, d.last_name),
+            name=d.full_name,
             ssn=d.ssn.masked,
             relation=d.relationship,
         )

@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from pydantic import (
     AfterValidator,
@@ -332,8 +332,42 @@ class Address(Frozen):
     state: StateCode
     zip: ZipCode
 
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The address as the statements and forms print it: street lines, then CITY, ST ZIP."""
+        return tuple(line for line in (self.line1, self.line2, f"{self.city}, {self.state} {self.zip}") if line)
 
-class Participant(Frozen):
+
+class _NameParts(Protocol):
+    first_name: str
+    middle_name: str
+    last_name: str
+
+
+class PrintedNames:
+    """The names the documents print for a participant or a dependent (fields stay in each model,
+    in the portal's order)."""
+
+    @property
+    def full_name(self: _NameParts) -> str:
+        """FIRST MIDDLE LAST with empty parts left out, as the portal prints names."""
+        return _joined(self.first_name, self.middle_name, self.last_name)
+
+    @property
+    def name_with_initial(self: _NameParts) -> str:
+        """FIRST M LAST: what a card prints when the full name is too wide."""
+        return _joined(self.first_name, self.middle_name[:1], self.last_name)
+
+    @property
+    def given_names(self: _NameParts) -> str:
+        return _joined(self.first_name, self.middle_name)
+
+
+def _joined(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
+
+
+class Participant(Frozen, PrintedNames):
     participant_id: ParticipantId
     first_name: FirstName
     middle_name: MiddleName = ""
@@ -348,7 +382,7 @@ class Participant(Frozen):
     tax_filing_status: FilingStatus | None = None
 
 
-class Dependent(Frozen):
+class Dependent(Frozen, PrintedNames):
     dependent_id: DependentId
     ssn: MaskedSSN
     first_name: FirstName
