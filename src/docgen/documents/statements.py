@@ -11,10 +11,12 @@ from docgen.documents.mailing import MailingView
 from docgen.enrollment import rules
 from docgen.enrollment.model import (
     Administrator,
+    Coverage,
     CoverageElection,
     Dependent,
     DependentStatus,
     Enrollment,
+    FlexAccount,
     FlexElection,
     Gender,
 )
@@ -27,10 +29,10 @@ _BODY_WIDTH_PT = (8.5 - 2 * 0.6) * 72 - 1.5
 _GRID_FONT = TableFont(cell_pt=9, header_pt=8, padding_pt=6)
 
 _GENDER_WORDS = {Gender.FEMALE: "Female", Gender.MALE: "Male", Gender.UNKNOWN: "Unspecified"}
-_COVERAGE_TITLES = {"medical": "Medical", "dental": "Dental", "vision": "Vision"}
+_COVERAGE_TITLES = {Coverage.MEDICAL: "Medical", Coverage.DENTAL: "Dental", Coverage.VISION: "Vision"}
 _FLEX_TITLES = {
-    "medical_spending_account": "Medical Spending Account",
-    "day_care_spending_account": "Day Care Spending Account",
+    FlexAccount.HEALTH_FSA: "Medical Spending Account",
+    FlexAccount.DEPENDENT_CARE: "Day Care Spending Account",
 }
 
 
@@ -266,7 +268,7 @@ def _dependent_columns(rows: tuple[DependentRow, ...]) -> tuple[float, ...]:
     return fit_widths(columns, _BODY_WIDTH_PT, _GRID_FONT)
 
 
-def _coverage(name: str, election: CoverageElection, dependents: dict[str, Dependent]) -> CoverageView:
+def _coverage(coverage: Coverage, election: CoverageElection, dependents: dict[str, Dependent]) -> CoverageView:
     covered = tuple(
         CoveredRow(
             name=d.full_name,
@@ -276,7 +278,7 @@ def _coverage(name: str, election: CoverageElection, dependents: dict[str, Depen
         for d in (dependents[i] for i in election.covered_dependents)
     )
     return CoverageView(
-        benefit=_COVERAGE_TITLES[name],
+        benefit=_COVERAGE_TITLES[coverage],
         elected=election.elected,
         plan=election.plan or "",
         level=election.level or "",
@@ -285,14 +287,14 @@ def _coverage(name: str, election: CoverageElection, dependents: dict[str, Depen
     )
 
 
-def _flex_row(enrollment: Enrollment, name: str, election: FlexElection) -> FlexRow:
+def _flex_row(enrollment: Enrollment, account: FlexAccount, election: FlexElection) -> FlexRow:
     periods = (
         rules.remaining_pay_periods(enrollment.group, election.effective_date)
         if election.elected and election.effective_date
         else 0
     )
     return FlexRow(
-        benefit=_FLEX_TITLES[name],
+        benefit=_FLEX_TITLES[account],
         elected=election.elected,
         plan=election.plan or "",
         level=election.level or "",
@@ -338,14 +340,14 @@ def build_statement(enrollment: Enrollment, *, confirmation: bool) -> StatementV
     dependents = {d.dependent_id: d for d in enrollment.dependents}
     elections = enrollment.elections
     coverages = tuple(
-        _coverage(name, election, dependents)
-        for name in rules.COVERAGES
-        if (election := getattr(elections, name)) is not None
+        _coverage(coverage, election, dependents)
+        for coverage in Coverage
+        if (election := elections.coverage(coverage)) is not None
     )
     flex_rows = tuple(
-        _flex_row(enrollment, name, election)
-        for name in rules.FLEX_ACCOUNTS
-        if (election := getattr(elections, name)) is not None
+        _flex_row(enrollment, account, flex)
+        for account in FlexAccount
+        if (flex := elections.flex(account)) is not None
     )
     dependent_rows = tuple(_dependent_row(d) for d in enrollment.dependents)
     return StatementView(

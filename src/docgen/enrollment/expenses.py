@@ -27,8 +27,7 @@ DEPENDENT_CARE_AGE_LIMIT = 13
 
 def election_for(enrollment: Enrollment, account: FlexAccount) -> FlexElection | None:
     """The participant's election of `account`, or None when the portal sent none."""
-    election: FlexElection | None = getattr(enrollment.elections, account.value)
-    return election
+    return enrollment.elections.flex(account)
 
 
 def is_elected(enrollment: Enrollment, account: FlexAccount) -> bool:

@@ -422,12 +422,12 @@ class FlexElection(Frozen):
     annual_total: Money | None = None
 
 
-class Elections(Frozen):
-    medical: CoverageElection | None = None
-    dental: CoverageElection | None = None
-    vision: CoverageElection | None = None
-    medical_spending_account: FlexElection | None = None
-    day_care_spending_account: FlexElection | None = None
+class Coverage(str, Enum):
+    """A health benefit, named as in `elections` (seed 000 steps 12-14)."""
+
+    MEDICAL = "medical"
+    DENTAL = "dental"
+    VISION = "vision"
 
 
 class FlexAccount(str, Enum):
@@ -435,6 +435,25 @@ class FlexAccount(str, Enum):
 
     HEALTH_FSA = "medical_spending_account"
     DEPENDENT_CARE = "day_care_spending_account"
+
+
+class Elections(Frozen):
+    medical: CoverageElection | None = None
+    dental: CoverageElection | None = None
+    vision: CoverageElection | None = None
+    medical_spending_account: FlexElection | None = None
+    day_care_spending_account: FlexElection | None = None
+
+    def coverage(self, coverage: Coverage) -> CoverageElection | None:
+        """The election of a health benefit, or None when the portal sent none."""
+        return {Coverage.MEDICAL: self.medical, Coverage.DENTAL: self.dental, Coverage.VISION: self.vision}[coverage]
+
+    def flex(self, account: FlexAccount) -> FlexElection | None:
+        """The election of a flex account, or None when the portal sent none."""
+        return {
+            FlexAccount.HEALTH_FSA: self.medical_spending_account,
+            FlexAccount.DEPENDENT_CARE: self.day_care_spending_account,
+        }[account]
 
 
 class ExpenseLine(Frozen):

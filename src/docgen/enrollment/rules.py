@@ -16,11 +16,13 @@ from docgen.enrollment.fsalimits import (
     fsa_limits,
 )
 from docgen.enrollment.model import (
+    Coverage,
     CoverageElection,
     DateRange,
     DependentStatus,
     Enrollment,
     FilingStatus,
+    FlexAccount,
     FlexElection,
     Group,
 )
@@ -29,8 +31,8 @@ from docgen.glyphs import check_printable
 from docgen.money import floor_int, format_money
 from docgen.parsing import Rule, parse_sections, run_rules
 
-COVERAGES = ("medical", "dental", "vision")
-FLEX_ACCOUNTS = ("medical_spending_account", "day_care_spending_account")
+COVERAGES = tuple(Coverage)
+FLEX_ACCOUNTS = tuple(FlexAccount)
 
 def enrollment_number(enrollment: Enrollment) -> str:
     """Group ID + participant ID + submission time as YYYYMMDDHHMMSS (seed 000, step 17)."""
@@ -189,8 +191,9 @@ def _check_election_basics(
         )
 
 
-def _check_coverage(name: str, enrollment: Enrollment) -> Iterator[Problem]:
-    election: CoverageElection | None = getattr(enrollment.elections, name)
+def _check_coverage(coverage: Coverage, enrollment: Enrollment) -> Iterator[Problem]:
+    name = coverage.value
+    election = enrollment.elections.coverage(coverage)
     if election is None:
         return
     medical = enrollment.elections.medical
@@ -207,7 +210,7 @@ def _check_coverage(name: str, enrollment: Enrollment) -> Iterator[Problem]:
             )
         return
     # Seed 000 steps 13-14: "You must elect medical to be eligible for dental/vision."
-    if name != "medical" and not (medical and medical.elected):
+    if coverage is not Coverage.MEDICAL and not (medical and medical.elected):
         yield Problem(
             f"{path}.elected", f"{name}-requires-medical", f"{name} requires medical to be elected"
         )
@@ -224,7 +227,7 @@ def _check_coverage(name: str, enrollment: Enrollment) -> Iterator[Problem]:
             yield Problem(
                 item, "dependent-active", f"dependent {dependent_id} is not Active and cannot be covered"
             )
-        if name != "medical" and medical and medical.elected and dependent_id not in medical_covers:
+        if coverage is not Coverage.MEDICAL and medical and medical.elected and dependent_id not in medical_covers:
             yield Problem(
                 item,
                 "covered-by-medical",
@@ -235,14 +238,15 @@ def _check_coverage(name: str, enrollment: Enrollment) -> Iterator[Problem]:
 def _flex_settings_present(enrollment: Enrollment) -> Iterator[Problem]:
     elections = enrollment.elections
     if enrollment.group.flex is None and any(
-        (election := getattr(elections, name)) is not None and election.elected for name in FLEX_ACCOUNTS
+        (election := elections.flex(account)) is not None and election.elected for account in FLEX_ACCOUNTS
     ):
         yield Problem("group.flex", "flex-settings-required", "is required when a flex account is elected")
 
 
-def _check_flex_account(name: str, enrollment: Enrollment) -> Iterator[Problem]:
+def _check_flex_account(account: FlexAccount, enrollment: Enrollment) -> Iterator[Problem]:
     group = enrollment.group
-    election: FlexElection | None = getattr(enrollment.elections, name)
+    name = account.value
+    election = enrollment.elections.flex(account)
     if election is None:
         return
     path = f"elections.{name}"
@@ -266,7 +270,7 @@ def _check_flex_account(name: str, enrollment: Enrollment) -> Iterator[Problem]:
             f"must equal the per-pay contribution x remaining pay periods:"
             f" {format_money(election.per_pay_employee)} x {periods} = {format_money(annual)}",
         )
-    if name == "medical_spending_account":
+    if account is FlexAccount.HEALTH_FSA:
         yield from _check_health_fsa(enrollment, election, annual, periods)
     else:
         yield from _check_dependent_care(enrollment, election, periods)
@@ -323,22 +327,22 @@ RULES: tuple[Rule[Enrollment], ...] = (
     Rule(("dependents[*].dependent_id",), _unique_dependent_ids),
     Rule(("dependents[*].status", "dependents[*].termination_date"), _termination_dates),
     *(
-        Rule((f"elections.{name}", "elections.medical", "group.plan_year", *_DEPENDENTS), partial(_check_coverage, name))
-        for name in COVERAGES
+        Rule((f"elections.{c.value}", "elections.medical", "group.plan_year", *_DEPENDENTS), partial(_check_coverage, c))
+        for c in COVERAGES
     ),
-    Rule(("group.flex", *(f"elections.{name}.elected" for name in FLEX_ACCOUNTS)), _flex_settings_present),
+    Rule(("group.flex", *(f"elections.{a.value}.elected" for a in FLEX_ACCOUNTS)), _flex_settings_present),
     Rule(("group.flex", "group.plan_year"), check_plan_limits),
     *(
         Rule(
-            (f"elections.{name}", "group.flex", "participant.tax_filing_status", *_PAY_CALENDAR),
-            partial(_check_flex_account, name),
+            (f"elections.{a.value}", "group.flex", "participant.tax_filing_status", *_PAY_CALENDAR),
+            partial(_check_flex_account, a),
         )
-        for name in FLEX_ACCOUNTS
+        for a in FLEX_ACCOUNTS
     ),
     Rule(
         (
             "claims",
-            *(f"elections.{name}" for name in FLEX_ACCOUNTS),
+            *(f"elections.{a.value}" for a in FLEX_ACCOUNTS),
             "group.plan_year",
             "dependents[*].dependent_id",
             "dependents[*].date_of_birth",

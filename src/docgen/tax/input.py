@@ -12,6 +12,7 @@ from docgen.enrollment.model import (
     Administrator,
     FilingStatus,
     FirstName,
+    FlexAccount,
     FlexElection,
     Frozen,
     Money,
@@ -111,6 +112,12 @@ class FlexElections(Frozen):
 
     medical_spending_account: FlexElection | None = None
     day_care_spending_account: FlexElection | None = None
+
+    def flex(self, account: FlexAccount) -> FlexElection | None:
+        return {
+            FlexAccount.HEALTH_FSA: self.medical_spending_account,
+            FlexAccount.DEPENDENT_CARE: self.day_care_spending_account,
+        }[account]
 
 
 class Options(Frozen):

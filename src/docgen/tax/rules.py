@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from docgen.enrollment.model import FilingStatus
+from docgen.enrollment.model import FilingStatus, FlexAccount
 from docgen.enrollment.rules import dependent_care_limit
 from docgen.errors import Problem
 from docgen.money import format_dollars, format_money, to_dollars
@@ -16,8 +16,8 @@ from docgen.tax.input import ExpenseKind, TaxSavingsInput
 
 ZERO = Decimal("0.00")
 _ELECTION_KINDS = {
-    "medical_spending_account": (ExpenseKind.MEDICAL, "Health FSA"),
-    "day_care_spending_account": (ExpenseKind.DEPENDENT_CARE, "Day care FSA"),
+    FlexAccount.HEALTH_FSA: (ExpenseKind.MEDICAL, "Health FSA"),
+    FlexAccount.DEPENDENT_CARE: (ExpenseKind.DEPENDENT_CARE, "Day care FSA"),
 }
 
 
@@ -42,8 +42,9 @@ def expense_lines(data: TaxSavingsInput) -> tuple[ExpenseLine, ...]:
         for i, e in enumerate(data.expenses)
     ]
     elections = data.flex_elections
-    for name, (kind, label) in _ELECTION_KINDS.items():
-        election = getattr(elections, name) if elections is not None else None
+    for account, (kind, label) in _ELECTION_KINDS.items():
+        name = account.value
+        election = elections.flex(account) if elections is not None else None
         if election is not None and election.elected:
             lines.append(ExpenseLine(
                 f"flex_elections.{name}.per_pay_employee", kind, election.plan or label,
