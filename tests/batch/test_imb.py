@@ -13,7 +13,8 @@ import pypdfium2 as pdfium
 import pytest
 from reportlab.graphics.barcode.usps4s import USPS_4State
 
-from docgen.batch import imb, layout
+from docgen.batch import envelope as envelopes
+from docgen.batch import imb
 from docgen.batch.job import DB_NAME
 from docgen.batch.piece import PieceTask, render_piece
 from docgen.batch.sample import lines
@@ -196,7 +197,7 @@ def _piece_with_barcode() -> tuple[bytes, str, str]:
 def _bars_from_page(dpi: int = 600) -> list[tuple[int, int, int, int]]:
     """(left, right, top, bottom) pixel extents of each dark bar in the address area."""
     pdf, _, _ = _piece_with_barcode()
-    area = layout.DEFAULT_GEOMETRY.recipient_area
+    area = envelopes.DEFAULT_GEOMETRY.recipient_area
     page = pdfium.PdfDocument(pdf)[0]
     width, height = page.get_size()
     crop = (area.x0 * 72 - 4, height - (area.top + 0.2) * 72, width - area.x1 * 72, area.top * 72 - 4)
@@ -247,7 +248,7 @@ def test_serial_numbers_are_unique_within_the_job(job100: FinishedJob) -> None:
 
 
 def _rects_in_address_area(pdf: bytes) -> int:
-    area = layout.DEFAULT_GEOMETRY.recipient_area
+    area = envelopes.DEFAULT_GEOMETRY.recipient_area
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         rects = document.pages[0].rects
     return sum(1 for r in rects if area.x0 * 72 <= r["x0"] and r["x1"] <= area.x1 * 72 and area.top * 72 <= r["top"] <= area.bottom * 72)

@@ -8,7 +8,7 @@ import json
 import pdfplumber
 import pytest
 
-from docgen.batch import layout
+from docgen.batch import envelope
 from docgen.batch.piece import PieceTask, render_piece
 from docgen.documents.mailing import (
     delivery_line,
@@ -25,7 +25,7 @@ PT = 72
 
 def _window_lines(pdf: bytes) -> list[str]:
     """The text lines inside the recipient block's area on the first page, top to bottom."""
-    area = layout.DEFAULT_GEOMETRY.recipient_area
+    area = envelope.DEFAULT_GEOMETRY.recipient_area
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         page = document.pages[0]
         inside = page.crop((area.x0 * PT, area.top * PT, area.x1 * PT, area.bottom * PT), strict=False)
@@ -47,7 +47,7 @@ def test_the_window_shows_capitals_without_punctuation_and_the_body_keeps_the_na
     assert result.problems == ()
     expected = ["JOSÉ M NÚÑEZ-GARCÍA", "1234 N OAK ST APT 4", "ST IGNATIUS MT 59865-1234"]
     assert _window_lines(result.pdf) == expected
-    assert layout.recipient_lines(parse_enrollment(json.dumps(data))) == tuple(expected)
+    assert envelope.recipient_lines(parse_enrollment(json.dumps(data))) == tuple(expected)
     # The statement's body is the member's own record: name and address as entered.
     body = _body_text(result.pdf)
     assert "José M. Núñez-García" in body

@@ -3,7 +3,7 @@
     source.py     the input, read a record at a time (JSON Lines file or folder of JSON files)
     job.py        job and per-record state in the output folder's SQLite file; resume
     piece.py      one record checked, then rendered alone as one mail piece
-    layout.py     #10 double-window envelope geometry and the address blocks
+    envelope.py   #10 double-window envelope geometry and the address blocks
     imb.py        USPS Intelligent Mail barcode
     marks.py      duplex blank backs and inserter control marks
     executors.py  local worker processes or a Dask cluster

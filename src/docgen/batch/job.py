@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from docgen import __version__
-from docgen.batch import layout
+from docgen.batch.envelope import DEFAULT_ENVELOPE, DEFAULT_FOLD_PANEL_IN
 from docgen.batch.piece import Checked, PieceResult
 from docgen.batch.source import Locator
 from docgen.errors import InputError, Problem
@@ -87,10 +87,10 @@ class JobSettings:
     piece_limit: int
     mailer_id: str | None
     service_type: str
-    #: The envelope stock and the address panel's height (docgen.batch.layout): a resumed job
+    #: The envelope stock and the address panel's height (docgen.batch.envelope): a resumed job
     #: never mixes two folds, so they are part of the job id.
-    envelope: str = layout.DEFAULT_ENVELOPE
-    fold_panel: float = layout.DEFAULT_FOLD_PANEL_IN
+    envelope: str = DEFAULT_ENVELOPE
+    fold_panel: float = DEFAULT_FOLD_PANEL_IN
 
     def as_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import partial
 
-from docgen.batch import layout
+from docgen.batch import envelope
 from docgen.batch.marks import finish_piece
 from docgen.batch.source import MAX_RECORD_BYTES
 from docgen.documents import get_kind
@@ -52,9 +52,9 @@ _ADDRESS_READS = (
 )
 
 
-def _mailable(kind: DocumentKind, data: bytes, with_imb: bool, shape: layout.Geometry) -> Enrollment:
+def _mailable(kind: DocumentKind, data: bytes, with_imb: bool, shape: envelope.Geometry) -> Enrollment:
     """Parse and check a record completely; raises InputError with every problem found."""
-    fits = Rule(_ADDRESS_READS, partial(layout.mailing_problems, with_imb=with_imb, shape=shape))
+    fits = Rule(_ADDRESS_READS, partial(envelope.mailing_problems, with_imb=with_imb, shape=shape))
     decoded = decode_json(data)
     check_shape(kind, decoded)  # an illustration among the records: one problem, not a screenful
     enrollment = parse_checked_enrollment(decoded if isinstance(decoded, dict) else data, [*kind.rules, fits])
@@ -63,7 +63,7 @@ def _mailable(kind: DocumentKind, data: bytes, with_imb: bool, shape: layout.Geo
 
 
 def check_record(
-    kind_name: str, data: bytes | None, with_imb: bool, shape: layout.Geometry = layout.DEFAULT_GEOMETRY
+    kind_name: str, data: bytes | None, with_imb: bool, shape: envelope.Geometry = envelope.DEFAULT_GEOMETRY
 ) -> Checked:
     """Everything a record must pass to be printed, short of rendering it."""
     if data is None:
@@ -87,7 +87,7 @@ class PieceTask:
     #: The IMb tracking code, or None without --mailer-id.
     tracking: str | None
     #: The job's envelope and fold (--envelope, --fold-panel).
-    shape: layout.Geometry = layout.DEFAULT_GEOMETRY
+    shape: envelope.Geometry = envelope.DEFAULT_GEOMETRY
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def mailing_html(task: PieceTask) -> str:
     enrollment = _mailable(kind, task.data, task.tracking is not None, task.shape)
     if kind.mailing is None:
         raise InputError([Problem("kind", "batch-kind-mailable", f"{kind.name} has no mailing layout")])
-    view = kind.mailing(kind.build(enrollment), layout.mailing_view(enrollment, task.tracking, task.shape))
+    view = kind.mailing(kind.build(enrollment), envelope.mailing_view(enrollment, task.tracking, task.shape))
     return render_html(kind.template, view, view.metadata)
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from docgen.batch import imb, layout
+from docgen.batch import envelope as envelopes
+from docgen.batch import imb
 from docgen.batch.executors import make_executor
 from docgen.batch.job import (
     DB_NAME,
@@ -60,9 +61,9 @@ class BatchOptions:
     piece_limit: int = DEFAULT_PIECE_LIMIT
     mailer_id: str | None = None
     service_type: str = imb.DEFAULT_SERVICE_TYPE
-    #: The window envelope stock (a name in layout.ENVELOPES) and the folder's address panel in inches.
-    envelope: str = layout.DEFAULT_ENVELOPE
-    fold_panel: float = layout.DEFAULT_FOLD_PANEL_IN
+    #: The window envelope stock (a name in envelopes.ENVELOPES) and the folder's address panel in inches.
+    envelope: str = envelopes.DEFAULT_ENVELOPE
+    fold_panel: float = envelopes.DEFAULT_FOLD_PANEL_IN
     scheduler: str | None = None
     #: Where progress goes (stderr by default): a bar on a terminal, plain lines otherwise.
     progress: TextIO | None = None
@@ -81,7 +82,7 @@ class BatchResult:
     stopped: bool = False
 
 
-def _settings(options: BatchOptions) -> tuple[JobSettings, imb.MailerId | None, layout.Geometry]:
+def _settings(options: BatchOptions) -> tuple[JobSettings, imb.MailerId | None, envelopes.Geometry]:
     """Check the options; every problem at once, named after its flag."""
     problems: list[Problem] = []
     kind = KINDS.get(options.kind)
@@ -101,9 +102,9 @@ def _settings(options: BatchOptions) -> tuple[JobSettings, imb.MailerId | None, 
         imb.parse_service_type(options.service_type)
     except InputError as exc:
         problems.extend(exc.problems)
-    shape = layout.DEFAULT_GEOMETRY
+    shape = envelopes.DEFAULT_GEOMETRY
     try:
-        shape = layout.geometry(options.envelope, options.fold_panel)
+        shape = envelopes.geometry(options.envelope, options.fold_panel)
     except InputError as exc:
         problems.extend(exc.problems)
     if problems:
@@ -165,7 +166,7 @@ def _commit_scanned(job: Job, source: Source, rows: list[ScanRow], line: int, re
     job.add_scanned(rows, line, resume_at)
 
 
-def _scan(job: Job, source: Source, options: BatchOptions, with_imb: bool, shape: layout.Geometry) -> bool:
+def _scan(job: Job, source: Source, options: BatchOptions, with_imb: bool, shape: envelopes.Geometry) -> bool:
     """Check every record once, in order, committing a chunk at a time with the read position;
     False when stopped before the end."""
     if job.scanned:
@@ -208,7 +209,7 @@ def _presort(job: Job, settings: JobSettings, mailer: imb.MailerId | None) -> No
 class _Run:
     """The render-and-assemble loop of one job in one output folder."""
 
-    def __init__(self, job: Job, source: Source, options: BatchOptions, shape: layout.Geometry) -> None:
+    def __init__(self, job: Job, source: Source, options: BatchOptions, shape: envelopes.Geometry) -> None:
         self.job, self.source, self.options, self.shape = job, source, options, shape
         self.spool = options.out / SPOOL_DIR
 
@@ -304,7 +305,7 @@ def _out_faults(out: Path) -> Iterator[None]:
 
 
 def _run(
-    job: Job, source: Source, options: BatchOptions, settings: JobSettings, mailer: imb.MailerId | None, shape: layout.Geometry
+    job: Job, source: Source, options: BatchOptions, settings: JobSettings, mailer: imb.MailerId | None, shape: envelopes.Geometry
 ) -> Totals | None:
     """The job's steps from wherever it stopped; None when stopped before the end."""
     remove_partial_files(options.out)

@@ -27,7 +27,7 @@ class Placement:
 
 @dataclass(frozen=True)
 class MailingView:
-    """What a kind's mailing variant prints on its first page (built by docgen.batch.layout)."""
+    """What a kind's mailing variant prints on its first page (built by docgen.batch.envelope)."""
 
     return_box: Placement
     return_lines: tuple[str, ...]

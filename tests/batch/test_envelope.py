@@ -12,8 +12,9 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from docgen.batch import imb, layout
-from docgen.batch.layout import Rect
+from docgen.batch import envelope as envelopes
+from docgen.batch import imb
+from docgen.batch.envelope import Rect
 from docgen.batch.piece import PieceTask, check_record, render_piece
 from docgen.batch.sample import lines
 from docgen.enrollment.model import parse_enrollment
@@ -22,11 +23,11 @@ from tests.batch.conftest import FinishedJob
 from tests.conftest import load_jane
 
 PT = 72
-RECIPIENT = layout.DEFAULT_GEOMETRY.envelope.recipient
-RETURN = layout.DEFAULT_GEOMETRY.envelope.returns
+RECIPIENT = envelopes.DEFAULT_GEOMETRY.envelope.recipient
+RETURN = envelopes.DEFAULT_GEOMETRY.envelope.returns
 
 
-#: The stock and fold the README tells the mailroom to set, stated here independently of layout.py:
+#: The stock and fold the README tells the mailroom to set, stated here independently of envelopes.py:
 #: #10 envelope 9-1/2 x 4-1/8 in, address window 4-1/2 x 1-1/8 in at 7/8 in from the left and
 #: 1/2 in from the bottom, return window 3-1/2 x 1 in at 5/8 in and 2-1/2 in; Letter page 8-1/2 in
 #: wide folded with a 3-7/8 in address panel.
@@ -47,17 +48,17 @@ CORNERS = [(slide, drop) for slide in (0.0, ENVELOPE_W - INSERT_W) for drop in (
 
 def test_documented_page_coordinates() -> None:
     # README, "The address page and the envelope": the numbers a printer sets up a proof against.
-    shape = layout.DEFAULT_GEOMETRY
+    shape = envelopes.DEFAULT_GEOMETRY
     assert (shape.sideways_play, shape.vertical_play) == (1.0, 0.25)
     assert astuple(shape.recipient_area) == pytest.approx((1.0, 2.625, 4.25, 3.25), abs=1e-4)
     assert astuple(shape.return_area) == pytest.approx((0.6875, 0.6875, 3.0625, 1.3125), abs=1e-4)
     assert astuple(shape.reach(RECIPIENT)) == pytest.approx((-0.125, 2.25, 5.375, 3.625), abs=1e-4)
     assert astuple(shape.reach(RETURN)) == pytest.approx((-0.375, 0.375, 4.125, 1.625), abs=1e-4)
     for slide, drop in CORNERS:
-        assert _window_on_page("recipient", slide, drop).inset(layout.CLEARANCE_IN).contains(shape.recipient_area)
+        assert _window_on_page("recipient", slide, drop).inset(envelopes.CLEARANCE_IN).contains(shape.recipient_area)
         assert _window_on_page("return", slide, drop).contains(shape.return_area)
     # A barcode and three lines fit under the barcode, four without it.
-    assert (layout.recipient_capacity(shape, True), layout.recipient_capacity(shape, False)) == (3, 4)
+    assert (envelopes.recipient_capacity(shape, True), envelopes.recipient_capacity(shape, False)) == (3, 4)
 
 
 def _box(char: dict[str, Any]) -> Rect:
@@ -94,19 +95,19 @@ def test_address_and_barcode_show_with_clearance_at_each_corner_position(job100:
         assert len(bars) == imb.BAR_COUNT
         for slide, drop in CORNERS:
             window = _window_on_page("recipient", slide, drop)
-            clear = window.inset(layout.CLEARANCE_IN)
+            clear = window.inset(envelopes.CLEARANCE_IN)
             shown = [c for c in page.chars if c["text"].strip() and window.contains(_box(c))]
             # The whole delivery address, and nothing else, is behind the window...
-            assert "".join(c["text"] for c in shown) == "".join(layout.recipient_lines(enrollment)).replace(" ", "")
+            assert "".join(c["text"] for c in shown) == "".join(envelopes.recipient_lines(enrollment)).replace(" ", "")
             # ... every character and every bar 1/8 in inside its edges.
             for box in [_box(c) for c in shown] + bars:
                 assert clear.contains(box), (row["piece"], (slide, drop), box)
             returned = [c for c in page.chars if c["text"].strip() and _window_on_page("return", slide, drop).contains(_box(c))]
-            assert "".join(c["text"] for c in returned) == "".join(layout.return_lines(enrollment)).replace(" ", "")
+            assert "".join(c["text"] for c in returned) == "".join(envelopes.return_lines(enrollment)).replace(" ", "")
 
 
 def test_nothing_else_prints_where_a_moving_window_can_show_it(job100: FinishedJob) -> None:
-    shape = layout.DEFAULT_GEOMETRY
+    shape = envelopes.DEFAULT_GEOMETRY
     for _, page in _first_pages(job100, 6):
         for window, area in ((RECIPIENT, shape.recipient_area), (RETURN, shape.return_area)):
             reach = shape.reach(window)
@@ -130,9 +131,9 @@ def test_text_widths_agree_with_the_rendered_page(job100: FinishedJob) -> None:
     (row, page), = _first_pages(job100, 1)
     words = page.extract_words()
     line = max(
-        (w for w in words if layout.DEFAULT_GEOMETRY.recipient_area.contains(_box(w))), key=lambda w: w["x1"] - w["x0"]
+        (w for w in words if envelopes.DEFAULT_GEOMETRY.recipient_area.contains(_box(w))), key=lambda w: w["x1"] - w["x0"]
     )
-    measured = layout.text_width_in(line["text"], layout.RECIPIENT_FONT_PT)
+    measured = envelopes.text_width_in(line["text"], envelopes.RECIPIENT_FONT_PT)
     assert measured == pytest.approx((line["x1"] - line["x0"]) / PT, abs=0.02)
 
 
@@ -162,14 +163,14 @@ def test_a_secondary_unit_goes_at_the_end_of_the_delivery_line() -> None:
     # USPS Publication 28 section 213: APT, STE, UNIT... at the end of the delivery address line.
     data = load_jane()
     data["participant"]["address"].update(line1="4187 RATTLESNAKE CREEK RD", line2="Unit 12b")
-    assert layout.recipient_lines(parse_enrollment(json.dumps(data))) == (
+    assert envelopes.recipient_lines(parse_enrollment(json.dumps(data))) == (
         "JANE EXAMPLE", "4187 RATTLESNAKE CREEK RD UNIT 12B", "KALISPELL MT 59901",
     )
     # Too long to share the line: the unit goes on the line above it, and the block is then
     # one line too long for the window under a barcode; line2 is named. (ROAD is printed RD,
     # Publication 28 Appendix C1.)
     data["participant"]["address"].update(line1="4187 NORTHWEST RATTLESNAKE CREEK ROAD", line2="UNIT 12B")
-    assert layout.recipient_lines(parse_enrollment(json.dumps(data)))[1:3] == ("UNIT 12B", "4187 NORTHWEST RATTLESNAKE CREEK RD")
+    assert envelopes.recipient_lines(parse_enrollment(json.dumps(data)))[1:3] == ("UNIT 12B", "4187 NORTHWEST RATTLESNAKE CREEK RD")
     problems = _problems({"participant.address.line1": "4187 NORTHWEST RATTLESNAKE CREEK ROAD", "participant.address.line2": "UNIT 12B"})
     assert problems == [("participant.address.line2", "address-fits-window")]
 
@@ -180,7 +181,7 @@ def test_a_fourth_address_line_fits_only_without_a_barcode() -> None:
     assert _problems(edit, with_imb=False) == []
     data = load_jane()
     data["participant"]["address"]["line2"] = "C/O MOUNTAIN WEST TRUST"
-    assert layout.recipient_lines(parse_enrollment(json.dumps(data)))[1:3] == ("PO BOX 100", "C/O MOUNTAIN WEST TRUST")
+    assert envelopes.recipient_lines(parse_enrollment(json.dumps(data)))[1:3] == ("PO BOX 100", "C/O MOUNTAIN WEST TRUST")
 
 
 def test_a_record_that_cannot_fit_is_rejected_naming_the_line() -> None:
@@ -201,7 +202,7 @@ def test_a_record_that_cannot_fit_is_rejected_naming_the_line() -> None:
 
 
 def test_the_envelope_and_fold_are_checked_options() -> None:
-    assert layout.geometry("10-double-window", 3.875) == layout.DEFAULT_GEOMETRY
+    assert envelopes.geometry("10-double-window", 3.875) == envelopes.DEFAULT_GEOMETRY
     for envelope, panel, path, rule in (
         ("9-window", 3.875, "envelope", "envelope-known"),
         ("10-double-window", 11 / 3 - 0.01, "fold_panel", "fold-fits-envelope"),
@@ -209,13 +210,13 @@ def test_the_envelope_and_fold_are_checked_options() -> None:
         ("10-double-window", float("nan"), "fold_panel", "fold-fits-envelope"),
     ):
         with pytest.raises(InputError) as caught:
-            layout.geometry(envelope, panel)
+            envelopes.geometry(envelope, panel)
         assert [(p.path, p.rule) for p in caught.value.problems] == [(path, rule)]
     # A third of the page (the letter fold) is allowed, but its 0.458 in of vertical play leaves
     # no room for a barcode and three lines: every record would be rejected.
-    letter = layout.geometry("10-double-window", 11 / 3)
+    letter = envelopes.geometry("10-double-window", 11 / 3)
     assert letter.recipient_area.height == pytest.approx(0.4167, abs=1e-4)
-    assert layout.recipient_capacity(letter, True) < 3
+    assert envelopes.recipient_capacity(letter, True) < 3
 
 
 def test_a_field_of_punctuation_alone_would_print_nothing_and_is_rejected() -> None:
@@ -227,4 +228,4 @@ def test_a_field_of_punctuation_alone_would_print_nothing_and_is_rejected() -> N
     # A line2 of punctuation is simply left out.
     data = load_jane()
     data["participant"]["address"]["line2"] = "--"
-    assert layout.recipient_lines(parse_enrollment(json.dumps(data))) == ("JANE EXAMPLE", "PO BOX 100", "KALISPELL MT 59901")
+    assert envelopes.recipient_lines(parse_enrollment(json.dumps(data))) == ("JANE EXAMPLE", "PO BOX 100", "KALISPELL MT 59901")
