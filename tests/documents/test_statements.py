@@ -259,7 +259,8 @@ def test_a_member_who_declines_everything_gets_one_page_saying_so() -> None:
     assert "Medical DECLINED Dental DECLINED Vision DECLINED" in text
     assert "Medical Spending Account DECLINED Day Care Spending Account DECLINED" in text
     assert "TOTALS PER PAY" not in text and "premium costs" not in text
-    assert "XXX-XX-5567 LIND MARCUS M 11/23/1979 Spouse N N Terminated 03/31/2016" in text
+    # The status wraps between its words when the row is full, never inside one.
+    assert "XXX-XX-5567 LIND MARCUS M 11/23/1979 Spouse N N Terminated" in text and "03/31/2016" in text
 
 
 @pytest.mark.parametrize("example", ENROLLMENT_EXAMPLES, ids=lambda p: p.stem)
@@ -272,3 +273,12 @@ def test_no_mailed_sheet_holds_only_closing_blocks(example: Path) -> None:
     for number, page in enumerate(pdf_text(piece.pdf)[1:], start=2):
         lines = body_lines(page)
         assert not lines or not lines[0].startswith(CLOSING_OPENINGS), (example.stem, number, lines[:2])
+
+
+def test_short_columns_keep_their_words_beside_a_surname_too_long_for_any_column(jane: dict[str, Any]) -> None:
+    # A column given exactly its longest word's measured width broke "Active" into "Activ" / "e".
+    for dependent in jane["dependents"]:
+        dependent.update(last_name="NÚÑEZ-DELACROIX-WHITFIELD-MONTGOMERY-OKONKWO-VANDERBILT")
+    page = pdf_text(render_document("confirmation", json.dumps(jane)))[0]
+    rows = [line for line in page.splitlines() if line.startswith("XXX-XX-")][:2]
+    assert len(rows) == 2 and all(row.endswith(" N N Active") for row in rows), rows

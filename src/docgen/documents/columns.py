@@ -37,20 +37,26 @@ def _longest_word(texts: Sequence[str], size_pt: float, font_file: str) -> float
     )
 
 
+#: Room kept beside each measured width: the engine rounds widths and positions glyphs on its own
+#: grid, and a column given exactly its word's width broke "Active" into "Activ" and "e".
+_ROUNDING_PT = 1.0
+
+
 def fit_widths(columns: Sequence[Column], table_width_pt: float, font: TableFont) -> tuple[float, ...]:
     """Each column's share of the table width in percent, summing to 100."""
+    spare = font.padding_pt + _ROUNDING_PT
     narrowest = [
         max(
             _longest_word(column.cells, font.cell_pt, glyphs.FONT_REGULAR),
             _longest_word([column.header], font.header_pt, glyphs.FONT_BOLD),
         )
-        + font.padding_pt
+        + spare
         for column in columns
     ]
     natural = [
         max(
             narrow,
-            max((glyphs.text_width_pt(cell, font.cell_pt) for cell in column.cells), default=0.0) + font.padding_pt,
+            max((glyphs.text_width_pt(cell, font.cell_pt) for cell in column.cells), default=0.0) + spare,
         )
         for column, narrow in zip(columns, narrowest, strict=True)
     ]
@@ -67,7 +73,7 @@ def fit_widths(columns: Sequence[Column], table_width_pt: float, font: TableFont
             # Even the longest words do not fit side by side: cap the widest columns at one level,
             # so only their longest words break (overflow-wrap) and short columns stay whole.
             widths = _capped(narrowest, table_width_pt)
-    return tuple(round(100 * width / table_width_pt, 2) for width in widths)
+    return tuple(round(100 * width / table_width_pt, 3) for width in widths)
 
 
 def _capped(widths: Sequence[float], total: float) -> list[float]:
