@@ -437,7 +437,24 @@ class FlexAccount(str, Enum):
     DEPENDENT_CARE = "day_care_spending_account"
 
 
-class Elections(Frozen):
+class _FlexFields(Protocol):
+    medical_spending_account: FlexElection | None
+    day_care_spending_account: FlexElection | None
+
+
+class FlexChoices:
+    """The flex accounts of an enrollment's elections, looked up by account (the enrollment's and
+    the illustration's elections share it; fields stay in each model, in the portal's order)."""
+
+    def flex(self: _FlexFields, account: FlexAccount) -> FlexElection | None:
+        """The election of a flex account, or None when the portal sent none."""
+        return {
+            FlexAccount.HEALTH_FSA: self.medical_spending_account,
+            FlexAccount.DEPENDENT_CARE: self.day_care_spending_account,
+        }[account]
+
+
+class Elections(Frozen, FlexChoices):
     medical: CoverageElection | None = None
     dental: CoverageElection | None = None
     vision: CoverageElection | None = None
@@ -447,13 +464,6 @@ class Elections(Frozen):
     def coverage(self, coverage: Coverage) -> CoverageElection | None:
         """The election of a health benefit, or None when the portal sent none."""
         return {Coverage.MEDICAL: self.medical, Coverage.DENTAL: self.dental, Coverage.VISION: self.vision}[coverage]
-
-    def flex(self, account: FlexAccount) -> FlexElection | None:
-        """The election of a flex account, or None when the portal sent none."""
-        return {
-            FlexAccount.HEALTH_FSA: self.medical_spending_account,
-            FlexAccount.DEPENDENT_CARE: self.day_care_spending_account,
-        }[account]
 
 
 class ExpenseLine(Frozen):

@@ -43,7 +43,11 @@ def use_bundled_fonts(settings: Settings | None = None) -> None:
     silently taking a glyph from whatever fonts the machine has.
     """
     settings = settings or get_settings()
-    isolate_fontconfig(settings.fonts_dir, _fontconfig_cache(settings))
+    cache_dir = _fontconfig_cache(settings)
+    # Written once per process (the batch asks before every piece), and again if a temp-folder
+    # cleaner removed it: a worker started later would otherwise read no config at all.
+    if not (bundled_fonts_only(cache_dir) and (cache_dir / "fonts.conf").is_file()):
+        isolate_fontconfig(settings.fonts_dir, cache_dir)
 
 
 class ConfinedFetcher(URLFetcher):

@@ -12,7 +12,7 @@ from docgen.enrollment.model import (
     Administrator,
     FilingStatus,
     FirstName,
-    FlexAccount,
+    FlexChoices,
     FlexElection,
     Frozen,
     Money,
@@ -107,17 +107,11 @@ class PlanSettings(Frozen):
     health_fsa_max: Money | None = None
 
 
-class FlexElections(Frozen):
+class FlexElections(Frozen, FlexChoices):
     """An enrollment's flex elections; each elected account becomes an expense."""
 
     medical_spending_account: FlexElection | None = None
     day_care_spending_account: FlexElection | None = None
-
-    def flex(self, account: FlexAccount) -> FlexElection | None:
-        return {
-            FlexAccount.HEALTH_FSA: self.medical_spending_account,
-            FlexAccount.DEPENDENT_CARE: self.day_care_spending_account,
-        }[account]
 
 
 class Options(Frozen):
