@@ -38,8 +38,10 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.datastructures import QueryParams
 
-from docgen.api.kinds import ENDPOINTS, parse_options
+from docgen.api.kinds import parse_options
+from docgen.api.worker import Action, RenderTask, handle
 from docgen.config import get_settings
+from docgen.documents import KINDS, get_kind
 from docgen.store import Scope, Store
 
 CASES = (("confirmation", ""), ("id-card", "format=png"))
@@ -54,13 +56,12 @@ MAX_RETRY_AFTER_S = 5.0
 
 def in_process_ms(kind: str, query: str, body: bytes, runs: int) -> float:
     """Median ms of the render the API's workers run, here in this process (warm)."""
-    endpoint = ENDPOINTS[kind]
-    options = parse_options(endpoint.adapter.options, QueryParams(query))
-    endpoint.adapter.render(kind, body, options)
+    task = RenderTask(Action.RENDER, kind, body, parse_options(get_kind(kind), QueryParams(query)))
+    handle(task)
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        endpoint.adapter.render(kind, body, options)
+        handle(task)
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times)
 
@@ -221,8 +222,8 @@ def main() -> None:
     parser.add_argument("--input", type=Path, default=get_settings().examples_dir / "jane-example.json")
     args = parser.parse_args()
     body = args.input.read_bytes()
-    cases = [(kind, query) for kind, query in CASES if kind in ENDPOINTS]
-    skipped = [kind for kind, _ in CASES if kind not in ENDPOINTS]
+    cases = [(kind, query) for kind, query in CASES if kind in KINDS]
+    skipped = [kind for kind, _ in CASES if kind not in KINDS]
 
     local = {kind: in_process_ms(kind, query, body, args.runs) for kind, query in cases}
     print(f"input: {args.input.name}; {args.workers} render workers; {os.cpu_count()} cores")

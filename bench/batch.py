@@ -33,8 +33,7 @@ import psutil
 
 from docgen.batch.job import DB_NAME
 from docgen.batch.sample import lines, write_jsonl
-from docgen.documents.pipeline import render_document
-from docgen.render.engine import use_bundled_fonts
+from docgen.documents.pipeline import render_document, start_rendering
 
 DOCGEN = Path(sys.executable).with_name("docgen")
 
@@ -160,7 +159,7 @@ def single_render_costs(kind: str, folder: Path) -> tuple[float, float]:
 
 
 def main() -> None:
-    use_bundled_fonts()
+    start_rendering()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, nargs="+", default=[500])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])

@@ -14,12 +14,11 @@ import time
 from pathlib import Path
 
 from docgen.config import get_settings
-from docgen.documents.pipeline import render_output
-from docgen.render.engine import use_bundled_fonts
+from docgen.documents.pipeline import prepare, render, start_rendering
 
 
 def main() -> None:
-    use_bundled_fonts()
+    start_rendering()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--input", type=Path, default=get_settings().examples_dir / "jane-example.json")
@@ -27,13 +26,13 @@ def main() -> None:
     data = args.input.read_bytes()
     variants = {"pdf": {"member": "00"}, "png": {"member": "00", "format": "png", "side": "back"}}
     for options in variants.values():  # warm: fonts, templates, barcode encoder
-        render_output("id-card", data, options)
+        render(prepare("id-card", data, options))
     wall: dict[str, list[float]] = {name: [] for name in variants}
     cpu: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(args.runs):
         for name, options in variants.items():
             started, cpu_started = time.perf_counter(), time.process_time()
-            render_output("id-card", data, options)
+            render(prepare("id-card", data, options))
             wall[name].append((time.perf_counter() - started) * 1000)
             cpu[name].append((time.process_time() - cpu_started) * 1000)
     print(f"input: {args.input.name}, {args.runs} warm runs each, median")

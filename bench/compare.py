@@ -138,6 +138,13 @@ def checkout_collector() -> Any:
     return contextlib.nullcontext
 
 
+def checkout_html(pipeline: Any) -> Callable[[str, bytes, Any], str]:
+    """document_html as (kind, data, options): since issue 19 it takes the prepared document."""
+    if hasattr(pipeline, "prepare"):
+        return lambda kind, data, options: pipeline.document_html(pipeline.prepare(kind, data, options))
+    return pipeline.document_html  # type: ignore[no-any-return]
+
+
 def use_checkout_fonts() -> None:
     """Bundled fonts only: an explicit call since issue 19, done at import before it."""
     import docgen.render  # noqa: PLC0415  (this checkout's, or PYTHONPATH's)
@@ -157,7 +164,7 @@ def held_render(render: Callable[..., object], *args: object) -> object:
 def docgen_engines(count: int) -> list[InProcess]:
     """docgen in-process, and WeasyPrint alone on docgen's final HTML (this checkout's, or DOCGEN_HOME's)."""
     pipeline = checkout_pipeline()
-    document_html, render_document = pipeline.document_html, pipeline.render_document
+    document_html, render_document = checkout_html(pipeline), pipeline.render_document
 
     use_checkout_fonts()
     inputs = members(count)

@@ -28,7 +28,8 @@ from docgen.batch import imb
 from docgen.batch.piece import PieceTask, mailing_html
 from docgen.batch.sample import write_jsonl
 from docgen.config import get_settings
-from docgen.render.engine import _layout, use_bundled_fonts
+from docgen.documents.pipeline import start_rendering
+from docgen.render.engine import _layout
 
 DOCGEN = Path(sys.executable).with_name("docgen")
 MAILER_ID = "123456"
@@ -66,7 +67,7 @@ def one_document(source: Path, out: Path, kind: str) -> dict[str, bytes]:
 
 
 def main() -> None:
-    use_bundled_fonts()
+    start_rendering()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, nargs="+", default=[100, 500])
     parser.add_argument("--workers", type=int, default=2)

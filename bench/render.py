@@ -21,9 +21,9 @@ from pathlib import Path
 import weasyprint
 
 from docgen.config import get_settings
-from docgen.documents import input_shape, kinds_for
-from docgen.documents.pipeline import document_html, render_document
-from docgen.render.engine import use_bundled_fonts
+from docgen.documents import kinds_for
+from docgen.documents.pipeline import document_html, prepare, render_document, start_rendering
+from docgen.documents.shapes import shape_of
 
 
 def interleaved_medians(
@@ -45,7 +45,7 @@ def interleaved_medians(
 
 
 def main() -> None:
-    use_bundled_fonts()
+    start_rendering()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--input", type=Path, default=get_settings().examples_dir / "jane-example.json")
@@ -58,11 +58,11 @@ def main() -> None:
         f"{'kind':<22}{'docgen wall/cpu ms':>20}{'weasyprint wall/cpu ms':>24}"
         f"{'overhead (cpu)':>16}{'overhead (wall)':>17}"
     )
-    shape = input_shape(json.loads(data))
+    shape = shape_of(json.loads(data))
     if shape is None:
         parser.error(f"{args.input} is not a docgen input shape")
     for kind in (k.name for k in kinds_for(shape)):
-        html = document_html(kind, data)
+        html = document_html(prepare(kind, data))
 
         def full() -> bytes:
             return render_document(kind, data)

@@ -33,10 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compare import members  # noqa: E402  (bench/ is not a package)
 
 from docgen.config import get_settings  # noqa: E402
-from docgen.documents.pipeline import document_html  # noqa: E402
+from docgen.documents.pipeline import document_html, prepare, start_rendering  # noqa: E402
 from docgen.render import engine as render  # noqa: E402
 from docgen.render import speedups, templating  # noqa: E402
-from docgen.render.engine import use_bundled_fonts  # noqa: E402
 
 BASE_URL = get_settings().home.as_uri() + "/"
 
@@ -64,18 +63,18 @@ def tinyhtml5_parse(html: str) -> object:
 
 
 def main() -> None:
-    use_bundled_fonts()
+    start_rendering()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--kind", default="confirmation")
     args = parser.parse_args()
     inputs = members(args.members)
-    compacted = [document_html(args.kind, data) for data in inputs]
+    compacted = [document_html(prepare(args.kind, data)) for data in inputs]
     keep = templating.compact_html
     templating.compact_html = lambda html: html  # the template output as it was before compact_html
     try:
-        loose = [document_html(args.kind, data) for data in inputs]
+        loose = [document_html(prepare(args.kind, data)) for data in inputs]
     finally:
         templating.compact_html = keep
     ways: dict[str, tuple[Callable[[str], object], list[str]]] = {

@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from docgen.config import get_settings
-from docgen.documents.pipeline import render_output
+from docgen.documents.pipeline import prepare, render, start_rendering
 from docgen.enrollment.model import (
     Address,
     Administrator,
@@ -37,7 +37,6 @@ from docgen.enrollment.model import (
     IdCard,
     Participant,
 )
-from docgen.render.engine import use_bundled_fonts
 from docgen.tax.input import Expense, Person, TaxSavingsInput
 
 TARGET = 5.0
@@ -136,7 +135,7 @@ def cpu_ms(action: Callable[[], object], runs: int) -> float:
 
 
 def main() -> None:
-    use_bundled_fonts()
+    start_rendering()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
@@ -156,8 +155,8 @@ def main() -> None:
     print(f"{'kind':<28}{'example':>9}{'worst':>9}{'ratio':>8}{'input':>10}  verdict")
     for kind, options, example, worst in cases:
         body = json.dumps(worst)
-        example_ms = cpu_ms(lambda: render_output(kind, example, options), args.runs)
-        worst_ms = cpu_ms(lambda: render_output(kind, body, options), args.runs)
+        example_ms = cpu_ms(lambda: render(prepare(kind, example, options)), args.runs)
+        worst_ms = cpu_ms(lambda: render(prepare(kind, body, options)), args.runs)
         ratio = worst_ms / example_ms
         label = kind + (" (png)" if options else "")
         verdict = "ok" if ratio <= TARGET else "OVER"

@@ -13,9 +13,8 @@ from typing import Any
 import pdfplumber
 import pytest
 
-from docgen.documents import input_shape
-from docgen.documents.kind import InputShape
-from docgen.render.engine import use_bundled_fonts
+from docgen.documents.pipeline import start_rendering
+from docgen.documents.shapes import ENROLLMENT, ILLUSTRATION, AnyShape, shape_of
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -24,18 +23,18 @@ JANE = EXAMPLES / "jane-example.json"
 MARY = EXAMPLES / "mary.json"
 
 
-def examples_of(shape: InputShape) -> list[Path]:
+def examples_of(shape: AnyShape) -> list[Path]:
     """The inputs in examples/ of one shape (enrollment files, illustration files)."""
-    return [path for path in sorted(EXAMPLES.glob("*.json")) if input_shape(json.loads(path.read_bytes())) is shape]
+    return [path for path in sorted(EXAMPLES.glob("*.json")) if shape_of(json.loads(path.read_bytes())) is shape]
 
 
-ENROLLMENT_EXAMPLES = examples_of(InputShape.ENROLLMENT)
-ILLUSTRATION_EXAMPLES = examples_of(InputShape.ILLUSTRATION)
+ENROLLMENT_EXAMPLES = examples_of(ENROLLMENT)
+ILLUSTRATION_EXAMPLES = examples_of(ILLUSTRATION)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # The test session is an entry point like the CLI: renders see the bundled fonts only.
-    use_bundled_fonts()
+    start_rendering()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

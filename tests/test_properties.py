@@ -23,11 +23,10 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from docgen.api.kinds import served_kinds
 from docgen.api.openapi import openapi
 from docgen.cli import main
-from docgen.documents import kinds_for
-from docgen.documents.kind import InputShape
+from docgen.documents import KINDS, kinds_for
+from docgen.documents.shapes import ENROLLMENT, ILLUSTRATION, AnyShape, Shape
 from tests.conftest import ENROLLMENT_EXAMPLES, ILLUSTRATION_EXAMPLES
 
 pytestmark = pytest.mark.slow
@@ -123,16 +122,16 @@ def mutated(draw: st.DrawFn, examples: list[Path]) -> dict[str, Any]:
     return data
 
 
-def _kind_names(shape: InputShape) -> list[str]:
+def _kind_names(shape: AnyShape) -> list[str]:
     return [kind.name for kind in kinds_for(shape)]
 
 
 @pytest.mark.parametrize(
     ("shape", "examples"),
-    [(InputShape.ENROLLMENT, ENROLLMENT_EXAMPLES), (InputShape.ILLUSTRATION, ILLUSTRATION_EXAMPLES)],
-    ids=lambda value: value.value if isinstance(value, InputShape) else "",
+    [(ENROLLMENT, ENROLLMENT_EXAMPLES), (ILLUSTRATION, ILLUSTRATION_EXAMPLES)],
+    ids=lambda value: value.name if isinstance(value, Shape) else "",
 )
-def test_mutated_examples_render_or_exit_2_with_paths(shape: InputShape, examples: list[Path]) -> None:
+def test_mutated_examples_render_or_exit_2_with_paths(shape: AnyShape, examples: list[Path]) -> None:
     rendered: list[bool] = []
 
     @SETTINGS
@@ -141,7 +140,7 @@ def test_mutated_examples_render_or_exit_2_with_paths(shape: InputShape, example
         rendered.append(render_cli(kind, data))
 
     check()
-    print(f"{shape.value}: {sum(rendered)} of {len(rendered)} rendered")
+    print(f"{shape.name}: {sum(rendered)} of {len(rendered)} rendered")
     assert sum(rendered) >= MIN_RENDERED, f"{sum(rendered)} of {len(rendered)} rendered"
     assert not all(rendered)  # the mutations did break some inputs
 
@@ -150,7 +149,7 @@ def test_mutated_examples_render_or_exit_2_with_paths(shape: InputShape, example
 
 
 def _schema_bodies(kind: str) -> st.SearchStrategy[Any]:
-    schema = schemathesis.openapi.from_dict(openapi(served_kinds()))
+    schema = schemathesis.openapi.from_dict(openapi(KINDS))
     return schema[f"/v1/validate/{kind}"]["POST"].as_strategy().map(lambda case: case.body)
 
 

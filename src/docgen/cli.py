@@ -12,27 +12,27 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from docgen import __version__
 from docgen.config import get_settings, load_body_limit, load_server_settings
-from docgen.documents import KINDS, get_kind
+from docgen.documents import KINDS
 from docgen.documents.pipeline import (
-    build_view,
+    SHAPES,
+    Options,
     document_html,
     documents_of,
-    render_document,
-    render_output,
+    input_schema,
+    prepare,
+    render,
+    start_rendering,
 )
-from docgen.enrollment.model import Enrollment
 from docgen.errors import DocgenError, GoldenMismatch, InputError, Problem
 from docgen.files import write_atomic
 from docgen.log import LOGGER, ShownFilter, shown
 from docgen.parsing import ROOT_PATH
 from docgen.render.collector import collector_held
-from docgen.render.engine import use_bundled_fonts
 from docgen.store import Scope, Store
-from docgen.tax.input import TaxSavingsInput
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -84,9 +84,9 @@ def _write_output(option: str, path: Path, data: bytes) -> None:
     LOGGER.info("wrote %s", path)
 
 
-def _render_options(args: argparse.Namespace) -> dict[str, Any]:
+def _render_options(args: argparse.Namespace) -> Options:
     """Kind options from CLI flags; the output's extension chooses the format."""
-    options: dict[str, Any] = {}
+    options: dict[str, str | bool] = {}
     if args.member is not None:
         options["member"] = args.member
     if args.side is not None:
@@ -99,21 +99,20 @@ def _render_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    data = _read_input(args.input)
-    options = _render_options(args)
-    if args.html:
-        _write_output("html", args.html, document_html(args.kind, data, options).encode("utf-8"))
-        return EXIT_OK
-    if args.output.suffix.lower() not in (".pdf", ".png"):
+    if args.output is not None and args.output.suffix.lower() not in (".pdf", ".png"):
         raise InputError([Problem("output", "output-extension", "must end in .pdf or .png")])
+    prepared = prepare(args.kind, _read_input(args.input), _render_options(args))
+    if args.html:
+        _write_output("html", args.html, document_html(prepared).encode("utf-8"))
+        return EXIT_OK
     with collector_held():
-        document = render_document(args.kind, data, options)
-    _write_output("output", args.output, document)
+        document = render(prepared)
+    _write_output("output", args.output, document.content)
     return EXIT_OK
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    build_view(get_kind(args.kind), _read_input(args.input))
+    prepare(args.kind, _read_input(args.input))
     print(shown(f"{args.input}: valid for {args.kind}"))  # a file name may hold control characters
     return EXIT_OK
 
@@ -176,18 +175,17 @@ def _cmd_examples(args: argparse.Namespace) -> int:
             failures += 1
             _warn(*(f"{example}: {problem}" for problem in exc.problems))
             continue
-        for kind, variant in documents:
-            if isinstance(variant, Problem):
-                _warn(f"{example} ({kind.name}): skipped: {variant}")
+        for kind, variant, outcome in documents:
+            if isinstance(outcome, Problem):
+                _warn(f"{example} ({kind.name}): skipped: {outcome}")
                 continue
-            try:
-                with collector_held():
-                    output = render_output(kind.name, data, variant.options)
-            except InputError as exc:
+            if isinstance(outcome, InputError):
                 failures += 1
-                _warn(*(f"{example} ({variant.name}): {problem}" for problem in exc.problems))
+                _warn(*(f"{example} ({variant.name}): {problem}" for problem in outcome.problems))
                 continue
-            target = args.out / example.stem / f"{variant.name}.{output.extension}"
+            with collector_held():
+                output = render(outcome)
+            target = args.out / example.stem / output.file_name
             _write_output("out", target, output.content)
             print(shown(str(target)))
     return EXIT_INPUT if failures else EXIT_OK
@@ -220,13 +218,12 @@ def _cmd_golden(args: argparse.Namespace) -> int:
 
 def _cmd_kinds(args: argparse.Namespace) -> int:
     for kind in KINDS.values():
-        print(f"{kind.name:<22} {kind.shape.value:<12} {kind.description}")
+        print(f"{kind.name:<22} {kind.shape.name:<12} {kind.description}")
     return EXIT_OK
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    model = TaxSavingsInput if args.shape == "illustration" else Enrollment
-    print(json.dumps(model.model_json_schema(), indent=2))
+    print(json.dumps(input_schema(args.shape), indent=2))
     return EXIT_OK
 
 
@@ -397,7 +394,7 @@ def build_parser() -> argparse.ArgumentParser:
     kinds.set_defaults(handler=_cmd_kinds)
 
     schema = commands.add_parser("schema", help="print an input shape's JSON schema")
-    schema.add_argument("shape", nargs="?", choices=["enrollment", "illustration"], default="enrollment")
+    schema.add_argument("shape", nargs="?", choices=[shape.name for shape in SHAPES], default="enrollment")
     schema.set_defaults(handler=_cmd_schema)
 
     _add_serve(commands)
@@ -413,7 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     LOGGER.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     try:
         status: int = EXIT_OK
-        use_bundled_fonts()
+        start_rendering()
         status = args.handler(args)
     except InputError as exc:
         _warn(*map(str, exc.problems))

@@ -7,18 +7,17 @@ Layout: golden/<example stem>/<kind>.pdf and <kind>-page<N>.png (96 dpi). Only
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from pathlib import Path
-from typing import Any
 
 import pdfplumber
 from PIL import Image, ImageChops
 
 from docgen.config import get_settings
-from docgen.documents.kind import Variant
-from docgen.documents.pipeline import documents_of, render_document
+from docgen.documents.pipeline import Options, documents_of, render_document
+from docgen.errors import Problem
 from docgen.files import write_atomic
 from docgen.render.raster import page_images, png_bytes
 
@@ -36,7 +35,7 @@ class GoldenCase:
     example: Path
     kind: str
     variant: str
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: Options = field(default_factory=dict)
 
     @property
     def folder(self) -> Path:
@@ -64,9 +63,9 @@ def cases(examples_dir: Path | None = None) -> Iterator[GoldenCase]:
     """Every PDF that `make run` writes: each example with each kind (and variant) that applies
     (its shape, its elections)."""
     for example in sorted((examples_dir or get_settings().examples_dir).glob("*.json")):
-        for kind, variant in documents_of(example.read_bytes()):
+        for kind, variant, outcome in documents_of(example.read_bytes()):
             # A kind that does not apply (a declined account's claim form): make run skips it too.
-            if isinstance(variant, Variant) and variant.options.get("format", "pdf") == "pdf":
+            if not isinstance(outcome, Problem) and variant.options.get("format", "pdf") == "pdf":
                 yield GoldenCase(example, kind.name, variant.name, variant.options)
 
 

@@ -156,7 +156,7 @@ def test_unknown_query_parameters_are_problems(client: httpx.Client) -> None:
     answer = client.post("/v1/documents/summary?side=back", content=JANE.read_bytes(), headers=JSON)
     assert answer.status_code == 422
     assert answer.json()["errors"] == [
-        {"path": "query.side", "rule": "unknown-field", "message": "is not a field of this document; check its spelling"}
+        {"path": "query.side", "rule": "unknown-option", "message": "is not an option of summary"}
     ]
 
 

@@ -17,6 +17,7 @@ from docgen.batch import imb
 from docgen.batch.envelope import Rect
 from docgen.batch.piece import PieceTask, check_record, render_piece
 from docgen.batch.sample import lines
+from docgen.documents.mailing import enrollment_addresses
 from docgen.enrollment.model import parse_enrollment
 from docgen.errors import InputError
 from tests.batch.conftest import FinishedJob
@@ -98,12 +99,12 @@ def test_address_and_barcode_show_with_clearance_at_each_corner_position(job100:
             clear = window.inset(envelopes.CLEARANCE_IN)
             shown = [c for c in page.chars if c["text"].strip() and window.contains(_box(c))]
             # The whole delivery address, and nothing else, is behind the window...
-            assert "".join(c["text"] for c in shown) == "".join(envelopes.recipient_lines(enrollment)).replace(" ", "")
+            assert "".join(c["text"] for c in shown) == "".join(envelopes.recipient_lines(enrollment_addresses(enrollment))).replace(" ", "")
             # ... every character and every bar 1/8 in inside its edges.
             for box in [_box(c) for c in shown] + bars:
                 assert clear.contains(box), (row["piece"], (slide, drop), box)
             returned = [c for c in page.chars if c["text"].strip() and _window_on_page("return", slide, drop).contains(_box(c))]
-            assert "".join(c["text"] for c in returned) == "".join(envelopes.return_lines(enrollment)).replace(" ", "")
+            assert "".join(c["text"] for c in returned) == "".join(envelopes.return_lines(enrollment_addresses(enrollment))).replace(" ", "")
 
 
 def test_nothing_else_prints_where_a_moving_window_can_show_it(job100: FinishedJob) -> None:
@@ -163,14 +164,14 @@ def test_a_secondary_unit_goes_at_the_end_of_the_delivery_line() -> None:
     # USPS Publication 28 section 213: APT, STE, UNIT... at the end of the delivery address line.
     data = load_jane()
     data["participant"]["address"].update(line1="4187 RATTLESNAKE CREEK RD", line2="Unit 12b")
-    assert envelopes.recipient_lines(parse_enrollment(json.dumps(data))) == (
+    assert envelopes.recipient_lines(enrollment_addresses(parse_enrollment(json.dumps(data)))) == (
         "JANE EXAMPLE", "4187 RATTLESNAKE CREEK RD UNIT 12B", "KALISPELL MT 59901",
     )
     # Too long to share the line: the unit goes on the line above it, and the block is then
     # one line too long for the window under a barcode; line2 is named. (ROAD is printed RD,
     # Publication 28 Appendix C1.)
     data["participant"]["address"].update(line1="4187 NORTHWEST RATTLESNAKE CREEK ROAD", line2="UNIT 12B")
-    assert envelopes.recipient_lines(parse_enrollment(json.dumps(data)))[1:3] == ("UNIT 12B", "4187 NORTHWEST RATTLESNAKE CREEK RD")
+    assert envelopes.recipient_lines(enrollment_addresses(parse_enrollment(json.dumps(data))))[1:3] == ("UNIT 12B", "4187 NORTHWEST RATTLESNAKE CREEK RD")
     problems = _problems({"participant.address.line1": "4187 NORTHWEST RATTLESNAKE CREEK ROAD", "participant.address.line2": "UNIT 12B"})
     assert problems == [("participant.address.line2", "address-fits-window")]
 
@@ -181,7 +182,7 @@ def test_a_fourth_address_line_fits_only_without_a_barcode() -> None:
     assert _problems(edit, with_imb=False) == []
     data = load_jane()
     data["participant"]["address"]["line2"] = "C/O MOUNTAIN WEST TRUST"
-    assert envelopes.recipient_lines(parse_enrollment(json.dumps(data)))[1:3] == ("PO BOX 100", "C/O MOUNTAIN WEST TRUST")
+    assert envelopes.recipient_lines(enrollment_addresses(parse_enrollment(json.dumps(data))))[1:3] == ("PO BOX 100", "C/O MOUNTAIN WEST TRUST")
 
 
 def test_a_record_that_cannot_fit_is_rejected_naming_the_line() -> None:
@@ -228,4 +229,4 @@ def test_a_field_of_punctuation_alone_would_print_nothing_and_is_rejected() -> N
     # A line2 of punctuation is simply left out.
     data = load_jane()
     data["participant"]["address"]["line2"] = "--"
-    assert envelopes.recipient_lines(parse_enrollment(json.dumps(data))) == ("JANE EXAMPLE", "PO BOX 100", "KALISPELL MT 59901")
+    assert envelopes.recipient_lines(enrollment_addresses(parse_enrollment(json.dumps(data)))) == ("JANE EXAMPLE", "PO BOX 100", "KALISPELL MT 59901")

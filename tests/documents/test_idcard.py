@@ -16,12 +16,11 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from docgen.api.kinds import render_kind
 from docgen.cli import main
 from docgen.config import get_settings
 from docgen.documents import cardfit
 from docgen.documents.idcard import CardOptions, cardholders
-from docgen.documents.pipeline import document_html, render_output
+from docgen.documents.pipeline import document_html, prepare, render
 from docgen.enrollment.model import parse_enrollment
 from docgen.errors import InputError
 from docgen.parsing import json_path
@@ -41,7 +40,7 @@ MM = 72 / 25.4
 
 @cache
 def card(member: str = "00", example: Path = JANE, **options: Any) -> bytes:
-    return render_output("id-card", example.read_bytes(), {"member": member, **options}).content
+    return render(prepare("id-card", example.read_bytes(), {"member": member, **options})).content
 
 
 def decode(png: bytes) -> list[str]:
@@ -167,7 +166,7 @@ def _block_rects(document: Any) -> list[dict[str, list[Rect]]]:
 def _layout(example: Path | str, options: dict[str, Any], css: str = "") -> Any:
     """WeasyPrint's layout of the card's HTML, with `css` added."""
     data = example.read_bytes() if isinstance(example, Path) else example
-    html = document_html("id-card", data, options).replace("</head>", f"<style>{css}</style></head>")
+    html = document_html(prepare("id-card", data, options)).replace("</head>", f"<style>{css}</style></head>")
     fetcher = ConfinedFetcher((get_settings().assets_dir, get_settings().fonts_dir))
     return weasyprint.HTML(string=html, base_url=get_settings().home.as_uri() + "/", url_fetcher=fetcher).render()
 
@@ -227,16 +226,16 @@ def test_a_person_without_medical_gets_an_error(jane: dict[str, Any]) -> None:
     jane["elections"]["dental"]["covered_dependents"] = ["01"]
     jane["elections"]["vision"]["covered_dependents"] = ["01"]
     with pytest.raises(InputError) as caught:
-        render_output("id-card", json.dumps(jane), {"member": "02"})
+        render(prepare("id-card", json.dumps(jane), {"member": "02"}))
     assert [(p.path, p.rule) for p in caught.value.problems] == [("member", "member-covered-by-medical")]
 
 
 def test_png_sheet_and_bad_member_are_option_errors() -> None:
     with pytest.raises(InputError) as caught:
-        render_output("id-card", JANE.read_bytes(), {"member": "1", "side": "top"})
+        render(prepare("id-card", JANE.read_bytes(), {"member": "1", "side": "top"}))
     assert sorted(p.path for p in caught.value.problems) == ["member", "side"]
     with pytest.raises(InputError) as caught:
-        render_output("id-card", JANE.read_bytes(), {"sheet": True, "format": "png"})
+        render(prepare("id-card", JANE.read_bytes(), {"sheet": True, "format": "png"}))
     assert [(p.path, p.rule) for p in caught.value.problems] == [("format", "sheet-is-pdf")]
 
 
@@ -262,8 +261,8 @@ def test_statements_take_no_card_options(tmp_path: Path, capsys: pytest.CaptureF
 
 
 def test_png_is_deterministic() -> None:
-    first = render_output("id-card", JANE.read_bytes(), {"format": "png"}).content
-    assert first == render_output("id-card", JANE.read_bytes(), {"format": "png"}).content
+    first = render(prepare("id-card", JANE.read_bytes(), {"format": "png"})).content
+    assert first == render(prepare("id-card", JANE.read_bytes(), {"format": "png"})).content
 
 
 def _validate(tmp_path: Path, data: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> list[str]:
@@ -296,23 +295,23 @@ def test_a_name_the_barcode_cannot_hold_is_refused_by_path_for_every_cardholder(
     capacity = [line for line in lines if line.endswith("[id-card-barcode-capacity]")]
     assert [line.split(":")[0] for line in capacity] == ["dependents[1].last_name"]
     with pytest.raises(InputError):
-        render_output("id-card", json.dumps(jane), {"member": "02"})
+        render(prepare("id-card", json.dumps(jane), {"member": "02"}))
 
 
 def test_a_name_too_wide_for_the_card_prints_its_middle_initial_and_the_barcode_all_of_it(
     jane: dict[str, Any],
 ) -> None:
     jane["participant"].update(first_name="JOSÉ MARÍA", middle_name="W" * 25, last_name="NÚÑEZ-ЖУКОВА")
-    pdf = render_output("id-card", json.dumps(jane)).content
+    pdf = render(prepare("id-card", json.dumps(jane))).content
     assert "JOSÉ MARÍA W NÚÑEZ-ЖУКОВА" in pdf_text(pdf)[0]
-    png = render_output("id-card", json.dumps(jane), {"format": "png", "side": "back"}).content
+    png = render(prepare("id-card", json.dumps(jane), {"format": "png", "side": "back"})).content
     (text,) = decode(png)
     assert f"NAM=NÚÑEZ-ЖУКОВА/JOSÉ MARÍA {'W' * 25}" in text
 
 
 def test_an_accented_name_reads_back_exactly_from_the_card_with_its_eci(jane: dict[str, Any]) -> None:
     jane["participant"].update(first_name="JOSÉ", last_name="NÚÑEZ")
-    png = render_output("id-card", json.dumps(jane), {"format": "png", "side": "back"}).content
+    png = render(prepare("id-card", json.dumps(jane), {"format": "png", "side": "back"})).content
     image = Image.open(io.BytesIO(png)).convert("RGB")
     (found,) = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.PDF417, text_mode=zxingcpp.TextMode.ECI)
     assert found.text.startswith("]L1\\000026HIC1\n") and "\nNAM=NÚÑEZ/JOSÉ\n" in found.text
@@ -350,7 +349,7 @@ def test_every_card_field_at_its_longest_fits_or_is_refused_by_its_path(
         target = target[part]
     target[path[-1]] = (letters * longest)[:longest].strip()
     try:
-        pdf = render_output("id-card", json.dumps(data)).content
+        pdf = render(prepare("id-card", json.dumps(data))).content
     except InputError as refused:
         assert {(p.path, p.rule) for p in refused.problems} == {(json_path(path), "id-card-fits")}
     else:
@@ -375,7 +374,7 @@ def test_a_field_the_card_reads_that_failed_is_reported_not_a_crash(
 ) -> None:
     change(jane)
     with pytest.raises(InputError) as caught:
-        render_output("id-card", json.dumps(jane))
+        render(prepare("id-card", json.dumps(jane)))
     assert [(p.path, p.rule) for p in caught.value.problems] == [expected]
 
 
@@ -417,7 +416,7 @@ def test_no_band_of_more_than_a_quarter_of_a_side_stands_empty(
     jane: dict[str, Any], source: str, member: str, side: str
 ) -> None:
     data = {"jane": jane, "minimal": minimal_card(jane), "card-features": json.loads(FEATURES.read_bytes())}[source]
-    png = render_output("id-card", json.dumps(data), {"member": member, "format": "png", "side": side}).content
+    png = render(prepare("id-card", json.dumps(data), {"member": member, "format": "png", "side": side})).content
     assert tallest_blank_share(png) <= 0.25
 
 
@@ -462,7 +461,7 @@ def test_a_subscriber_name_at_its_longest_fits_the_dependents_cards_or_is_refuse
 ) -> None:
     jane[path[0]][path[1]] = (letters * longest)[:longest].strip()
     try:
-        pdf = render_output("id-card", json.dumps(jane), {"member": "01"}).content
+        pdf = render(prepare("id-card", json.dumps(jane), {"member": "01"})).content
     except InputError as refused:
         assert {(p.path, p.rule) for p in refused.problems} == {(json_path(path), "id-card-fits")}
     else:
@@ -484,7 +483,7 @@ def _claims_column(pdf: bytes) -> list[str]:
 def test_send_claims_to_names_the_administrator_once(jane: dict[str, Any], first_line: str) -> None:
     # Issue 18: an address starting with the administrator's name printed the name twice.
     jane["group"]["id_card"]["claims_address"] = [first_line, "P.O. Box 3018", "Missoula, MT 59806-3018"]
-    words = _claims_column(render_output("id-card", json.dumps(jane)).content)
+    words = _claims_column(render(prepare("id-card", json.dumps(jane))).content)
     assert [w.casefold() for w in words].count("allegiance") == 1, words
     assert " ".join(words).startswith(f"SEND CLAIMS TO {first_line.split()[0]}")
 
@@ -524,15 +523,15 @@ def test_the_front_height_rule_matches_the_layout(copays: int, issuer: bool, cos
 def test_copays_too_many_for_the_front_are_refused_and_the_most_that_fit_print_whole() -> None:
     # Issue 18: six copays with the deductible rows ran off the front's foot.
     with pytest.raises(InputError) as caught:
-        render_output("id-card", json.dumps(_fullest(5)))
+        render(prepare("id-card", json.dumps(_fullest(5))))
     (problem,) = caught.value.problems
     assert (problem.path, problem.rule) == ("group.id_card.copays", "id-card-fits")
     assert "at most 4 fit" in problem.message
     for member in ("00", "01"):
-        pdf = render_output("id-card", json.dumps(_fullest(4)), {"member": member}).content
+        pdf = render(prepare("id-card", json.dumps(_fullest(4)), {"member": member})).content
         assert_nothing_clipped_or_overlapping(pdf, margin=1.5)
     # Six copays fit on a card without the optional rows.
-    render_output("id-card", json.dumps(_fullest(6, issuer=False, cost_rows=0)), {"member": "01"})
+    render(prepare("id-card", json.dumps(_fullest(6, issuer=False, cost_rows=0)), {"member": "01"}))
 
 
 LARGE_FAMILY = EXAMPLES / "large-family.json"
@@ -551,7 +550,7 @@ def _card_boxes(page: Any) -> dict[str, tuple[float, float, float, float]]:
 
 def test_a_familys_cards_share_letter_sheets_eight_to_a_sheet_fronts_then_backs() -> None:
     # Issue 18: --sheet printed one card per Letter page. Large-family has 13 cards: two sheets.
-    pdf = render_output("id-card", LARGE_FAMILY.read_bytes(), {"sheet": True}).content
+    pdf = render(prepare("id-card", LARGE_FAMILY.read_bytes(), {"sheet": True})).content
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         assert [(page.width, page.height) for page in document.pages] == [(612, 792)] * 4
         codes = [sorted(_card_boxes(page)) for page in document.pages]
@@ -565,7 +564,7 @@ def test_a_familys_cards_share_letter_sheets_eight_to_a_sheet_fronts_then_backs(
 def test_each_back_prints_behind_its_front_when_flipped_on_the_long_edge(example: Path) -> None:
     # Duplex, long-edge flip: the sheet turns about its vertical centre line, so each back's
     # box must be its front's box mirrored about that line, at the same height.
-    pdf = render_output("id-card", example.read_bytes(), {"sheet": True}).content
+    pdf = render(prepare("id-card", example.read_bytes(), {"sheet": True})).content
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         pages = document.pages
         for front_page, back_page in zip(pages[::2], pages[1::2], strict=True):
@@ -584,9 +583,9 @@ def test_sheet_options_from_the_cli_and_the_api_name_the_file(tmp_path: Path) ->
     assert len(PdfReader(out).pages) == 2
     front, _ = pdf_text(out.read_bytes())
     assert all(f"779901618322-{code}" in front for code in ("00", "01", "02"))
-    assert render_kind("id-card", JANE.read_bytes(), CardOptions(sheet=True)).filename == "id-card-sheet.pdf"
-    assert render_kind("id-card", JANE.read_bytes(), CardOptions(sheet=True, member="02")).filename == "id-card-02-sheet.pdf"
-    assert render_kind("id-card", JANE.read_bytes(), CardOptions()).filename == "id-card-00.pdf"
+    assert render(prepare("id-card", JANE.read_bytes(), CardOptions(sheet=True))).file_name == "id-card-sheet.pdf"
+    assert render(prepare("id-card", JANE.read_bytes(), CardOptions(sheet=True, member="02"))).file_name == "id-card-02-sheet.pdf"
+    assert render(prepare("id-card", JANE.read_bytes(), CardOptions())).file_name == "id-card-00.pdf"
 
 
 def test_a_member_who_declines_medical_has_no_card_and_is_told_why(
@@ -594,7 +593,7 @@ def test_a_member_who_declines_medical_has_no_card_and_is_told_why(
 ) -> None:
     declined = get_settings().examples_dir / "all-declined.json"
     with pytest.raises(InputError) as caught:
-        render_output("id-card", declined.read_bytes())
+        render(prepare("id-card", declined.read_bytes()))
     assert [(p.path, p.rule) for p in caught.value.problems] == [("elections.medical.elected", "card-requires-medical")]
     # `make run` says why the example has no card instead of passing over it in silence.
     folder = tmp_path / "examples"

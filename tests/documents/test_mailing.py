@@ -12,6 +12,7 @@ from docgen.batch import envelope
 from docgen.batch.piece import PieceTask, render_piece
 from docgen.documents.mailing import (
     delivery_line,
+    enrollment_addresses,
     is_secondary_unit,
     last_line,
     mail_name,
@@ -47,7 +48,7 @@ def test_the_window_shows_capitals_without_punctuation_and_the_body_keeps_the_na
     assert result.problems == ()
     expected = ["JOSÉ M NÚÑEZ-GARCÍA", "1234 N OAK ST APT 4", "ST IGNATIUS MT 59865-1234"]
     assert _window_lines(result.pdf) == expected
-    assert envelope.recipient_lines(parse_enrollment(json.dumps(data))) == tuple(expected)
+    assert envelope.recipient_lines(enrollment_addresses(parse_enrollment(json.dumps(data)))) == tuple(expected)
     # The statement's body is the member's own record: name and address as entered.
     body = _body_text(result.pdf)
     assert "José M. Núñez-García" in body

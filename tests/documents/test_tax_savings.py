@@ -13,7 +13,7 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from docgen.documents.pipeline import document_html, render_document
+from docgen.documents.pipeline import document_html, prepare, render_document
 from docgen.documents.tax_savings import build_tax_savings
 from docgen.errors import InputError
 from docgen.tax.input import parse_illustration
@@ -96,7 +96,7 @@ def test_the_gain_is_the_largest_text_and_comes_before_the_table() -> None:
 
 
 def test_bar_chart_is_drawn_from_the_take_home_amounts() -> None:
-    html = document_html("tax-savings", MARY.read_bytes())
+    html = document_html(prepare("tax-savings", MARY.read_bytes()))
     assert "<svg" in html and "<img" not in html
     with pdfplumber.open(io.BytesIO(rendered())) as document:
         page = document.pages[0]
@@ -207,7 +207,7 @@ def test_same_input_same_bytes() -> None:
 def test_markup_in_labels_is_printed_as_text() -> None:
     data: dict[str, Any] = json.loads(MARY.read_bytes())
     data["expenses"][0]["label"] = "<b>Insurance</b>"
-    html = document_html("tax-savings", json.dumps(data))
+    html = document_html(prepare("tax-savings", json.dumps(data)))
     assert "<b>Insurance</b>" not in html and "&lt;b&gt;Insurance&lt;/b&gt;" in html
 
 

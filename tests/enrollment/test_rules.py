@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from docgen.documents import get_kind
-from docgen.documents.pipeline import build_view
+from docgen.documents.pipeline import prepare
 from docgen.enrollment.model import FilingStatus, parse_enrollment
 from docgen.enrollment.rules import (
     check_enrollment,
@@ -245,7 +244,7 @@ def test_a_plan_year_ending_before_it_starts_holds_back_every_rule_that_reads_it
     # Found in review: ending the day before it starts divided the pay periods by zero.
     jane["group"]["plan_year"]["end"] = "2016-06-30"
     with pytest.raises(InputError) as caught:
-        build_view(get_kind(kind), json.dumps(jane))
+        prepare(kind, json.dumps(jane))
     assert [(p.path, p.rule) for p in caught.value.problems] == [("group.plan_year.end", "date-range-order")]
 
 

@@ -17,7 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from docgen.config import get_settings
-from docgen.documents.pipeline import document_html, render_document
+from docgen.documents.pipeline import document_html, prepare, render_document
 from docgen.errors import RenderError, ResourceError
 from docgen.render import engine as render
 from docgen.render.engine import ConfinedFetcher, html_to_pdf, marked_html, marked_pdf
@@ -60,10 +60,10 @@ def test_markup_in_input_is_printed_as_text_and_fetches_nothing(jane: dict[str, 
 
 
 def test_final_html_escapes_input(jane: dict[str, Any]) -> None:
-    from docgen.documents.pipeline import document_html
+    from docgen.documents.pipeline import document_html, prepare
 
     jane["participant"]["first_name"] = HOSTILE
-    html = document_html("summary", json.dumps(jane))
+    html = document_html(prepare("summary", json.dumps(jane)))
     assert HOSTILE not in html
     assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
 
@@ -190,7 +190,7 @@ def test_compact_html_drops_only_the_space_between_block_tags() -> None:
 def test_compact_html_keeps_input_whitespace(jane: dict[str, Any]) -> None:
     """Input text is escaped, so spaces inside it (even around angle brackets) are never touched."""
     jane["participant"]["first_name"] = "ANNE  <td>  </td>  MARIE"
-    html = document_html("confirmation", jane)
+    html = document_html(prepare("confirmation", jane))
     assert "ANNE  &lt;td&gt;  &lt;/td&gt;  MARIE" in html
 
 

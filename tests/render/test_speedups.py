@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from docgen.documents.pipeline import document_html
+from docgen.documents.pipeline import document_html, prepare
 from docgen.golden import GoldenCase, cases
 from docgen.render import speedups
 from docgen.render.speedups import xml_tree
@@ -44,7 +44,7 @@ def html5_tree(html: str) -> Element:
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_every_golden_case_parses_to_the_html5_tree(case: GoldenCase) -> None:
-    html = document_html(case.kind, case.example.read_bytes(), case.options)
+    html = document_html(prepare(case.kind, case.example.read_bytes(), case.options))
     tree = xml_tree(html)
     if "<svg" in html:  # inline SVG takes its namespace in HTML5 only: left to tinyhtml5
         assert tree is None
@@ -55,7 +55,7 @@ def test_every_golden_case_parses_to_the_html5_tree(case: GoldenCase) -> None:
 
 def test_the_statement_is_parsed_by_expat() -> None:
     """The fast path is really taken for the kinds without inline SVG."""
-    html = document_html("confirmation", CASES[0].example.read_bytes())
+    html = document_html(prepare("confirmation", CASES[0].example.read_bytes()))
     assert xml_tree(html) is not None
 
 

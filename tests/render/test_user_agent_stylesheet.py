@@ -11,7 +11,7 @@ import weasyprint
 import weasyprint.css
 
 from docgen.config import get_settings
-from docgen.documents.pipeline import document_html
+from docgen.documents.pipeline import document_html, prepare
 from docgen.golden import GoldenCase, cases
 from docgen.render.engine import USER_AGENT_STYLESHEET, ConfinedFetcher, html_to_pdf
 
@@ -20,7 +20,7 @@ CASES = list(cases())
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_pdf_is_byte_identical_to_weasyprint_with_its_own_user_agent_stylesheet(case: GoldenCase) -> None:
-    html = document_html(case.kind, case.example.read_bytes(), case.options)
+    html = document_html(prepare(case.kind, case.example.read_bytes(), case.options))
     stock = weasyprint.HTML(
         string=html,
         base_url=get_settings().home.as_uri() + "/",

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from docgen import __version__
-from docgen.api.kinds import Endpoint
+from docgen.documents.pipeline import Kind
 
 _REF = "#/components/schemas/{model}"
 
@@ -102,8 +102,8 @@ def _parameters(options: type[BaseModel], schemas: dict[str, Any]) -> list[dict[
     ]
 
 
-def _document_operation(endpoint: Endpoint, body_ref: str, schemas: dict[str, Any]) -> dict[str, Any]:
-    media = {media_type: {"schema": {"type": "string", "format": "binary"}} for media_type in endpoint.adapter.media_types}
+def _document_operation(kind: Kind, body_ref: str, schemas: dict[str, Any]) -> dict[str, Any]:
+    media = {media_type: {"schema": {"type": "string", "format": "binary"}} for media_type in kind.media_types}
     headers = {
         **_REQUEST_ID,
         "ETag": {"description": "Quoted SHA-256 of the body; the same input gives the same bytes", "schema": {"type": "string"}},
@@ -111,20 +111,20 @@ def _document_operation(endpoint: Endpoint, body_ref: str, schemas: dict[str, An
         "Cache-Control": {"schema": {"type": "string", "enum": ["no-store"]}},
     }
     return {
-        "operationId": f"render_{endpoint.name.replace('-', '_')}",
-        "summary": f"Render {endpoint.kind.description}",
-        "parameters": _parameters(endpoint.adapter.options, schemas),
+        "operationId": f"render_{kind.name.replace('-', '_')}",
+        "summary": f"Render {kind.description}",
+        "parameters": _parameters(kind.options, schemas),
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": body_ref}}}},
         "responses": {"200": {"description": "The document", "headers": headers, "content": media},
                       **_SECURED_ERRORS, **_INPUT_ERRORS, **_POOL_ERRORS},
     }
 
 
-def _validate_operation(endpoint: Endpoint, body_ref: str, schemas: dict[str, Any]) -> dict[str, Any]:
+def _validate_operation(kind: Kind, body_ref: str, schemas: dict[str, Any]) -> dict[str, Any]:
     return {
-        "operationId": f"validate_{endpoint.name.replace('-', '_')}",
-        "summary": f"Check an input for {endpoint.name} against the schema and every rule; renders nothing",
-        "parameters": _parameters(endpoint.adapter.options, schemas),
+        "operationId": f"validate_{kind.name.replace('-', '_')}",
+        "summary": f"Check an input for {kind.name} against the schema and every rule; renders nothing",
+        "parameters": _parameters(kind.options, schemas),
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": body_ref}}}},
         "responses": {
             "200": {"description": "Valid", "headers": _REQUEST_ID, "content": {"application/json": {"schema": _VALID}}},
@@ -140,16 +140,16 @@ def _open(summary: str, schema: dict[str, Any], media_type: str = "application/j
     return {"get": {"summary": summary, "security": [], "responses": responses}}
 
 
-def openapi(endpoints: Mapping[str, Endpoint]) -> dict[str, Any]:
+def openapi(kinds: Mapping[str, Kind]) -> dict[str, Any]:
     """The OpenAPI 3.1 document of every route; body schemas come from the input models."""
-    models = sorted({endpoint.shape.model for endpoint in endpoints.values()}, key=lambda m: m.__name__)
+    models = sorted({kind.shape.model for kind in kinds.values()}, key=lambda m: m.__name__)
     refs, definitions = models_json_schema([(model, "validation") for model in models], ref_template=_REF)
     schemas: dict[str, Any] = {**definitions.get("$defs", {}), "Error": _ERROR, "Problem": _PROBLEM, "Problems": _PROBLEMS}
     paths: dict[str, Any] = {}
-    for name, endpoint in endpoints.items():
-        body_ref = refs[(endpoint.shape.model, "validation")]["$ref"]
-        paths[f"/v1/documents/{name}"] = {"post": _document_operation(endpoint, body_ref, schemas)}
-        paths[f"/v1/validate/{name}"] = {"post": _validate_operation(endpoint, body_ref, schemas)}
+    for name, kind in kinds.items():
+        body_ref = refs[(kind.shape.model, "validation")]["$ref"]
+        paths[f"/v1/documents/{name}"] = {"post": _document_operation(kind, body_ref, schemas)}
+        paths[f"/v1/validate/{name}"] = {"post": _validate_operation(kind, body_ref, schemas)}
     paths["/healthz"] = _open("Alive", _HEALTH)
     paths["/readyz"] = _open("A render worker is ready", _HEALTH, not_ready=True)
     paths["/openapi.json"] = _open("This document", {"type": "object"})

@@ -11,7 +11,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from docgen.api.worker import READY, Job, Reply, serve
+from docgen.api.worker import READY, RenderTask, Reply, serve
 from docgen.errors import PoolFull, RenderTimeout, WorkerLost
 from docgen.log import LOGGER
 
@@ -47,10 +47,10 @@ class _Worker:
         except (EOFError, OSError):
             return False
 
-    def call(self, job: Job, timeout: float) -> Reply:
-        """Send a job and wait for its reply; kills the worker on timeout or a broken pipe."""
+    def call(self, task: RenderTask, timeout: float) -> Reply:
+        """Send a task and wait for its reply; kills the worker on timeout or a broken pipe."""
         try:
-            self.conn.send(job)
+            self.conn.send(task)
             if not self.conn.poll(timeout):
                 self.stop(kill=True)
                 raise RenderTimeout(f"the render took longer than {timeout:g} s; its worker was replaced")
@@ -138,7 +138,7 @@ class RenderPool:
         """Seconds until a slot is likely free: a full queue's worth of renders, shared by the workers."""
         return max(1, math.ceil(self._seconds_per_render * self.capacity / self.size))
 
-    async def run(self, job: Job) -> Reply:
+    async def run(self, task: RenderTask) -> Reply:
         """Render or validate in a worker; PoolFull, RenderTimeout or WorkerLost otherwise."""
         if self._closing or self.admitted >= self.capacity:
             self.rejected += 1
@@ -149,7 +149,7 @@ class RenderPool:
             self.busy += 1
             loop = asyncio.get_running_loop()
             started = time.perf_counter()
-            future = loop.run_in_executor(self._threads, worker.call, job, self.render_timeout)
+            future = loop.run_in_executor(self._threads, worker.call, task, self.render_timeout)
             future.add_done_callback(lambda done: self._release(worker, done, started))
             # shield: if the request is cancelled, the worker still finishes (or times out)
             # before it is handed to anyone else.

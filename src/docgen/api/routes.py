@@ -12,10 +12,11 @@ from starlette.routing import Route
 
 from docgen.api.auth import require_scope
 from docgen.api.errors import error_response
-from docgen.api.kinds import Endpoint, parse_options
+from docgen.api.kinds import parse_options
 from docgen.api.middleware import AuditDraft
 from docgen.api.service import Service, service_of
-from docgen.api.worker import Action, Failed, Job, Rejected, Rendered, Reply, Validated
+from docgen.api.worker import Action, Failed, Rejected, Rendered, RenderTask, Reply, Validated
+from docgen.documents.pipeline import Kind
 from docgen.errors import (
     BodyTooLarge,
     InputError,
@@ -54,34 +55,34 @@ async def read_json(request: Request, limit: int) -> bytes:
     return body
 
 
-async def _admit(request: Request, service: Service, action: Action) -> tuple[Endpoint, AuditDraft]:
+async def _admit(request: Request, service: Service, action: Action) -> tuple[Kind, AuditDraft]:
     key = await service.authenticate(request)
-    endpoint = service.endpoints.get(request.path_params["kind"])
-    if endpoint is None:
-        raise UnknownKindError(f"no document kind by that name; the kinds are {', '.join(service.endpoints)}")
-    draft = AuditDraft(key.name, action.value, endpoint.name)
+    kind = service.kinds.get(request.path_params["kind"])
+    if kind is None:
+        raise UnknownKindError(f"no document kind by that name; the kinds are {', '.join(service.kinds)}")
+    draft = AuditDraft(key.name, action.value, kind.name)
     request.state.audit = draft
     require_scope(key, Scope.DOCUMENTS_RENDER)
-    return endpoint, draft
+    return kind, draft
 
 
 async def _run(request: Request, action: Action) -> tuple[Reply, AuditDraft]:
     service = service_of(request)
-    endpoint, draft = await _admit(request, service, action)
+    kind, draft = await _admit(request, service, action)
     body = await read_json(request, service.settings.body_limit)
-    options = parse_options(endpoint.adapter.options, request.query_params)
+    options = parse_options(kind, request.query_params)
     metrics = service.metrics
     try:
-        reply = await service.pool.run(Job(action, endpoint.name, body, options))
+        reply = await service.pool.run(RenderTask(action, kind.name, body, options))
     except (RenderTimeout, WorkerLost) as exc:
         reason = "timeout" if isinstance(exc, RenderTimeout) else "worker-lost"
-        metrics.render_errors.labels(endpoint.name, reason).inc()
+        metrics.render_errors.labels(kind.name, reason).inc()
         raise
-    metrics.render_seconds.labels(action.value, endpoint.name).observe(reply.seconds)
+    metrics.render_seconds.labels(action.value, kind.name).observe(reply.seconds)
     if isinstance(reply, Rejected):
         raise InputError(list(reply.problems))
     if isinstance(reply, Failed):
-        metrics.render_errors.labels(endpoint.name, "render-failed").inc()
+        metrics.render_errors.labels(kind.name, "render-failed").inc()
         raise RenderError(f"rendering failed ({reply.error})")
     draft.subject_hmac = service.subject_hash(reply.subject)
     return reply, draft
@@ -96,7 +97,7 @@ async def render(request: Request) -> Response:
     draft.output_sha256, draft.bytes = digest, len(output.content)
     headers = {
         "ETag": f'"{digest}"',
-        "Content-Disposition": f'attachment; filename="{output.filename}"',
+        "Content-Disposition": f'attachment; filename="{output.file_name}"',
         "Cache-Control": "no-store",
     }
     return Response(output.content, 200, headers, media_type=output.media_type)

@@ -12,11 +12,12 @@ from typing import Any, ParamSpec, TypeVar
 from starlette.requests import Request
 
 from docgen.api.auth import bearer_token, check_key
-from docgen.api.kinds import ENDPOINTS, Endpoint
 from docgen.api.metrics import Metrics
 from docgen.api.openapi import openapi
 from docgen.api.pool import RenderPool
 from docgen.config import ServerSettings
+from docgen.documents import KINDS
+from docgen.documents.pipeline import Kind
 from docgen.store import ApiKey, Store, subject_hmac
 
 P = ParamSpec("P")
@@ -30,7 +31,8 @@ class Service:
     pool: RenderPool
     metrics: Metrics
     audit_secret: bytes
-    endpoints: dict[str, Endpoint]
+    #: The kinds served: every kind docgen renders.
+    kinds: dict[str, Kind]
     openapi_document: dict[str, Any]
     # SQLite is used from this one thread: calls are serialised and the event loop never waits on disk.
     _db_thread: ThreadPoolExecutor = field(
@@ -42,8 +44,8 @@ class Service:
         store = Store(settings.db)
         pool = RenderPool(settings.workers, settings.queue, settings.render_timeout)
         secret = settings.audit_key if settings.audit_key is not None else store.audit_secret()
-        endpoints = dict(ENDPOINTS)
-        return cls(settings, store, pool, Metrics(pool), secret, endpoints, openapi(endpoints))
+        kinds = dict(KINDS)
+        return cls(settings, store, pool, Metrics(pool), secret, kinds, openapi(kinds))
 
     async def in_store(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a Store method on the database thread."""

@@ -1,4 +1,4 @@
-"""A render worker process: takes jobs over a pipe, answers with the document, the problems or a failure."""
+"""A render worker process: takes tasks over a pipe, answers with the document, the problems or a failure."""
 
 from __future__ import annotations
 
@@ -14,11 +14,10 @@ from typing import Final
 
 from pydantic import BaseModel
 
-from docgen.api.kinds import ENDPOINTS, Output
+from docgen.documents.pipeline import Output, prepare, render, start_rendering, warm_up
 from docgen.errors import DocgenError, InputError, Problem
 from docgen.log import LOGGER
 from docgen.render.collector import collector_held
-from docgen.render.engine import html_to_pdf, use_bundled_fonts
 
 READY: Final = "ready"
 
@@ -29,7 +28,10 @@ class Action(Enum):
 
 
 @dataclass(frozen=True)
-class Job:
+class RenderTask:
+    """One request as a worker takes it: the body unparsed (it is parsed once, in the worker), the
+    options parsed by the route."""
+
     action: Action
     kind: str
     body: bytes
@@ -57,7 +59,7 @@ class Rejected:
 
 @dataclass(frozen=True)
 class Failed:
-    """The job failed through no fault of the input; `error` is the exception's class name."""
+    """The task failed through no fault of the input; `error` is the exception's class name."""
 
     error: str
     seconds: float
@@ -66,22 +68,21 @@ class Failed:
 Reply = Rendered | Validated | Rejected | Failed
 
 
-def handle(job: Job) -> Reply:
-    """Run one job: the same functions as `docgen render` and `docgen validate`."""
-    endpoint = ENDPOINTS[job.kind]
+def handle(task: RenderTask) -> Reply:
+    """Run one task: the same pipeline as `docgen render` and `docgen validate`; the audit
+    subject comes from the input as parsed for the document."""
     started = time.perf_counter()
     try:
-        if job.action is Action.RENDER:
-            output = endpoint.adapter.render(job.kind, job.body, job.options)
-            return Rendered(output, endpoint.shape.subject(job.body), time.perf_counter() - started)
-        endpoint.adapter.validate(job.kind, job.body, job.options)
-        return Validated(endpoint.shape.subject(job.body), time.perf_counter() - started)
+        prepared = prepare(task.kind, task.body, task.options)
+        if task.action is Action.RENDER:
+            return Rendered(render(prepared), prepared.subject, time.perf_counter() - started)
+        return Validated(prepared.subject, time.perf_counter() - started)
     except InputError as exc:
         return Rejected(tuple(exc.problems), time.perf_counter() - started)
     except DocgenError as exc:
         # RenderError, ResourceError: our fault, not the input's. docgen's messages never
         # carry personal data (errors.py), so the message is logged.
-        LOGGER.error("%s rendering %s: %s", type(exc).__name__, job.kind, exc)
+        LOGGER.error("%s rendering %s: %s", type(exc).__name__, task.kind, exc)
         return Failed(type(exc).__name__, time.perf_counter() - started)
 
 
@@ -105,29 +106,24 @@ class _WithoutArguments(logging.Filter):
         return True
 
 
-def warm_up() -> None:
-    """Load Pango and the bundled fonts once, so the first request is not the slow one."""
-    html_to_pdf("<!DOCTYPE html><html><body><p>ready</p></body></html>")
-
-
 def serve(conn: Connection) -> None:
     """The worker's main loop; returns when the server closes its end of the pipe."""
     # Ctrl-C goes to the whole process group; the server stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=logging.WARNING, format="render worker %(process)d %(name)s: %(message)s")
     logging.getLogger("weasyprint").addFilter(_WithoutArguments())
-    use_bundled_fonts()
+    start_rendering()
     warm_up()
     conn.send(READY)
     while True:
         try:
-            job = conn.recv()
+            task = conn.recv()
         except EOFError:
             return
         started = time.perf_counter()
         try:
             with collector_held():
-                reply = handle(job)
+                reply = handle(task)
         except Exception as exc:  # the worker side of the API's 500 handler: record and surface
             # Only the class and the place: an unexpected exception's message may quote input.
             LOGGER.error("unexpected %s in a render worker at %s", type(exc).__name__, _where(exc))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from docgen.batch import imb
 from docgen.documents.mailing import (
+    Addresses,
     MailingView,
     Placement,
     delivery_line,
@@ -24,7 +25,6 @@ from docgen.documents.mailing import (
     last_line,
     mail_name,
 )
-from docgen.enrollment.model import Enrollment
 from docgen.errors import InputError, Problem
 from docgen.glyphs import FONT_REGULAR, css_words, text_width_pt
 from docgen.render.barcodes import svg_data_uri
@@ -218,18 +218,17 @@ def _wrap(text: str, width_in: float, size_pt: float, font_file: str) -> list[st
     return lines
 
 
-def _recipient(enrollment: Enrollment, area: Rect) -> list[tuple[str, str]]:
+def _recipient(addresses: Addresses, area: Rect) -> list[tuple[str, str]]:
     """(source field, line) of the delivery address in USPS Publication 28 form (docgen.documents.mailing):
     capitals, no punctuation, the last line CITY ST ZIP. A line left empty is dropped here and
     reported by mailing_problems."""
-    person, address = enrollment.participant, enrollment.participant.address
     parts = {
-        "participant.first_name": person.first_name, "participant.middle_name": person.middle_name,
-        "participant.last_name": person.last_name,
+        "participant.first_name": addresses.first_name, "participant.middle_name": addresses.middle_name,
+        "participant.last_name": addresses.last_name,
     }
     # A name too wide is named by its longest part: the one worth shortening.
     name_path = max(parts, key=lambda path: len(parts[path]))
-    line1, line2 = delivery_line(address.line1), delivery_line(address.line2)
+    line1, line2 = delivery_line(addresses.line1), delivery_line(addresses.line2)
     delivery = [("participant.address.line1", line1)]
     if is_secondary_unit(line2):
         # Publication 28 section 213: the unit at the end of the delivery address line when it
@@ -242,27 +241,26 @@ def _recipient(enrollment: Enrollment, area: Rect) -> list[tuple[str, str]]:
     elif line2:
         delivery.append(("participant.address.line2", line2))
     lines = [
-        (name_path, mail_name(person.first_name, person.middle_name, person.last_name)),
+        (name_path, mail_name(addresses.first_name, addresses.middle_name, addresses.last_name)),
         *delivery,
-        ("participant.address.city", last_line(address.city, address.state, address.zip)),
+        ("participant.address.city", last_line(addresses.city, addresses.state, addresses.zip)),
     ]
     return [(path, line) for path, line in lines if line]
 
 
-def recipient_lines(enrollment: Enrollment, shape: Geometry = DEFAULT_GEOMETRY) -> tuple[str, ...]:
-    return tuple(line for _, line in _recipient(enrollment, shape.recipient_area))
+def recipient_lines(addresses: Addresses, shape: Geometry = DEFAULT_GEOMETRY) -> tuple[str, ...]:
+    return tuple(line for _, line in _recipient(addresses, shape.recipient_area))
 
 
-def _returns(enrollment: Enrollment, area: Rect) -> list[tuple[str, str]]:
-    admin = enrollment.administrator
+def _returns(addresses: Addresses, area: Rect) -> list[tuple[str, str]]:
     return [
-        *(("administrator.name", line) for line in _wrap(admin.name, area.width, RETURN_FONT_PT, FONT_BOLD)),
-        *((f"administrator.address[{i}]", line) for i, line in enumerate(admin.address)),
+        *(("administrator.name", line) for line in _wrap(addresses.sender_name, area.width, RETURN_FONT_PT, FONT_BOLD)),
+        *((f"administrator.address[{i}]", line) for i, line in enumerate(addresses.sender_address)),
     ]
 
 
-def return_lines(enrollment: Enrollment, shape: Geometry = DEFAULT_GEOMETRY) -> tuple[str, ...]:
-    return tuple(line for _, line in _returns(enrollment, shape.return_area))
+def return_lines(addresses: Addresses, shape: Geometry = DEFAULT_GEOMETRY) -> tuple[str, ...]:
+    return tuple(line for _, line in _returns(addresses, shape.return_area))
 
 
 def _line_count(height_in: float, leading_pt: float) -> int:
@@ -278,20 +276,19 @@ def recipient_capacity(shape: Geometry, with_imb: bool) -> int:
     return _line_count(area.height - reserved, RECIPIENT_LEADING_PT)
 
 
-def mailing_problems(enrollment: Enrollment, with_imb: bool, shape: Geometry = DEFAULT_GEOMETRY) -> list[Problem]:
+def mailing_problems(addresses: Addresses, with_imb: bool, shape: Geometry = DEFAULT_GEOMETRY) -> list[Problem]:
     """Why the address blocks would not fit their windows or would print a field as nothing (empty
     when they are fine), each naming its line."""
     problems = []
-    person, address = enrollment.participant, enrollment.participant.address
     for path, value in (
-        ("participant.first_name", person.first_name), ("participant.last_name", person.last_name),
-        ("participant.address.line1", address.line1), ("participant.address.city", address.city),
+        ("participant.first_name", addresses.first_name), ("participant.last_name", addresses.last_name),
+        ("participant.address.line1", addresses.line1), ("participant.address.city", addresses.city),
     ):
         # Publication 28 section 222 leaves punctuation out: nothing of such a field would print.
         if not any(char.isalnum() for char in value):
             problems.append(Problem(path, "address-has-words", "has no letter or digit to print in the address block"))
     area = shape.recipient_area
-    recipient = _recipient(enrollment, area)
+    recipient = _recipient(addresses, area)
     for path, line in recipient:
         if text_width_in(line, RECIPIENT_FONT_PT) > area.width:
             problems.append(Problem(
@@ -307,7 +304,7 @@ def mailing_problems(enrollment: Enrollment, with_imb: bool, shape: Geometry = D
             path, "address-fits-window",
             f"needs a line of its own and the envelope window shows {capacity} address lines{under}",
         ))
-    returns = _returns(enrollment, shape.return_area)
+    returns = _returns(addresses, shape.return_area)
     width = shape.return_area.width
     for path, line in returns:
         if path != "administrator.name" and text_width_in(line, RETURN_FONT_PT) > width:
@@ -332,20 +329,20 @@ def _placement(area: Rect) -> Placement:
     )
 
 
-def mailing_view(enrollment: Enrollment, tracking: str | None, shape: Geometry = DEFAULT_GEOMETRY) -> MailingView:
+def mailing_view(addresses: Addresses, tracking: str | None, shape: Geometry = DEFAULT_GEOMETRY) -> MailingView:
     """The first page's address blocks; `tracking` is the IMb tracking code, when one is printed."""
-    problems = mailing_problems(enrollment, tracking is not None, shape)
+    problems = mailing_problems(addresses, tracking is not None, shape)
     if problems:
         raise InputError(problems)
     imb_uri = None
     if tracking is not None:
-        bars = imb.bar_states(tracking, imb.routing_code(enrollment.participant.address.zip))
+        bars = imb.bar_states(tracking, imb.routing_code(addresses.zip))
         imb_uri = svg_data_uri(imb.imb_svg(bars))
     return MailingView(
         return_box=_placement(shape.return_area),
-        return_lines=return_lines(enrollment, shape),
+        return_lines=return_lines(addresses, shape),
         recipient_box=_placement(shape.recipient_area),
-        recipient_lines=recipient_lines(enrollment, shape),
+        recipient_lines=recipient_lines(addresses, shape),
         imb_uri=imb_uri,
         # The statement's body starts at the fold, below everything a window can show.
         panel_height=f"{shape.fold_panel - FIRST_PAGE_MARGIN_TOP_IN:.4f}in",

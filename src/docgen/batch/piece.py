@@ -5,23 +5,27 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
 from docgen.batch import envelope
 from docgen.batch.marks import finish_piece
 from docgen.batch.source import MAX_RECORD_BYTES
-from docgen.documents import get_kind
-from docgen.documents.kind import DocumentKind
-from docgen.documents.pipeline import check_shape
-from docgen.enrollment.model import Enrollment
-from docgen.enrollment.rules import parse_checked_enrollment
+from docgen.documents.pipeline import (
+    AddressCheck,
+    Addresses,
+    MailingView,
+    Prepared,
+    mailed_html,
+    prepare_mailed,
+    render_mailed,
+    start_rendering,
+)
 from docgen.errors import DocgenError, InputError, Problem
 from docgen.log import LOGGER
-from docgen.parsing import ROOT_PATH, Rule, decode_json
+from docgen.parsing import ROOT_PATH
 from docgen.render.collector import collector_held
-from docgen.render.engine import html_to_pdf, use_bundled_fonts
-from docgen.render.templating import render_html
 
 _PARTICIPANT_ID = re.compile(r"[0-9]{12}")
 
@@ -45,21 +49,9 @@ def _participant_id(data: bytes) -> str | None:
     return value if isinstance(value, str) and _PARTICIPANT_ID.fullmatch(value) else None
 
 
-#: What the address blocks are made of: the window check runs when these parsed.
-_ADDRESS_READS = (
-    "participant.first_name", "participant.middle_name", "participant.last_name", "participant.address",
-    "administrator.name", "administrator.address",
-)
-
-
-def _mailable(kind: DocumentKind, data: bytes, with_imb: bool, shape: envelope.Geometry) -> Enrollment:
-    """Parse and check a record completely; raises InputError with every problem found."""
-    fits = Rule(_ADDRESS_READS, partial(envelope.mailing_problems, with_imb=with_imb, shape=shape))
-    decoded = decode_json(data)
-    check_shape(kind, decoded)  # an illustration among the records: one problem, not a screenful
-    enrollment = parse_checked_enrollment(decoded if isinstance(decoded, dict) else data, [*kind.rules, fits])
-    kind.build(enrollment)  # kind-specific requirements (e.g. the confirmation number)
-    return enrollment
+def _fits(with_imb: bool, shape: envelope.Geometry) -> AddressCheck:
+    """The envelope's check of the address blocks, run with the input's own rules."""
+    return partial(envelope.mailing_problems, with_imb=with_imb, shape=shape)
 
 
 def check_record(
@@ -69,11 +61,10 @@ def check_record(
     if data is None:
         return Checked(None, None, (Problem(ROOT_PATH, "record-size", f"is larger than {MAX_RECORD_BYTES} bytes"),))
     try:
-        enrollment = _mailable(get_kind(kind_name), data, with_imb, shape)
+        prepared = prepare_mailed(kind_name, data, _fits(with_imb, shape))
     except InputError as exc:
         return Checked(_participant_id(data), None, tuple(exc.problems))
-    participant = enrollment.participant
-    return Checked(participant.participant_id, participant.address.zip, ())
+    return Checked(prepared.subject, prepared.addresses.zip if prepared.addresses else None, ())
 
 
 @dataclass(frozen=True)
@@ -99,23 +90,27 @@ class PieceResult:
     problems: tuple[Problem, ...] = ()
 
 
+def _prepared(task: PieceTask) -> Prepared:
+    """The piece's record parsed and checked once, its view built once."""
+    return prepare_mailed(task.kind, task.data, _fits(task.tracking is not None, task.shape))
+
+
+def _blocks(task: PieceTask) -> Callable[[Addresses], MailingView]:
+    return partial(envelope.mailing_view, tracking=task.tracking, shape=task.shape)
+
+
 def mailing_html(task: PieceTask) -> str:
     """The HTML of a piece's mailing variant (address blocks behind the envelope windows)."""
-    kind = get_kind(task.kind)
-    enrollment = _mailable(kind, task.data, task.tracking is not None, task.shape)
-    if kind.mailing is None:
-        raise InputError([Problem("kind", "batch-kind-mailable", f"{kind.name} has no mailing layout")])
-    view = kind.mailing(kind.build(enrollment), envelope.mailing_view(enrollment, task.tracking, task.shape))
-    return render_html(kind.template, view, view.metadata)
+    return mailed_html(_prepared(task), _blocks(task))
 
 
 def render_piece(task: PieceTask) -> PieceResult:
     """Render one piece alone: its mailing variant, blank back when odd, inserter marks."""
     # The batch worker's entry point (a local process or a Dask worker, maybe on another machine).
-    use_bundled_fonts()
+    start_rendering()
     try:
         with collector_held():
-            finished = finish_piece(html_to_pdf(mailing_html(task)), task.job_id, task.piece)
+            finished = finish_piece(render_mailed(_prepared(task), _blocks(task)), task.job_id, task.piece)
     except InputError as exc:
         return PieceResult(task.piece, b"", 0, "", tuple(exc.problems))
     except Exception as exc:  # noqa: BLE001  (the batch record loop: one piece never stops the job)

@@ -86,8 +86,8 @@ def _settings(options: BatchOptions) -> tuple[JobSettings, imb.MailerId | None, 
     """Check the options; every problem at once, named after its flag."""
     problems: list[Problem] = []
     kind = KINDS.get(options.kind)
-    mailable = sorted(name for name, k in KINDS.items() if k.mailing is not None)
-    if kind is None or kind.mailing is None:
+    mailable = sorted(name for name, k in KINDS.items() if k.mailable)
+    if kind is None or not kind.mailable:
         problems.append(Problem("kind", "batch-kind-mailable", f"must be a kind with a mailing layout: {', '.join(mailable)}"))
     if options.piece_limit < 1:
         problems.append(Problem("piece_limit", "range", "must be at least 1"))

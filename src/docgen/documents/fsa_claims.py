@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from docgen.documents.kind import DocumentKind, NoOptions, without_options
+from docgen.documents.shapes import ENROLLMENT
 from docgen.documents.statements import enrollment_metadata
 from docgen.enrollment import businessdays, rules
 from docgen.enrollment.expenses import (
@@ -445,3 +447,23 @@ def build_health_fsa_claim(enrollment: Enrollment) -> ClaimFormView:
 
 def build_dependent_care_claim(enrollment: Enrollment) -> ClaimFormView:
     return build_claim_form(enrollment, DEPENDENT_CARE_KIND)
+
+
+HEALTH_FSA_CLAIM: DocumentKind[Enrollment, NoOptions, ClaimFormView] = DocumentKind(
+    HEALTH_FSA_KIND,
+    "Health FSA Reimbursement Request, prefilled (seed 003)",
+    "health-fsa-claim.html",
+    ENROLLMENT,
+    without_options(build_health_fsa_claim),
+    NoOptions,
+    precondition=health_fsa_unavailable,
+)
+DEPENDENT_CARE_CLAIM: DocumentKind[Enrollment, NoOptions, ClaimFormView] = DocumentKind(
+    DEPENDENT_CARE_KIND,
+    "Dependent Care FSA Reimbursement Request, prefilled (seed 003)",
+    "dependent-care-claim.html",
+    ENROLLMENT,
+    without_options(build_dependent_care_claim),
+    NoOptions,
+    precondition=dependent_care_unavailable,
+)

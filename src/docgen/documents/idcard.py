@@ -7,13 +7,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from docgen.config import get_settings
 from docgen.documents import cardfit, cardsheet
-from docgen.documents.kind import PDF_MEDIA_TYPE, PNG_MEDIA_TYPE, Output, Variant
+from docgen.documents.kind import PDF_MEDIA_TYPE, PNG_MEDIA_TYPE, DocumentKind, OptionValue, Variant
+from docgen.documents.shapes import ENROLLMENT
 from docgen.enrollment.model import (
     Dependent,
     Enrollment,
@@ -23,6 +24,7 @@ from docgen.enrollment.model import (
 )
 from docgen.errors import InputError, Problem
 from docgen.money import format_card_amount
+from docgen.parsing import Rule
 from docgen.render.barcodes import (
     MIN_MODULE_MM,
     pdf417_module_mm,
@@ -50,7 +52,7 @@ class CardFormat(str, Enum):
     PNG = "png"
 
 
-class CardOptions(BaseModel):
+class CardOptions(BaseModel):  # type: ignore[explicit-any]  # pydantic: a model is built from **Any
     """What the caller chooses about a card: whose, which side, print sheet, file format."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -76,7 +78,7 @@ class Cardholder:
 
 
 @dataclass(frozen=True)
-class Row:
+class CardLine:
     label: str
     value: str
     #: The label's size class (cardfit.SIZE_CLASSES).
@@ -115,8 +117,8 @@ class CardView:
     group_size: str
     effective_date: date | None
     issuer_id: str | None
-    pharmacy: tuple[Row, ...]
-    copays: tuple[Row, ...]
+    pharmacy: tuple[CardLine, ...]
+    copays: tuple[CardLine, ...]
     cost_sharing: tuple[CostRow, ...]
     customer_service_phone: str
     phone_size: str
@@ -183,6 +185,12 @@ def barcode_payload(enrollment: Enrollment, card: IdCard, holder: Cardholder, is
         ("RXI", member_id(enrollment, holder.code)),
     ]
     return "\n".join([PAYLOAD_TAG, *(f"{key}={value}" for key, value in fields if value)])
+
+
+#: What check_cards reads: its problems are left out when one of these failed to parse.
+_CARD_READS = (
+    "group.id_card", "group.name", "group.group_id", "administrator", "participant", "dependents", "elections.medical",
+)
 
 
 def check_cards(enrollment: Enrollment) -> Iterator[Problem]:
@@ -402,13 +410,13 @@ def _card_view(
         issuer_id=card.issuer_number,
         # NCPDP pharmacy ID card labels.
         pharmacy=(
-            Row("RxBIN", card.rx.bin),
-            Row("RxPCN", card.rx.pcn),
-            Row("RxGRP", card.rx.group),
-            Row("RxID", mid),
+            CardLine("RxBIN", card.rx.bin),
+            CardLine("RxPCN", card.rx.pcn),
+            CardLine("RxGRP", card.rx.group),
+            CardLine("RxID", mid),
         ),
         copays=tuple(
-            Row(copay.label, format_card_amount(copay.amount), cardfit.COPAY_LABEL.size_class(copay.label) or "longest")
+            CardLine(copay.label, format_card_amount(copay.amount), cardfit.COPAY_LABEL.size_class(copay.label) or "longest")
             for copay in card.copays
         ),
         cost_sharing=tuple(
@@ -443,7 +451,7 @@ def card_file_stem(options: CardOptions) -> str:
 def card_variants(enrollment: Enrollment) -> list[Variant]:
     variants = []
     for holder in cardholders(enrollment):
-        choices: list[dict[str, Any]] = [{"member": holder.code}]
+        choices: list[dict[str, OptionValue]] = [{"member": holder.code}]
         choices += [{"member": holder.code, "format": "png", "side": side.value} for side in CardSide]
         variants += [Variant(card_file_stem(CardOptions.model_validate(c)), c) for c in choices]
     if variants:
@@ -451,9 +459,26 @@ def card_variants(enrollment: Enrollment) -> list[Variant]:
     return variants
 
 
-def finish_card(pdf: bytes, options: CardOptions) -> Output:
+def finish_card(pdf: bytes, options: CardOptions) -> tuple[bytes, str]:
+    """The PDF, or one side of the card as a PNG; with its media type."""
     if options.format is CardFormat.PNG:
         from docgen.render.raster import card_png  # noqa: PLC0415  (pypdfium2 loads only for images)
 
-        return Output(card_png(pdf, 0 if options.side is CardSide.FRONT else 1), PNG_MEDIA_TYPE, "png")
-    return Output(pdf, PDF_MEDIA_TYPE, "pdf")
+        return card_png(pdf, 0 if options.side is CardSide.FRONT else 1), PNG_MEDIA_TYPE
+    return pdf, PDF_MEDIA_TYPE
+
+
+ID_CARD: DocumentKind[Enrollment, CardOptions, CardView | cardsheet.CardSheet[CardView]] = DocumentKind(
+    "id-card",
+    "Member ID card, front and back, per person covered by medical (seed 001)",
+    "id-card.html",
+    ENROLLMENT,
+    build_card,
+    CardOptions,
+    rules=(Rule(_CARD_READS, check_cards),),
+    precondition=card_unavailable,
+    variant_list=card_variants,
+    finish=finish_card,
+    media_types=(PDF_MEDIA_TYPE, PNG_MEDIA_TYPE),
+    file_stem=card_file_stem,
+)

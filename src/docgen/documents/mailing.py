@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from docgen.enrollment.model import Enrollment
 from docgen.glyphs import undrawable
 
 
@@ -23,6 +24,39 @@ class Placement:
     top: str
     width: str
     height: str
+
+
+@dataclass(frozen=True)
+class Addresses:
+    """What the two address blocks are made of, as the input gives it (paths in ADDRESS_READS)."""
+
+    first_name: str
+    middle_name: str
+    last_name: str
+    line1: str
+    line2: str
+    city: str
+    state: str
+    zip: str
+    sender_name: str
+    sender_address: tuple[str, ...]
+
+
+#: The input paths of Addresses, in the enrollment shape.
+ADDRESS_READS = (
+    "participant.first_name", "participant.middle_name", "participant.last_name", "participant.address",
+    "administrator.name", "administrator.address",
+)
+
+
+def enrollment_addresses(enrollment: Enrollment) -> Addresses:
+    """The participant as recipient, the plan administrator as sender."""
+    person, address, admin = enrollment.participant, enrollment.participant.address, enrollment.administrator
+    return Addresses(
+        first_name=person.first_name, middle_name=person.middle_name, last_name=person.last_name,
+        line1=address.line1, line2=address.line2, city=address.city, state=address.state, zip=address.zip,
+        sender_name=admin.name, sender_address=tuple(admin.address),
+    )
 
 
 @dataclass(frozen=True)

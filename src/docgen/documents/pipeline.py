@@ -1,157 +1,176 @@
-"""The one pipeline every entry point takes: JSON -> typed input (every problem at once) -> view -> HTML -> PDF/PNG."""
+"""The one pipeline every entry point takes: JSON -> typed input (every problem at once) -> view -> HTML -> PDF/PNG.
+
+The CLI, the API, the batch, `make run` and the goldens call these functions and nothing below
+them: each parses its input once (`prepare`, `prepare_mailed`, `documents_of`) and renders what
+that built (`render`, `document_html`, `render_mailed`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from docgen.documents import get_kind, input_shape, kinds_for
+from docgen.documents import get_kind, kinds_for
 from docgen.documents.kind import (
-    PDF_MEDIA_TYPE,
-    DocumentKind,
-    InputShape,
+    AddressCheck,
+    Kind,
+    Options,
     Output,
     PageMarkedView,
+    Prepared,
     Variant,
     View,
 )
-from docgen.enrollment.model import Enrollment, parse_enrollment
-from docgen.enrollment.rules import parse_checked_enrollment
+from docgen.documents.mailing import Addresses, MailingView
+from docgen.documents.shapes import SHAPES, AnyShape, JsonInput, ParsedInput, get_shape, shape_of
 from docgen.errors import InputError, Problem
-from docgen.parsing import ROOT_PATH, Rule, decode_json, json_path, problems_from
-from docgen.render.engine import html_to_pdf, marked_html, marked_pdf
+from docgen.parsing import ROOT_PATH, decode_json
+from docgen.render.engine import html_to_pdf, marked_html, marked_pdf, use_bundled_fonts
 from docgen.render.templating import render_html
-from docgen.tax.input import parse_illustration
+
+__all__ = [
+    "SHAPES", "AddressCheck", "Addresses", "Kind", "MailingView", "Options", "Output", "Prepared", "Variant", "document_html", "documents_of", "get_shape",
+    "input_schema", "mailed_html", "prepare", "prepare_mailed", "render", "render_document", "render_mailed", "start_rendering",
+    "warm_up",
+]
 
 
-def parse_input(
-    shape: InputShape, data: bytes | str | dict[str, Any], rules: Sequence[Rule[Enrollment]] = ()
-) -> Any:
-    """Parse and check an input of a shape, with a kind's own `rules`; InputError has every problem.
-
-    An illustration's rules are checked by its calculator, taxes.illustrate, as it builds.
-    """
-    if shape is InputShape.ENROLLMENT:
-        return parse_checked_enrollment(data, rules)
-    return parse_illustration(data)
+def start_rendering() -> None:
+    """Make this process render with the bundled fonts only; each entry point calls it once."""
+    use_bundled_fonts()
 
 
-def variants_for(kind: DocumentKind, parsed: Any) -> list[Variant]:
-    return kind.variants(parsed) if kind.variants else [Variant(kind.name)]
+def warm_up() -> None:
+    """Load Pango and the bundled fonts, so a server's first request is not the slow one."""
+    html_to_pdf("<!DOCTYPE html><html><body><p>ready</p></body></html>")
 
 
-def parse_options(kind: DocumentKind, options: Mapping[str, Any] | None) -> BaseModel | None:
-    """Validate the caller's options for a kind; problems name the option."""
-    if kind.options is None:
-        if options:
-            raise InputError([
-                Problem(json_path((name,)), "unknown-option", f"is not an option of {kind.name}") for name in options
-            ])
-        return None
-    try:
-        return kind.options.model_validate(dict(options or {}))
-    except ValidationError as exc:
-        raise InputError(problems_from(exc)) from None
+def input_schema(shape_name: str) -> dict[str, object]:
+    """The JSON Schema of an input shape (`docgen schema`, /openapi.json)."""
+    return get_shape(shape_name).model.model_json_schema()
 
 
-def check_shape(kind: DocumentKind, decoded: object) -> None:
-    """An input of another shape gets one clear problem instead of a screenful of schema ones."""
-    shape = input_shape(decoded)
+def _decoded(kind: Kind, data: JsonInput) -> JsonInput:
+    """The input decoded once; an input of the other shape is one clear problem, not a screenful of schema ones."""
+    decoded = decode_json(data) if isinstance(data, bytes | str) else data
+    shape = shape_of(decoded)
     if shape is not None and shape is not kind.shape:
         raise InputError([Problem(
-            ROOT_PATH, "input-shape",
-            f"this is an {shape.value} input; {kind.name} takes an {kind.shape.value} input",
+            ROOT_PATH, "input-shape", f"this is an {shape.name} input; {kind.name} takes an {kind.shape.name} input",
         )])
-
-
-def skip_reason(kind: DocumentKind, data: bytes | str | dict[str, Any]) -> Problem | None:
-    """Why `kind` does not apply to an input (say, a declined account); None when it applies.
-
-    Inputs that do not parse apply to every kind, so rendering them reports their problems.
-    """
-    if kind.precondition is None:
-        return None
-    try:
-        enrollment = parse_enrollment(data)
-    except InputError:
-        return None
-    return kind.precondition(enrollment)
-
-
-def _view(kind: DocumentKind, data: bytes | str | dict[str, Any], options: BaseModel | None) -> View:
-    # Decoded once: the shape check, the precondition and the parser all read the same objects.
-    decoded = decode_json(data) if isinstance(data, bytes | str) else data
-    check_shape(kind, decoded)
     # Only an object is passed on decoded: a JSON string must not be read as JSON text again.
-    source = decoded if isinstance(decoded, dict) else data
-    refusal = skip_reason(kind, source)
+    return decoded if isinstance(decoded, dict) else data
+
+
+def _parsed(kind: Kind, data: JsonInput, mailed: AddressCheck | None = None) -> ParsedInput:
+    decoded = _decoded(kind, data)
     try:
-        parsed = parse_input(kind.shape, source, kind.rules)
+        return kind.parse(decoded, mailed)
     except InputError as exc:
-        # The refusal comes first: it is the reason the form cannot exist at all.
+        # A declined account comes first: it is the reason the form cannot exist at all.
+        refusal = _refusal(kind, decoded)
         raise InputError([refusal, *exc.problems]) if refusal else exc from None
-    if refusal:
-        raise InputError([refusal])
-    return kind.build(parsed) if options is None else kind.build(parsed, options)
 
 
-def build_view(
-    kind: DocumentKind, data: bytes | str | dict[str, Any], options: Mapping[str, Any] | None = None
-) -> View:
-    """Parse, check every rule, and build the kind's view; raises InputError with all problems."""
-    return _view(kind, data, parse_options(kind, options))
+def _refusal(kind: Kind, decoded: JsonInput) -> Problem | None:
+    """The kind's precondition on an input that broke a rule, judged on its schema alone."""
+    if not isinstance(decoded, dict):
+        return None
+    try:
+        return kind.skip_reason(kind.shape.model.model_validate(decoded))
+    except ValidationError:
+        return None
 
 
-def document_html(
-    kind_name: str, data: bytes | str | dict[str, Any], options: Mapping[str, Any] | None = None
-) -> str:
-    """The final HTML of a document, exactly what the PDF is laid out from."""
+def prepare(kind_name: str, data: JsonInput, options: Options | BaseModel | None = None) -> Prepared:
+    """Parse the input and the options once (options may come parsed, as the API's query
+    parameters do), check every rule, build the view: the document ready to render. InputError
+    lists every problem of the input and the options."""
     kind = get_kind(kind_name)
-    view = build_view(kind, data, options)
-    html = render_html(kind.template, view, view.metadata)
+    chosen = options if isinstance(options, BaseModel) else kind.parse_options(options)
+    return kind.prepare(_parsed(kind, data), chosen)
+
+
+def prepare_mailed(kind_name: str, data: JsonInput, fits: AddressCheck) -> Prepared:
+    """`prepare` for a mail piece: its address blocks are checked with the input (`fits`), and
+    the document has a mailing layout (`render_mailed`)."""
+    kind = get_kind(kind_name)
+    return kind.prepare(_parsed(kind, data, fits), kind.parse_options(None))
+
+
+def _html(prepared: Prepared, view: View) -> str:
+    return render_html(prepared.template, view, view.metadata)
+
+
+def document_html(prepared: Prepared) -> str:
+    """The final HTML of a document, exactly what the PDF is laid out from."""
+    view = prepared.view
+    html = _html(prepared, view)
     if isinstance(view, PageMarkedView):
         return marked_html(html, view.page_marks, view.page_guess)
     return html
 
 
-def render_output(
-    kind_name: str, data: bytes | str | dict[str, Any], options: Mapping[str, Any] | None = None
-) -> Output:
-    """The document in its requested format (PDF unless the kind's options ask otherwise)."""
-    kind = get_kind(kind_name)
-    parsed_options = parse_options(kind, options)
-    view = _view(kind, data, parsed_options)
-    html = render_html(kind.template, view, view.metadata)
+def _pdf(prepared: Prepared, view: View) -> bytes:
+    html = _html(prepared, view)
     if isinstance(view, PageMarkedView):
-        pdf = marked_pdf(html, view.page_marks, view.page_guess)
-    else:
-        pdf = html_to_pdf(html)
-    if kind.finish is None:
-        return Output(pdf, PDF_MEDIA_TYPE, "pdf")
-    return kind.finish(pdf, parsed_options)
+        return marked_pdf(html, view.page_marks, view.page_guess)
+    return html_to_pdf(html)
 
 
-def render_document(
-    kind_name: str, data: bytes | str | dict[str, Any], options: Mapping[str, Any] | None = None
-) -> bytes:
-    """The bytes of a document from its JSON input (see render_output for the media type)."""
-    return render_output(kind_name, data, options).content
+def render(prepared: Prepared) -> Output:
+    """The document in its requested format (PDF unless its options ask otherwise), named."""
+    return prepared.finish(_pdf(prepared, prepared.view))
 
 
-def documents_of(data: bytes) -> Iterator[tuple[DocumentKind, Variant | Problem]]:
-    """Every document an input makes: each kind of its shape with each of its variants, or the
-    reason the kind does not apply (a declined account's claim form). What `make run` writes and
-    the goldens hold; InputError when the input is not valid or of no known shape."""
-    shape = input_shape(decode_json(data))
+def mailed_html(prepared: Prepared, blocks: Callable[[Addresses], MailingView]) -> str:
+    """The HTML of the document's mailing layout: the address `blocks` made from its addresses
+    and placed behind the envelope's windows."""
+    if prepared.mailing is None or prepared.addresses is None:
+        raise InputError([Problem("kind", "batch-kind-mailable", f"{prepared.kind_name} has no mailing layout")])
+    return _html(prepared, prepared.mailing(blocks(prepared.addresses)))
+
+
+def render_mailed(prepared: Prepared, blocks: Callable[[Addresses], MailingView]) -> bytes:
+    """The PDF of the document's mailing layout."""
+    return html_to_pdf(mailed_html(prepared, blocks))
+
+
+def render_document(kind_name: str, data: JsonInput, options: Options | None = None) -> bytes:
+    """The bytes of a document from its JSON input: `prepare` then `render`."""
+    return render(prepare(kind_name, data, options)).content
+
+
+def _shape_of_input(decoded: object) -> AnyShape:
+    shape = shape_of(decoded)
     if shape is None:
         raise InputError([Problem(ROOT_PATH, "input-shape", "is neither an enrollment nor an illustration input")])
-    parsed = parse_input(shape, data)
+    return shape
+
+
+def documents_of(data: bytes) -> Iterator[tuple[Kind, Variant, Prepared | Problem | InputError]]:
+    """Every document an input makes, its input parsed once: each kind of its shape with each of its
+    variants, prepared; or the reason the kind does not apply (a declined account's claim form: a
+    Problem); or why it cannot be made (an InputError). What `make run` writes and the goldens hold;
+    InputError when the input itself is not valid or of no known shape."""
+    decoded = decode_json(data)
+    shape = _shape_of_input(decoded)
+    parsed = shape.parse(decoded if isinstance(decoded, dict) else data, ())
     for kind in kinds_for(shape):
-        reason = skip_reason(kind, data)
+        reason = kind.skip_reason(parsed)
         if reason is not None:
-            yield kind, reason
+            yield kind, Variant(kind.name), reason
             continue
-        for variant in variants_for(kind, parsed):
-            yield kind, variant
+        problems = kind.check(parsed)
+        for variant in kind.variants(parsed):
+            yield kind, variant, _variant(kind, parsed, variant, problems)
+
+
+def _variant(kind: Kind, parsed: ParsedInput, variant: Variant, problems: list[Problem]) -> Prepared | InputError:
+    if problems:
+        return InputError(problems)
+    try:
+        return kind.prepare(parsed, kind.parse_options(variant.options))
+    except InputError as exc:
+        return exc

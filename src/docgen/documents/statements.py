@@ -7,7 +7,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from docgen.documents.columns import Column, TableFont, fit_widths
-from docgen.documents.mailing import MailingView
+from docgen.documents.kind import DocumentKind, Mail, NoOptions, without_options
+from docgen.documents.mailing import ADDRESS_READS, MailingView, enrollment_addresses
+from docgen.documents.shapes import ENROLLMENT
 from docgen.enrollment import rules
 from docgen.enrollment.model import (
     Administrator,
@@ -21,6 +23,7 @@ from docgen.enrollment.model import (
     Gender,
 )
 from docgen.errors import InputError, Problem
+from docgen.parsing import Rule
 from docgen.render.metadata import DocumentMetadata
 
 #: The statement body's width: Letter less statement.css's 0.6 in side margins and the table's rules.
@@ -326,16 +329,20 @@ def _health_premiums(coverages: tuple[CoverageView, ...]) -> str | None:
     return "None: all declined"
 
 
+def confirmation_number_problems(enrollment: Enrollment) -> list[Problem]:
+    if enrollment.enrollment.confirmation_number is not None:
+        return []
+    return [Problem(
+        "enrollment.confirmation_number",
+        "confirmation-number-required",
+        "is required for the confirmation statement (it exists once the enrollment is submitted)",
+    )]
+
+
 def build_statement(enrollment: Enrollment, *, confirmation: bool) -> StatementView:
     """The view of a validated enrollment for the summary (False) or the statement (True)."""
-    if confirmation and enrollment.enrollment.confirmation_number is None:
-        raise InputError([
-            Problem(
-                "enrollment.confirmation_number",
-                "confirmation-number-required",
-                "is required for the confirmation statement (it exists once the enrollment is submitted)",
-            )
-        ])
+    if confirmation and (problems := confirmation_number_problems(enrollment)):
+        raise InputError(problems)  # the confirmation kind's rule reports it first; kept for direct calls
     title = "Enrollment Confirmation Statement" if confirmation else "Enrollment Summary"
     dependents = {d.dependent_id: d for d in enrollment.dependents}
     elections = enrollment.elections
@@ -379,3 +386,26 @@ def build_confirmation(enrollment: Enrollment) -> StatementView:
 def with_mailing(view: StatementView, mailing: MailingView) -> StatementView:
     """The statement's mailing variant: same content, first page laid out for a window envelope."""
     return replace(view, mailing=mailing)
+
+
+STATEMENT_MAIL: Mail[Enrollment, StatementView] = Mail(ADDRESS_READS, enrollment_addresses, with_mailing)
+
+SUMMARY: DocumentKind[Enrollment, NoOptions, StatementView] = DocumentKind(
+    "summary",
+    "Enrollment Summary, reviewed before the member submits (seed 000 step 17)",
+    "summary.html",
+    ENROLLMENT,
+    without_options(build_summary),
+    NoOptions,
+    mail=STATEMENT_MAIL,
+)
+CONFIRMATION: DocumentKind[Enrollment, NoOptions, StatementView] = DocumentKind(
+    "confirmation",
+    "Enrollment Confirmation Statement, after submission (seed 000 step 18)",
+    "confirmation.html",
+    ENROLLMENT,
+    without_options(build_confirmation),
+    NoOptions,
+    rules=(Rule(("enrollment.confirmation_number",), confirmation_number_problems),),
+    mail=STATEMENT_MAIL,
+)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from docgen.documents.kind import DocumentKind, NoOptions, without_options
+from docgen.documents.shapes import ILLUSTRATION
 from docgen.money import format_card_amount, format_dollars, to_dollars
 from docgen.render.metadata import DocumentMetadata
 from docgen.tax import tables as taxtables
@@ -46,7 +48,7 @@ _WORDING = {
 
 
 @dataclass(frozen=True)
-class Row:
+class TableRow:
     label: str
     no_plan: Decimal
     flex_plan: Decimal
@@ -95,7 +97,7 @@ class CareView:
 
 
 @dataclass(frozen=True)
-class AdministratorView:
+class Letterhead:
     name: str
     address_lines: tuple[str, ...]
     contacts: tuple[str, ...]
@@ -112,7 +114,7 @@ class TaxSavingsView:
     subtitle: tuple[str, ...]
     #: The letterhead's: plan and pay frequency, then the source of the figures on its own line.
     letterhead_lines: tuple[str, ...]
-    administrator: AdministratorView | None
+    administrator: Letterhead | None
     situation: str
     wording: Wording
     gain: Decimal
@@ -121,7 +123,7 @@ class TaxSavingsView:
     gain_formula: str
     #: Under the table, for the day care marked †: why the gain leaves its FSA out.
     table_note: str | None
-    rows: tuple[Row, ...]
+    rows: tuple[TableRow, ...]
     chart: Chart
     care: CareView | None
     footnotes: tuple[str, ...]
@@ -147,20 +149,20 @@ def _situation(data: TaxSavingsInput, result: Illustration, wording: Wording) ->
             f" {format_card_amount(paid)} {wording.rate} for {listed}.")
 
 
-def _rows(result: Illustration, wording: Wording) -> tuple[Row, ...]:
+def _rows(result: Illustration, wording: Wording) -> tuple[TableRow, ...]:
     no, flex = result.no_plan, result.flex_plan
     return (
-        Row("Gross Pay", no.gross, flex.gross, "line"),
-        Row("Flex Plan", no.flex, flex.flex, "line"),
-        Row("Taxable Pay", no.taxable, flex.taxable, "subtotal"),
-        Row("Federal Tax*", no.federal, flex.federal, "tax"),
-        Row("State Tax*", no.state, flex.state, "tax"),
-        Row("FICA / Medicare*", no.fica, flex.fica, "tax"),
-        Row("Net Pay", no.net, flex.net, "subtotal"),
-        *(Row(line.label + ("†" if result.credit_instead and line.kind is ExpenseKind.DEPENDENT_CARE else ""),
+        TableRow("Gross Pay", no.gross, flex.gross, "line"),
+        TableRow("Flex Plan", no.flex, flex.flex, "line"),
+        TableRow("Taxable Pay", no.taxable, flex.taxable, "subtotal"),
+        TableRow("Federal Tax*", no.federal, flex.federal, "tax"),
+        TableRow("State Tax*", no.state, flex.state, "tax"),
+        TableRow("FICA / Medicare*", no.fica, flex.fica, "tax"),
+        TableRow("Net Pay", no.net, flex.net, "subtotal"),
+        *(TableRow(line.label + ("†" if result.credit_instead and line.kind is ExpenseKind.DEPENDENT_CARE else ""),
               paid, in_flex, "expense")
           for line, paid, in_flex in zip(result.expenses, no.after_tax, flex.after_tax)),
-        Row(f"{wording.title} Net Pay", no.take_home, flex.take_home, "total"),
+        TableRow(f"{wording.title} Net Pay", no.take_home, flex.take_home, "total"),
     )
 
 
@@ -274,12 +276,12 @@ def _footnotes(data: TaxSavingsInput, result: Illustration, wording: Wording) ->
     return tuple(notes)
 
 
-def _administrator(data: TaxSavingsInput) -> AdministratorView | None:
+def _administrator(data: TaxSavingsInput) -> Letterhead | None:
     admin = data.administrator
     if admin is None:
         return None
     contacts = tuple(value for value in (admin.phone, admin.website, admin.email) if value)
-    return AdministratorView(admin.name, admin.address, contacts, admin.customer_service_hours)
+    return Letterhead(admin.name, admin.address, contacts, admin.customer_service_hours)
 
 
 def build_tax_savings(data: TaxSavingsInput) -> TaxSavingsView:
@@ -322,3 +324,13 @@ def build_tax_savings(data: TaxSavingsInput) -> TaxSavingsView:
             created=datetime(data.tax.year, 1, 1),
         ),
     )
+
+
+TAX_SAVINGS: DocumentKind[TaxSavingsInput, NoOptions, TaxSavingsView] = DocumentKind(
+    "tax-savings",
+    'Tax-savings illustration, "Flex puts tax dollars back into your pocket" (seed 003)',
+    "tax-savings.html",
+    ILLUSTRATION,
+    without_options(build_tax_savings),
+    NoOptions,
+)

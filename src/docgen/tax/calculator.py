@@ -11,7 +11,7 @@ from docgen.money import to_dollars
 from docgen.tax import tables as taxtables
 from docgen.tax.input import W4, ExpenseKind, TaxSavingsInput
 from docgen.tax.rules import (
-    ExpenseLine,
+    IllustratedExpense,
     check_illustration,
     expense_lines,
     filing_status,
@@ -76,7 +76,7 @@ def care_credit_percent(agi: Decimal, joint: bool, table: CareCreditYear) -> Dec
 
 
 @dataclass(frozen=True)
-class Column:
+class TaxColumn:
     """One column of the brochure's table, every amount a whole dollar per pay period."""
 
     gross: Decimal
@@ -114,7 +114,7 @@ class CareComparison:
     agi: Decimal
     qualifying_individuals: int
     #: The flex column with the day-care expenses paid after tax (the credit's side).
-    without_fsa: Column
+    without_fsa: TaxColumn
 
     @property
     def credit_wins(self) -> bool:
@@ -124,11 +124,11 @@ class CareComparison:
 @dataclass(frozen=True)
 class Illustration:
     periods: int
-    expenses: tuple[ExpenseLine, ...]
+    expenses: tuple[IllustratedExpense, ...]
     amounts: tuple[Decimal, ...]
-    no_plan: Column
+    no_plan: TaxColumn
     #: With every expense in the plan, or without the day-care FSA when the credit saves more.
-    flex_plan: Column
+    flex_plan: TaxColumn
     gain: Decimal
     annual_gain: Decimal
     care: CareComparison | None
@@ -141,10 +141,10 @@ class Illustration:
 
 
 def _column(
-    data: TaxSavingsInput, status: FilingStatus, lines: tuple[ExpenseLine, ...], amounts: tuple[Decimal, ...],
+    data: TaxSavingsInput, status: FilingStatus, lines: tuple[IllustratedExpense, ...], amounts: tuple[Decimal, ...],
     in_plan: tuple[bool, ...], federal_given: Decimal | None, state_given: Decimal | None,
     given_estimated: bool = False,
-) -> Column:
+) -> TaxColumn:
     # Seed 003 prints whole dollars and its table adds up. Each tax is figured on the exact
     # taxable pay (pay less the exact expenses: withholding is figured on the wages paid, Pub.
     # 15-T) and then rounded half-up to the dollar; every other line follows from printed lines.
@@ -168,7 +168,7 @@ def _column(
     social = to_dollars(fica(exact, periods, taxtables.fica_table().years[year]))
     net = taxable - federal - state - social
     after_tax = tuple(ZERO if pre_tax else amount for amount, pre_tax in zip(amounts, in_plan))
-    return Column(
+    return TaxColumn(
         gross=gross, flex=flex, taxable=taxable, exact_taxable=exact, federal=federal, state=state,
         fica=social, net=net, after_tax=after_tax, take_home=net - sum(after_tax, ZERO),
         federal_given=federal_given is not None, state_given=state_given is not None,
@@ -177,9 +177,9 @@ def _column(
 
 
 def _without_fsa(
-    data: TaxSavingsInput, status: FilingStatus, lines: tuple[ExpenseLine, ...], amounts: tuple[Decimal, ...],
-    no_plan: Column, flex_plan: Column,
-) -> Column:
+    data: TaxSavingsInput, status: FilingStatus, lines: tuple[IllustratedExpense, ...], amounts: tuple[Decimal, ...],
+    no_plan: TaxColumn, flex_plan: TaxColumn,
+) -> TaxColumn:
     """The flex column with the day-care expenses paid after tax, as the credit's claimant has it."""
     in_plan = tuple(line.kind is not ExpenseKind.DEPENDENT_CARE for line in lines)
     care = sum((amount for amount, pre_tax in zip(amounts, in_plan) if not pre_tax), ZERO)
@@ -199,8 +199,8 @@ def _without_fsa(
 
 
 def _care(
-    data: TaxSavingsInput, lines: tuple[ExpenseLine, ...], amounts: tuple[Decimal, ...],
-    no_plan: Column, flex_plan: Column, status: FilingStatus,
+    data: TaxSavingsInput, lines: tuple[IllustratedExpense, ...], amounts: tuple[Decimal, ...],
+    no_plan: TaxColumn, flex_plan: TaxColumn, status: FilingStatus,
 ) -> CareComparison | None:
     care = [line for line in lines if line.kind is ExpenseKind.DEPENDENT_CARE]
     if not care:
@@ -229,7 +229,7 @@ def _care(
     )
 
 
-def _check_columns(data: TaxSavingsInput, no_plan: Column, flex_plan: Column) -> list[Problem]:
+def _check_columns(data: TaxSavingsInput, no_plan: TaxColumn, flex_plan: TaxColumn) -> list[Problem]:
     problems = []
     w4 = data.tax.w4
     # Computed taxes stay under the pay unless the W-4 adds withholding or income to it.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any
@@ -137,10 +138,14 @@ class TaxSavingsInput(Frozen):
     options: Options = Options()
 
 
-def parse_illustration(data: bytes | str | dict[str, Any]) -> TaxSavingsInput:
-    """Parse illustration JSON; schema problems and printable text (taxes.py checks limits and amounts)."""
+def parse_illustration(
+    data: bytes | str | dict[str, Any], extra_rules: Sequence[Rule[TaxSavingsInput]] = ()
+) -> TaxSavingsInput:
+    """Parse illustration JSON; schema problems, printable text and `extra_rules` (the calculator,
+    tax.calculator, checks limits and amounts)."""
     parsed = parse_sections(TaxSavingsInput, data)
-    problems = [*parsed.problems, *run_rules([Rule((), check_printable)], parsed.value, parsed.problems)]
+    rules: list[Rule[TaxSavingsInput]] = [Rule((), check_printable), *extra_rules]
+    problems = [*parsed.problems, *run_rules(rules, parsed.value, parsed.problems)]
     if problems or parsed.value is None:
         raise InputError(problems)
     return parsed.value

@@ -22,7 +22,7 @@ _ELECTION_KINDS = {
 
 
 @dataclass(frozen=True)
-class ExpenseLine:
+class IllustratedExpense:
     """An expense with where it came from: `expenses[i]` or an enrollment's flex election."""
 
     path: str
@@ -35,10 +35,10 @@ class ExpenseLine:
     qualifying_individuals: int
 
 
-def expense_lines(data: TaxSavingsInput) -> tuple[ExpenseLine, ...]:
+def expense_lines(data: TaxSavingsInput) -> tuple[IllustratedExpense, ...]:
     """The listed expenses, then each elected flex account of an enrollment's elections."""
     lines = [
-        ExpenseLine(f"expenses[{i}].amount", e.kind, e.label, e.amount, ZERO, e.qualifying_individuals or 1)
+        IllustratedExpense(f"expenses[{i}].amount", e.kind, e.label, e.amount, ZERO, e.qualifying_individuals or 1)
         for i, e in enumerate(data.expenses)
     ]
     elections = data.flex_elections
@@ -46,7 +46,7 @@ def expense_lines(data: TaxSavingsInput) -> tuple[ExpenseLine, ...]:
         name = account.value
         election = elections.flex(account) if elections is not None else None
         if election is not None and election.elected:
-            lines.append(ExpenseLine(
+            lines.append(IllustratedExpense(
                 f"flex_elections.{name}.per_pay_employee", kind, election.plan or label,
                 election.per_pay_employee, election.per_pay_employer + election.per_pay_other, 1,
             ))
@@ -61,7 +61,7 @@ def filing_status(data: TaxSavingsInput) -> FilingStatus | None:
 
 
 def _over_limit(
-    lines: list[ExpenseLine], periods: int, limit: Decimal, rule: str, what: str, with_employer: bool,
+    lines: list[IllustratedExpense], periods: int, limit: Decimal, rule: str, what: str, with_employer: bool,
 ) -> Iterator[Problem]:
     # The election that carries the yearly total over the limit is the one reported: an
     # election over a limit is an error, never silently capped.
@@ -74,7 +74,7 @@ def _over_limit(
             return
 
 
-def _check_limits(data: TaxSavingsInput, lines: tuple[ExpenseLine, ...], status: FilingStatus | None) -> Iterator[Problem]:
+def _check_limits(data: TaxSavingsInput, lines: tuple[IllustratedExpense, ...], status: FilingStatus | None) -> Iterator[Problem]:
     periods = data.pay.frequency.periods
     medical = [line for line in lines if line.kind is ExpenseKind.MEDICAL]
     if medical and data.plan.health_fsa_max is None:
