@@ -10,13 +10,19 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUNTIME_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 TEST_TOOLS := poppler-utils qpdf curl
 
-.PHONY: run test test-fast golden-update bench sysdeps sysdeps-test venv clean
+.PHONY: run test test-fast lint golden-update bench sysdeps sysdeps-test venv clean
 
 run: venv
 	$(BIN)/docgen examples examples --out out
 
-test: venv sysdeps-test
+test: lint sysdeps-test
 	$(BIN)/python -m pytest
+
+# ruff (pyproject.toml [tool.ruff]: lint and format) and mypy --strict; `make test` runs it first.
+lint: venv
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/python -m mypy src
 
 # Developer loop: skips the suites marked slow (CI runs them through `make test`).
 test-fast: venv sysdeps-test

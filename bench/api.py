@@ -177,24 +177,39 @@ def check(label: str, outcome: Outcome) -> bool:
     p50, p99 = statistics.median(outcome.latencies), percentile(outcome.latencies, 0.99)
     tail_ok = p99 <= MAX_TAIL * p50
     errors_ok = not outcome.errors
-    print(f"{'PASS' if tail_ok else 'FAIL'} {label}: p99 {p99:.0f} ms <= {MAX_TAIL:g} x p50 {p50:.0f} ms"
-          f" (ratio {p99 / p50:.2f})")
+    print(
+        f"{'PASS' if tail_ok else 'FAIL'} {label}: p99 {p99:.0f} ms <= {MAX_TAIL:g} x p50 {p50:.0f} ms"
+        f" (ratio {p99 / p50:.2f})"
+    )
     errors = ", ".join(f"{name}: {count}" for name, count in sorted(outcome.errors.items())) or "none"
-    print(f"{'PASS' if errors_ok else 'FAIL'} {label}: errors other than 503 backpressure: {errors}"
-          f" ({outcome.refused} refused with 503 and retried)")
+    print(
+        f"{'PASS' if errors_ok else 'FAIL'} {label}: errors other than 503 backpressure: {errors}"
+        f" ({outcome.refused} refused with 503 and retried)"
+    )
     if outcome.refused:
         # Not part of the bound (a 503 is an allowed answer), but what a retrying client waits.
         whole_p50, whole_p99 = statistics.median(outcome.end_to_end), percentile(outcome.end_to_end, 0.99)
-        print(f"     {label}: from first try, retries included: p50 {whole_p50:.0f} ms, p99 {whole_p99:.0f} ms"
-              f" (ratio {whole_p99 / whole_p50:.2f})")
+        print(
+            f"     {label}: from first try, retries included: p50 {whole_p50:.0f} ms, p99 {whole_p99:.0f} ms"
+            f" (ratio {whole_p99 / whole_p50:.2f})"
+        )
     return tail_ok and errors_ok
 
 
-def table(url: str, key: str, cases: list[tuple[str, str]], body: bytes, levels: tuple[int, ...],
-          requests: int, local: dict[str, float]) -> list[tuple[str, Outcome]]:
+def table(
+    url: str,
+    key: str,
+    cases: list[tuple[str, str]],
+    body: bytes,
+    levels: tuple[int, ...],
+    requests: int,
+    local: dict[str, float],
+) -> list[tuple[str, Outcome]]:
     """Print one row per kind and concurrency; returns the rows at CHECKED_CONCURRENCY."""
-    print(f"{'kind':<14}{'conc.':>6}{'requests':>10}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'503s':>6}"
-          f"{'worker ms':>11}{'in-process ms':>15}{'p50 / in-process':>18}")
+    print(
+        f"{'kind':<14}{'conc.':>6}{'requests':>10}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'503s':>6}"
+        f"{'worker ms':>11}{'in-process ms':>15}{'p50 / in-process':>18}"
+    )
     checked = []
     for kind, query in cases:
         run(url, key, kind, query, body, 1, 2)  # warm the workers
@@ -206,9 +221,11 @@ def table(url: str, key: str, cases: list[tuple[str, str]], body: bytes, levels:
             worker_ms = 1000 * (seconds_after - seconds) / max(count_after - count, 1)
             p50 = statistics.median(outcome.latencies or [float("nan")])
             label = f"{kind}{' png' if query else ''}"
-            print(f"{label:<14}{concurrency:>6}{total:>10}{outcome.rate:>8.2f}{p50:>9.0f}"
-                  f"{percentile(outcome.latencies or [float('nan')], 0.99):>9.0f}{outcome.refused:>6}{worker_ms:>11.0f}"
-                  f"{local[kind]:>15.0f}{p50 / local[kind]:>17.2f}x")
+            print(
+                f"{label:<14}{concurrency:>6}{total:>10}{outcome.rate:>8.2f}{p50:>9.0f}"
+                f"{percentile(outcome.latencies or [float('nan')], 0.99):>9.0f}{outcome.refused:>6}{worker_ms:>11.0f}"
+                f"{local[kind]:>15.0f}{p50 / local[kind]:>17.2f}x"
+            )
             if concurrency == CHECKED_CONCURRENCY:
                 checked.append((label, outcome))
     return checked
@@ -216,7 +233,9 @@ def table(url: str, key: str, cases: list[tuple[str, str]], body: bytes, levels:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=24, help="requests per concurrency level (at least 4 x concurrency)")
+    parser.add_argument(
+        "--requests", type=int, default=24, help="requests per concurrency level (at least 4 x concurrency)"
+    )
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--runs", type=int, default=9, help="in-process renders timed per kind")
     parser.add_argument("--input", type=Path, default=get_settings().examples_dir / "jane-example.json")
@@ -229,15 +248,22 @@ def main() -> None:
     print(f"input: {args.input.name}; {args.workers} render workers; {os.cpu_count()} cores")
     checked = []
     with tempfile.TemporaryDirectory(prefix="docgen-bench-") as folder:
-        for queue, title in ((64, "queue 64: every request admitted, latency includes queueing"),
-                             (None, "default queue (2 x workers): beyond it, 503 and retry after Retry-After")):
+        for queue, title in (
+            (64, "queue 64: every request admitted, latency includes queueing"),
+            (None, "default queue (2 x workers): beyond it, 503 and retry after Retry-After"),
+        ):
             process, url, key = start_server(Path(folder), args.workers, queue)
             try:
                 print(f"-- server with {title}")
                 levels = CONCURRENCY if queue is not None else (CHECKED_CONCURRENCY,)
                 rows = table(url, key, cases, body, levels, args.requests, local)
-                checked += [(f"{label} at concurrency {CHECKED_CONCURRENCY}, {'queue 64' if queue else 'default queue'}", outcome)
-                            for label, outcome in rows]
+                checked += [
+                    (
+                        f"{label} at concurrency {CHECKED_CONCURRENCY}, {'queue 64' if queue else 'default queue'}",
+                        outcome,
+                    )
+                    for label, outcome in rows
+                ]
             finally:
                 process.terminate()
                 process.wait(30)

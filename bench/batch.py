@@ -102,7 +102,7 @@ class TreeMemory:
         peaks: dict[str, tuple[int, ...]] = {}
         for progress, *values in self.samples:
             band = "scan" if progress < 0 else f"<={next(b for b in BANDS if progress <= b):.0%}"
-            peaks[band] = tuple(max(pair) for pair in zip(peaks.get(band, (0, 0, 0, 0)), values))
+            peaks[band] = tuple(max(pair) for pair in zip(peaks.get(band, (0, 0, 0, 0)), values, strict=True))
         return "; ".join(
             f"{band} {main / 2**20:.0f}/{child / 2**20:.0f}/{total / 2**20:.0f} ({count} children)"
             for band, (main, child, total, count) in peaks.items()
@@ -113,9 +113,21 @@ def run_batch(source: Path, out: Path, workers: int, kind: str) -> dict[str, Any
     cpu_before = _children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(
-        [str(DOCGEN), "batch", str(source), "--kind", kind, "--out", str(out), "--workers", str(workers),
-         "--mailer-id", "123456"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(DOCGEN),
+            "batch",
+            str(source),
+            "--kind",
+            kind,
+            "--out",
+            str(out),
+            "--workers",
+            str(workers),
+            "--mailer-id",
+            "123456",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     memory = TreeMemory(process.pid, out / DB_NAME)
     status = process.wait()
@@ -168,17 +180,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="docgen-bench-batch-") as tmp:
         folder = Path(tmp)
         cold, warm = single_render_costs(args.kind, folder)
-        print(f"single render: {cold * 1000:.0f} ms CPU as a `docgen render` command, {warm * 1000:.0f} ms warm in-process")
+        print(
+            f"single render: {cold * 1000:.0f} ms CPU as a `docgen render` command,"
+            f" {warm * 1000:.0f} ms warm in-process"
+        )
         for count in args.records:
             source = write_jsonl(folder / f"input-{count}.jsonl", count, invalid=count // 100)
             for workers in args.workers:
                 figures = run_batch(source, folder / f"out-{count}-{workers}", workers, args.kind)
                 per_statement = figures["cpu_s"] / figures["printed"]
                 print(
-                    f"{count} records, {workers} worker(s): {figures['printed']:.0f} statements, {figures['pages']:.0f} pages"
+                    f"{count} records, {workers} worker(s): {figures['printed']:.0f} statements,"
+                    f" {figures['pages']:.0f} pages"
                     f" in {figures['wall_s']:.1f} s = {figures['statements_per_s']:.2f} statements/s,"
-                    f" {figures['pages_per_s']:.2f} pages/s; peak RSS {figures['peak_rss_total_mb']:.0f} MB all processes"
-                    f" ({figures['peak_rss_main_mb']:.0f} MB main); {figures['bytes_per_piece'] / 1024:.1f} KiB per piece;"
+                    f" {figures['pages_per_s']:.2f} pages/s;"
+                    f" peak RSS {figures['peak_rss_total_mb']:.0f} MB all processes"
+                    f" ({figures['peak_rss_main_mb']:.0f} MB main);"
+                    f" {figures['bytes_per_piece'] / 1024:.1f} KiB per piece;"
                     f" {per_statement * 1000:.0f} ms CPU per statement = {per_statement / cold:.2f} x a `docgen render`"
                     f" command, {per_statement / warm:.2f} x a warm render",
                     flush=True,

@@ -37,7 +37,9 @@ def main() -> None:
             cpu[name].append((time.process_time() - cpu_started) * 1000)
     print(f"input: {args.input.name}, {args.runs} warm runs each, median")
     for name in variants:
-        print(f"id-card {name}: {statistics.median(wall[name]):7.1f} ms wall, {statistics.median(cpu[name]):7.1f} ms CPU")
+        print(
+            f"id-card {name}: {statistics.median(wall[name]):7.1f} ms wall, {statistics.median(cpu[name]):7.1f} ms CPU"
+        )
     png_per_cpu_second = 1000 / statistics.median(cpu["png"])
     print(f"PNG throughput: {png_per_cpu_second:.2f} cards per CPU-second (per core)")
     print(f"PNG / PDF cost: {statistics.median(cpu['png']) / statistics.median(cpu['pdf']):.2f}x")

@@ -44,8 +44,14 @@ from typing import Any, Protocol
 ROOT = Path(__file__).resolve().parents[1]
 KINDS = {"confirmation": {}, "id-card": {"member": "00"}}
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
 ]
 #: Untimed renders per engine and kind before the turns start: a fresh process's first few
 #: renders are slower (fonts, caches, interpreter warm-up).
@@ -173,9 +179,7 @@ def docgen_engines(count: int) -> list[InProcess]:
     alone: dict[str, list[Callable[[], object]]] = {}
     for kind, options in KINDS.items():
         docgen[kind] = [partial(held_render, render_document, kind, data, options or None) for data in inputs]
-        alone[kind] = [
-            partial(write_pdf, document_html(kind, data, options or None), base_url) for data in inputs
-        ]
+        alone[kind] = [partial(write_pdf, document_html(kind, data, options or None), base_url) for data in inputs]
     return [InProcess("docgen", docgen), InProcess("weasyprint", alone)]
 
 
@@ -226,7 +230,8 @@ class Chromium:
         # The browser's root: a chromium process whose parent (Playwright's driver) is not one.
         ours = psutil.Process().children(recursive=True)
         self._browser = [
-            process.pid for process in ours
+            process.pid
+            for process in ours
             if process.name().startswith("chrom") and not process.parent().name().startswith("chrom")
         ]
         if not self._browser:
@@ -256,8 +261,10 @@ def chromium() -> Iterator[Any]:
     profile = tempfile.mkdtemp(prefix="docgen-chromium-")
     with sync_playwright() as driver:
         browser = driver.chromium.launch_persistent_context(
-            profile, executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-            headless=True, args=CHROMIUM_FLAGS,
+            profile,
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+            headless=True,
+            args=CHROMIUM_FLAGS,
         )
         try:
             yield browser
@@ -270,8 +277,9 @@ def prepare_baseline(rev: str) -> Path:
     """Check REV out into a temporary folder (a detached git worktree)."""
     folder = Path(tempfile.mkdtemp(prefix="docgen-baseline-"))
     try:
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(folder), rev],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(folder), rev], check=True, capture_output=True
+        )
     except subprocess.CalledProcessError:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -295,7 +303,11 @@ class Served:
         env = {**os.environ, "PYTHONPATH": str(home / "src"), "DOCGEN_HOME": str(home)}
         self._process = subprocess.Popen(
             [sys.executable, str(Path(__file__).resolve()), "--members", str(count), "--serve", engine],
-            env=env, cwd=home, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            env=env,
+            cwd=home,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         stack.callback(self._stop)
 
@@ -363,14 +375,21 @@ def report(rows: list[Measure]) -> None:
         for other in ("weasyprint", "chromium", "baseline"):
             if (other, kind) in by:
                 row = by[(other, kind)]
-                print(f"  {kind:<13} docgen / {other:<10} {docgen.per_cpu_second / row.per_cpu_second:5.2f}x"
-                      f"  [{docgen.per_second / row.per_second:5.2f}x]")
+                print(
+                    f"  {kind:<13} docgen / {other:<10} {docgen.per_cpu_second / row.per_cpu_second:5.2f}x"
+                    f"  [{docgen.per_second / row.per_second:5.2f}x]"
+                )
         weasy = by[("weasyprint", kind)]
-        print(f"  {kind:<13} docgen overhead over WeasyPrint alone: {weasy.per_cpu_second / docgen.per_cpu_second:5.2f}x CPU")
+        print(
+            f"  {kind:<13} docgen overhead over WeasyPrint alone:"
+            f" {weasy.per_cpu_second / docgen.per_cpu_second:5.2f}x CPU"
+        )
         if ("baseline", kind) in by:
-            each = [base[1] / own[1] for own, base in zip(docgen.rounds, by[("baseline", kind)].rounds)]
-            print(f"  {kind:<13} docgen / baseline per CPU-second, round by round: "
-                  + " ".join(f"{ratio:.2f}" for ratio in each))
+            each = [base[1] / own[1] for own, base in zip(docgen.rounds, by[("baseline", kind)].rounds, strict=True)]
+            print(
+                f"  {kind:<13} docgen / baseline per CPU-second, round by round: "
+                + " ".join(f"{ratio:.2f}" for ratio in each)
+            )
 
 
 def main() -> None:

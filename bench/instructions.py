@@ -45,9 +45,22 @@ def render(kind: str, count: int) -> None:
 
 def instructions(kind: str, count: int, env: dict[str, str]) -> int:
     done = subprocess.run(
-        ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-         sys.executable, str(Path(__file__).resolve()), "--kind", kind, "--child", str(count)],
-        env={**env, "PYTHONHASHSEED": "0"}, capture_output=True, text=True, check=True,
+        [
+            "valgrind",
+            "--tool=cachegrind",
+            "--cache-sim=no",
+            "--cachegrind-out-file=/dev/null",
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--kind",
+            kind,
+            "--child",
+            str(count),
+        ],
+        env={**env, "PYTHONHASHSEED": "0"},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
     if found is None:

@@ -38,9 +38,22 @@ MAILER_ID = "123456"
 def run_batch(source: Path, out: Path, workers: int, kind: str) -> float:
     started = time.perf_counter()
     subprocess.run(
-        [str(DOCGEN), "batch", str(source), "--kind", kind, "--out", str(out), "--workers", str(workers),
-         "--mailer-id", MAILER_ID],
-        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(DOCGEN),
+            "batch",
+            str(source),
+            "--kind",
+            kind,
+            "--out",
+            str(out),
+            "--workers",
+            str(workers),
+            "--mailer-id",
+            MAILER_ID,
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     return time.perf_counter() - started
 
@@ -56,8 +69,13 @@ def one_document(source: Path, out: Path, kind: str) -> dict[str, bytes]:
     with (out / "manifest.csv").open(newline="") as handle:
         for row in csv.DictReader(handle):
             piece = int(row["piece"])
-            task = PieceTask("0" * 12, piece, kind, records[row["participant_id"]],
-                             imb.tracking_code(mailer, piece, imb.DEFAULT_SERVICE_TYPE))
+            task = PieceTask(
+                "0" * 12,
+                piece,
+                kind,
+                records[row["participant_id"]],
+                imb.tracking_code(mailer, piece, imb.DEFAULT_SERVICE_TYPE),
+            )
             by_file.setdefault(row["file"], []).append(_layout(mailing_html(task), get_settings()))
     pdfs = {}
     for name, documents in by_file.items():
@@ -86,9 +104,13 @@ def main() -> None:
             for name, pdf in sorted(one.items()):
                 size = (out / name).stat().st_size
                 batch_bytes, one_bytes = batch_bytes + size, one_bytes + len(pdf)
-                print(f"{count} records, {name}: {size:,} bytes; one document {len(pdf):,} bytes; ratio {size / len(pdf):.3f}")
+                print(
+                    f"{count} records, {name}: {size:,} bytes; one document {len(pdf):,} bytes;"
+                    f" ratio {size / len(pdf):.3f}"
+                )
             print(
-                f"{count} records: print files {batch_bytes:,} bytes ({batch_bytes / count / 1024:.1f} KiB per piece) vs one"
+                f"{count} records: print files {batch_bytes:,} bytes"
+                f" ({batch_bytes / count / 1024:.1f} KiB per piece) vs one"
                 f" document {one_bytes:,} bytes: ratio {batch_bytes / one_bytes:.3f} (batch {wall:.0f} s with"
                 f" {args.workers} workers, one document {one_s:.0f} s)",
                 flush=True,

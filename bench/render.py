@@ -64,11 +64,11 @@ def main() -> None:
     for kind in (k.name for k in kinds_for(shape)):
         html = document_html(prepare(kind, data))
 
-        def full() -> bytes:
+        def full(kind: str = kind) -> bytes:
             return render_document(kind, data)
 
-        def alone() -> bytes | None:
-            return weasyprint.HTML(string=html, base_url=base_url).write_pdf()
+        def alone(html: str = html) -> bytes | None:
+            return weasyprint.HTML(string=html, base_url=base_url).write_pdf()  # type: ignore[no-any-return]
 
         for _ in range(2):  # warm caches: fonts, templates, CSS parser
             full()

@@ -31,7 +31,6 @@ import weasyprint
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compare import members  # noqa: E402  (bench/ is not a package)
-
 from docgen.config import get_settings  # noqa: E402
 from docgen.documents.pipeline import document_html, prepare, start_rendering  # noqa: E402
 from docgen.render import engine as render  # noqa: E402

@@ -50,7 +50,8 @@ def assert_no_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     caplog.set_level(logging.WARNING)
     yield
     noisy = [
-        record for record in caplog.get_records("call")
+        record
+        for record in caplog.get_records("call")
         if record.levelno >= logging.WARNING and record.name.split(".")[0] in ("weasyprint", "docgen")
     ]
     assert not noisy, [f"{r.name}: {r.getMessage()}" for r in noisy]

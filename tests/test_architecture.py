@@ -10,16 +10,37 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "docgen"
 PIPELINE = SRC / "documents" / "pipeline.py"
 #: The functions that parse an input or render a document: the pipeline's steps.
-PIPELINE_STEPS = frozenset({
-    "parse_enrollment", "parse_checked_enrollment", "parse_illustration", "parse_model", "parse_sections",
-    "render_html", "html_to_pdf", "marked_pdf", "marked_html",
-})
+PIPELINE_STEPS = frozenset(
+    {
+        "parse_enrollment",
+        "parse_checked_enrollment",
+        "parse_illustration",
+        "parse_model",
+        "parse_sections",
+        "render_html",
+        "html_to_pdf",
+        "marked_pdf",
+        "marked_html",
+    }
+)
 #: Where each step is defined, and the one module that chains them.
-STEP_HOMES = frozenset({
-    SRC / "enrollment" / "model.py", SRC / "enrollment" / "rules.py", SRC / "tax" / "input.py", SRC / "parsing.py",
-    SRC / "render" / "templating.py", SRC / "render" / "engine.py", PIPELINE,
-})
-ENTRY_POINTS = [SRC / "cli.py", SRC / "golden.py", *sorted((SRC / "api").glob("*.py")), *sorted((SRC / "batch").glob("*.py"))]
+STEP_HOMES = frozenset(
+    {
+        SRC / "enrollment" / "model.py",
+        SRC / "enrollment" / "rules.py",
+        SRC / "tax" / "input.py",
+        SRC / "parsing.py",
+        SRC / "render" / "templating.py",
+        SRC / "render" / "engine.py",
+        PIPELINE,
+    }
+)
+ENTRY_POINTS = [
+    SRC / "cli.py",
+    SRC / "golden.py",
+    *sorted((SRC / "api").glob("*.py")),
+    *sorted((SRC / "batch").glob("*.py")),
+]
 #: What an entry point must not import: the input models and the render engine sit behind the pipeline.
 BEHIND_THE_PIPELINE = ("docgen.enrollment", "docgen.tax", "docgen.render.engine", "docgen.render.templating")
 

@@ -94,20 +94,30 @@ def test_examples_renders_each_kind_per_example(tmp_path: Path) -> None:
     assert main(["examples", str(examples), "--out", str(tmp_path / "out")]) == 0
     cards = [f"id-card-{code}{suffix}" for code in ("00", "01", "02") for suffix in ("-back.png", "-front.png", ".pdf")]
     assert sorted(p.name for p in (tmp_path / "out" / "jane").iterdir()) == sorted(
-        ["confirmation.pdf", "dependent-care-claim.pdf", "health-fsa-claim.pdf", "summary.pdf", *cards, "id-card-sheet.pdf"]
+        [
+            "confirmation.pdf",
+            "dependent-care-claim.pdf",
+            "health-fsa-claim.pdf",
+            "summary.pdf",
+            *cards,
+            "id-card-sheet.pdf",
+        ]
     )
 
 
-def test_examples_skips_the_form_of_a_declined_account(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_examples_skips_the_form_of_a_declined_account(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     examples = tmp_path / "examples"
     examples.mkdir()
     (examples / "solo.json").write_bytes((ROOT / "examples" / "participant-only.json").read_bytes())
     assert main(["examples", str(examples), "--out", str(tmp_path / "out")]) == 0
     assert sorted(p.name for p in (tmp_path / "out" / "solo").iterdir()) == [
-        "confirmation.pdf", "health-fsa-claim.pdf", "id-card-00-back.png", "id-card-00-front.png",
-        "id-card-00.pdf", "id-card-sheet.pdf", "summary.pdf",
+        "confirmation.pdf",
+        "health-fsa-claim.pdf",
+        "id-card-00-back.png",
+        "id-card-00-front.png",
+        "id-card-00.pdf",
+        "id-card-sheet.pdf",
+        "summary.pdf",
     ]
     assert capsys.readouterr().err.splitlines() == [
         f"{examples / 'solo.json'} (dependent-care-claim): skipped: elections.day_care_spending_account.elected:"
@@ -132,8 +142,13 @@ def test_claim_form_of_a_declined_account_exits_2(
 def test_bad_expense_line_exits_2_with_its_path(
     tmp_path: Path, jane: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    line = {"account": "medical_spending_account", "service_start": "2016-08-01", "provider": "Clinic",
-            "description": "Visit", "amount": "25.00"}
+    line = {
+        "account": "medical_spending_account",
+        "service_start": "2016-08-01",
+        "provider": "Clinic",
+        "description": "Visit",
+        "amount": "25.00",
+    }
     jane["claims"] = [line, line, {**line, "amount": "25.005"}, {**line, "service_start": "2017-08-01"}]
     assert main(["validate", "health-fsa-claim", str(write(tmp_path, jane))]) == 2
     assert capsys.readouterr().err.splitlines() == [
@@ -153,7 +168,10 @@ def test_console_script_is_deterministic_across_processes(tmp_path: Path) -> Non
         out = tmp_path / f"c{attempt}.pdf"
         done = subprocess.run(
             [str(DOCGEN), "render", "confirmation", str(JANE), "-o", str(out)],
-            capture_output=True, text=True, cwd=ROOT, check=False,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=False,
         )
         assert done.returncode == 0, done.stderr
         assert done.stderr == ""  # no warnings, no logs
@@ -198,9 +216,7 @@ def test_wrong_shape_is_one_problem(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert not out.exists()
 
 
-def test_illustration_limit_problem_on_stderr(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_illustration_limit_problem_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(MARY.read_bytes())
     data["expenses"][1]["amount"] = "300.00"
     out = tmp_path / "t.pdf"
@@ -230,7 +246,10 @@ def test_pdftotext_sees_the_claim_forms_acceptance(tmp_path: Path, kind: str) ->
 
 def test_keys_create_prints_the_key_alone_on_the_last_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "keys.db"
-    assert main(["keys", "create", "portal", "--scope", "documents:render", "--scope", "metrics:read", "--db", str(db)]) == 0
+    assert (
+        main(["keys", "create", "portal", "--scope", "documents:render", "--scope", "metrics:read", "--db", str(db)])
+        == 0
+    )
     lines = capsys.readouterr().out.splitlines()
     key = lines[-1]
     assert key.startswith("dgk_") and " " not in key and "shown once" in lines[0]
@@ -333,7 +352,11 @@ def test_a_write_cut_short_leaves_nothing_behind(tmp_path: Path) -> None:
 
     done = subprocess.run(
         [str(DOCGEN), "render", "summary", str(JANE), "--html", str(out)],
-        capture_output=True, text=True, cwd=tmp_path, preexec_fn=small_files, check=False,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        preexec_fn=small_files,
+        check=False,
     )
     assert done.returncode == 2, done.stderr
     assert done.stderr == f"html: cannot write {out}: File too large [output-writable]\n"
@@ -411,7 +434,10 @@ def test_control_characters_reach_stderr_escaped(
 def test_control_characters_in_a_logged_file_name_are_escaped(tmp_path: Path) -> None:
     done = subprocess.run(
         [str(DOCGEN), "-v", "render", "summary", str(JANE), "--html", "s\x1b[31m.html"],
-        capture_output=True, text=True, cwd=tmp_path, check=False,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == "docgen: wrote s\\x1b[31m.html\n"
@@ -436,11 +462,16 @@ def test_golden_update_into_an_unwritable_folder_names_it(tmp_path: Path) -> Non
     for part in ("templates", "fonts", "assets"):
         (home / part).symlink_to(ROOT / part)
     (home / "examples").mkdir()
-    (home / "examples" / "participant-only.json").write_bytes((ROOT / "examples" / "participant-only.json").read_bytes())
+    (home / "examples" / "participant-only.json").write_bytes(
+        (ROOT / "examples" / "participant-only.json").read_bytes()
+    )
     (home / "golden").write_text("not a folder")
     result = subprocess.run(
         [DOCGEN, "golden", "--update", "--only", "summary"],
-        capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "DOCGEN_HOME": str(home)}, check=False,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "DOCGEN_HOME": str(home)},
+        check=False,
     )
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr

@@ -53,11 +53,18 @@ def test_server_defaults() -> None:
 
 
 def test_server_settings_from_the_environment() -> None:
-    settings = load_server_settings({
-        "DOCGEN_HOST": "0.0.0.0", "DOCGEN_PORT": "9000", "DOCGEN_DB": "/srv/docgen.db", "DOCGEN_WORKERS": "3",
-        "DOCGEN_BODY_LIMIT": "2048", "DOCGEN_RENDER_TIMEOUT": "2.5", "DOCGEN_AUDIT_KEY": "k" * 32,
-        "DOCGEN_CLIENT_TIMEOUT": "4",
-    })
+    settings = load_server_settings(
+        {
+            "DOCGEN_HOST": "0.0.0.0",
+            "DOCGEN_PORT": "9000",
+            "DOCGEN_DB": "/srv/docgen.db",
+            "DOCGEN_WORKERS": "3",
+            "DOCGEN_BODY_LIMIT": "2048",
+            "DOCGEN_RENDER_TIMEOUT": "2.5",
+            "DOCGEN_AUDIT_KEY": "k" * 32,
+            "DOCGEN_CLIENT_TIMEOUT": "4",
+        }
+    )
     assert (settings.host, settings.port, settings.db) == ("0.0.0.0", 9000, Path("/srv/docgen.db"))
     assert (settings.workers, settings.queue) == (3, 6)  # the queue follows the workers
     assert (settings.body_limit, settings.render_timeout, settings.audit_key) == (2048, 2.5, b"k" * 32)

@@ -16,7 +16,19 @@ def test_unformatted_digits_are_accepted() -> None:
     assert SSN("998771234").masked == "XXX-XX-1234"
 
 
-@pytest.mark.parametrize("raw", ["12-345-6789", "88988998", "889-88-99881", "abc-de-fghi", "000-12-3456", "666-12-3456", "123-00-4567", "123-45-0000"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "12-345-6789",
+        "88988998",
+        "889-88-99881",
+        "abc-de-fghi",
+        "000-12-3456",
+        "666-12-3456",
+        "123-00-4567",
+        "123-45-0000",
+    ],
+)
 def test_impossible_numbers_are_refused_without_echoing_them(raw: str) -> None:
     with pytest.raises(ValueError) as caught:
         SSN(raw)

@@ -67,11 +67,35 @@ def render_cli(kind: str, body: Any) -> bool:
 
 # Values a portal bug or a member's typing could put anywhere.
 _ODD_VALUES = st.one_of(
-    st.sampled_from([
-        "", " ", "A" * 200, "0", "-1.00", "1e3", "5_0.00", "５０.００", "2016-02-30", "9999-12-31",
-        "0001-01-01", "2016-07-01", "٢٠١٦-٠٧-٠١", "\x1b[2J", "889-88-9988", "Active", "Terminated",
-        "F", "01", "99", "medical_spending_account", "李 小龍", "محمد", "Юрий", "O'Brien-Smythe",
-    ]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "A" * 200,
+            "0",
+            "-1.00",
+            "1e3",
+            "5_0.00",
+            "５０.００",
+            "2016-02-30",
+            "9999-12-31",
+            "0001-01-01",
+            "2016-07-01",
+            "٢٠١٦-٠٧-٠١",
+            "\x1b[2J",
+            "889-88-9988",
+            "Active",
+            "Terminated",
+            "F",
+            "01",
+            "99",
+            "medical_spending_account",
+            "李 小龍",
+            "محمد",
+            "Юрий",
+            "O'Brien-Smythe",
+        ]
+    ),
     st.integers(min_value=-(2**63), max_value=2**63),
     st.booleans(),
     st.none(),

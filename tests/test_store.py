@@ -61,8 +61,18 @@ def test_names_are_unique_and_revoking_needs_a_real_name(tmp_path: Path) -> None
 
 def test_audit_rows_round_trip(tmp_path: Path) -> None:
     store = Store(tmp_path / "docgen.db")
-    entry = AuditEntry("2026-01-01T00:00:00.000+00:00", "abc", "portal", "render", "summary",
-                       subject_hmac(b"k" * 32, "779901618322"), "00" * 32, 1234, 12.5, 200)
+    entry = AuditEntry(
+        "2026-01-01T00:00:00.000+00:00",
+        "abc",
+        "portal",
+        "render",
+        "summary",
+        subject_hmac(b"k" * 32, "779901618322"),
+        "00" * 32,
+        1234,
+        12.5,
+        200,
+    )
     store.record(entry)
     assert store.audit_log() == [entry]
 

@@ -206,7 +206,9 @@ def _cmd_golden(args: argparse.Namespace) -> int:
         except OSError as exc:
             # A read-only checkout or a full disk: say which file, never a traceback.
             target = shown(str(exc.filename or get_settings().golden_dir))
-            raise InputError([Problem("--update", "output-writable", f"cannot write {target}: {exc.strerror}")]) from exc
+            raise InputError(
+                [Problem("--update", "output-writable", f"cannot write {target}: {exc.strerror}")]
+            ) from exc
         _warn("Review every page above as a picture before committing golden/.")
         return EXIT_OK
     mismatches = [m for case in selected for m in golden.compare(case, args.diff_dir)]
@@ -297,7 +299,8 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--body-limit", type=int, help="largest body in bytes [DOCGEN_BODY_LIMIT, 1048576]")
     serve.add_argument("--render-timeout", type=float, help="seconds per render [DOCGEN_RENDER_TIMEOUT, 30]")
     serve.add_argument(
-        "--client-timeout", type=float,
+        "--client-timeout",
+        type=float,
         help="seconds a client has to send a request's headers, then as long for its body [DOCGEN_CLIENT_TIMEOUT, 30]",
     )
     serve.set_defaults(handler=_cmd_serve)
@@ -331,7 +334,9 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = _Parser(prog="docgen", description=__doc__)
     parser.add_argument("--version", action="version", version=f"docgen {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log files written and render timings (never personal data)")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log files written and render timings (never personal data)"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     render = commands.add_parser("render", help="render one document")
@@ -342,12 +347,15 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("--html", type=Path, help="write the final HTML instead of the PDF")
     card = render.add_argument_group("id-card options")
     card.add_argument(
-        "--member", help="person code: 00 for the subscriber (default), 01, 02, ... for dependents; with --sheet, that card only"
+        "--member",
+        help="person code: 00 for the subscriber (default), 01, 02, ... for dependents; with --sheet, that card only",
     )
     card.add_argument("--side", choices=["front", "back"], help="card side for a PNG (default front)")
     card.add_argument(
-        "--sheet", action="store_true",
-        help="Letter print sheets of the family's cards, 8 a sheet: fronts, then backs for duplex (long-edge flip), crop marks",
+        "--sheet",
+        action="store_true",
+        help="Letter print sheets of the family's cards, 8 a sheet: fronts, then backs for duplex"
+        " (long-edge flip), crop marks",
     )
     render.set_defaults(handler=_cmd_render)
 
@@ -357,25 +365,40 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=_cmd_validate)
 
     batch = commands.add_parser(
-        "batch", help="mailroom run: print-ready files for every record, resumable",
-        epilog=BATCH_EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "batch",
+        help="mailroom run: print-ready files for every record, resumable",
+        epilog=BATCH_EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    batch.add_argument("input", type=Path, metavar="INPUT", help="JSON Lines file (one enrollment per line) or a folder of .json files")
+    batch.add_argument(
+        "input", type=Path, metavar="INPUT", help="JSON Lines file (one enrollment per line) or a folder of .json files"
+    )
     batch.add_argument("--kind", required=True, help="document kind with a mailing layout (summary, confirmation)")
-    batch.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder; re-running the same command resumes")
+    batch.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="output folder; re-running the same command resumes"
+    )
     batch.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: the machine's cores)")
     batch.add_argument("--piece-limit", type=int, metavar="N", help="mail pieces per print file (default 500)")
-    batch.add_argument("--mailer-id", metavar="ID", help="USPS Mailer ID: print an Intelligent Mail barcode on each piece")
-    batch.add_argument("--service-type", metavar="STID", help="IMb Service Type ID from the USPS STID table (default 300)")
     batch.add_argument(
-        "--envelope", metavar="STOCK",
+        "--mailer-id", metavar="ID", help="USPS Mailer ID: print an Intelligent Mail barcode on each piece"
+    )
+    batch.add_argument(
+        "--service-type", metavar="STID", help="IMb Service Type ID from the USPS STID table (default 300)"
+    )
+    batch.add_argument(
+        "--envelope",
+        metavar="STOCK",
         help="window envelope stock (default 10-double-window: #10, 4-1/2 x 1-1/8 in address window); see the README",
     )
     batch.add_argument(
-        "--fold-panel", type=float, metavar="INCHES",
+        "--fold-panel",
+        type=float,
+        metavar="INCHES",
         help="address panel the folder sets, top edge to first fold (default 3.875 = 3-7/8 in; see the README)",
     )
-    batch.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (tcp://HOST:PORT): render on that cluster")
+    batch.add_argument(
+        "--scheduler", metavar="ADDRESS", help="Dask scheduler address (tcp://HOST:PORT): render on that cluster"
+    )
     batch.set_defaults(handler=_cmd_batch)
 
     examples = commands.add_parser("examples", help="render every applicable kind for each example")

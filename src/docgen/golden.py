@@ -112,9 +112,7 @@ def compare(case: GoldenCase, diff_dir: Path) -> list[str]:
     mismatches = []
     actual_words, expected_words = words(pdf), words(case.pdf_path.read_bytes())
     if actual_words != expected_words:
-        actual, expected = next(
-            pair for pair in zip_longest(actual_words, expected_words) if pair[0] != pair[1]
-        )
+        actual, expected = next(pair for pair in zip_longest(actual_words, expected_words) if pair[0] != pair[1])
         mismatches.append(f"{case.id}: words or positions differ, first {actual} vs golden {expected}")
     pages = page_images(pdf, GOLDEN_DPI)
     expected_pages = case.page_paths()
@@ -129,7 +127,5 @@ def compare(case: GoldenCase, diff_dir: Path) -> list[str]:
             diff_path = diff_dir / case.example.stem / f"{case.variant}-page{number}-diff.png"
             write_atomic(diff_path, png_bytes(marked))
             write_atomic(diff_path.with_name(f"{case.variant}-page{number}-actual.png"), png_bytes(image))
-            mismatches.append(
-                f"{case.id} page {number}: {share:.3%} of pixels differ; see {diff_path}"
-            )
+            mismatches.append(f"{case.id} page {number}: {share:.3%} of pixels differ; see {diff_path}")
     return mismatches

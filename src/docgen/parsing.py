@@ -111,7 +111,7 @@ def _problem(error: ErrorDetails, model: type[BaseModel] | None) -> Problem:
         message = _MESSAGES[rule]
     elif (should := re.match(r"(Input|String|List|Tuple|Value) should ", message)) is not None:
         # pydantic's "String should have at most 35 characters", "List should have ... after validation, not 15"
-        message = "must " + message[should.end():].replace(" after validation", "")
+        message = "must " + message[should.end() :].replace(" after validation", "")
     return Problem(json_path(tuple(error["loc"])), rule, message)
 
 
@@ -186,9 +186,9 @@ def decode_json(data: bytes | str) -> object:
         # The API answers this with 400 before it parses; the CLI and batch read files.
         raise InputError([Problem(ROOT_PATH, "json-depth", "is nested too deeply to be a docgen input")]) from None
     except json.JSONDecodeError as exc:
-        raise InputError([Problem(
-            ROOT_PATH, "json-syntax", f"is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        )]) from None
+        raise InputError(
+            [Problem(ROOT_PATH, "json-syntax", f"is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")]
+        ) from None
     except ValueError as exc:  # not UTF-8 (UnicodeDecodeError), or NaN/Infinity
         raise InputError([Problem(ROOT_PATH, "json-syntax", f"is not valid JSON: {exc}")]) from None
 
@@ -227,7 +227,7 @@ def _segments(path: str) -> tuple[str, ...]:
 
 def _overlaps(read: tuple[str, ...], failed: tuple[str, ...]) -> bool:
     """Whether a read path and a failed path share their common prefix (`*` matches any item)."""
-    return all(r in ("*", f) for r, f in zip(read, failed))
+    return all(r in ("*", f) for r, f in zip(read, failed, strict=False))
 
 
 # --- rebuilding what parsed -------------------------------------------------------------

@@ -168,9 +168,7 @@ class Store:
 
     def list_keys(self) -> list[ApiKey]:
         with self._transaction(write=False) as db:
-            rows = db.execute(
-                "SELECT name, scopes, created_at, revoked_at FROM api_keys ORDER BY name"
-            ).fetchall()
+            rows = db.execute("SELECT name, scopes, created_at, revoked_at FROM api_keys ORDER BY name").fetchall()
         return [ApiKey(name, _scopes(scopes), created, revoked) for name, scopes, created, revoked in rows]
 
     def revoke_key(self, name: str) -> None:
@@ -214,8 +212,16 @@ class Store:
                 "INSERT INTO audit_log (at, request_id, key_name, action, kind, subject_hmac,"
                 " output_sha256, bytes, duration_ms, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    entry.at, entry.request_id, entry.key_name, entry.action, entry.kind,
-                    entry.subject_hmac, entry.output_sha256, entry.bytes, entry.duration_ms, entry.status,
+                    entry.at,
+                    entry.request_id,
+                    entry.key_name,
+                    entry.action,
+                    entry.kind,
+                    entry.subject_hmac,
+                    entry.output_sha256,
+                    entry.bytes,
+                    entry.duration_ms,
+                    entry.status,
                 ),
             )
 

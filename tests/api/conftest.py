@@ -119,8 +119,19 @@ def start_server(folder: Path, *flags: str, workers: int = 2, env: dict[str, str
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     db, log = folder / "docgen.db", folder / "server.log"
-    command = [str(DOCGEN), "serve", "--host", "127.0.0.1", "--port", str(port), "--db", str(db),
-               "--workers", str(workers), *flags]
+    command = [
+        str(DOCGEN),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--db",
+        str(db),
+        "--workers",
+        str(workers),
+        *flags,
+    ]
     with log.open("wb") as sink:
         process = subprocess.Popen(
             command, stdout=sink, stderr=subprocess.STDOUT, cwd=folder, env={**os.environ, **(env or {})}

@@ -46,7 +46,8 @@ def test_refusals_of_a_known_key_are_audited_with_their_status(server: Server, j
         forbidden = client.post("/v1/documents/summary", content=JANE.read_bytes(), headers=JSON)
     rows = [audit_row(server, answer.headers["x-request-id"]) for answer in (invalid, forbidden)]
     assert [(r["status"], r["action"], r["key_name"]) for r in rows] == [
-        (422, "validate", "documents:render"), (403, "render", "metrics:read"),
+        (422, "validate", "documents:render"),
+        (403, "render", "metrics:read"),
     ]
     assert rows[0]["subject_hmac"] is None and rows[0]["output_sha256"] is None
 
@@ -74,7 +75,9 @@ def test_a_key_sent_in_the_query_is_redacted_in_the_log(server: Server) -> None:
         client.post("/v1/validate/summary?api%5Fkey=s3cret-e&side=front", content=JANE.read_bytes(), headers=JSON)
         client.get(f"/v1/documents/{key}")  # a key in the path, 405
     log = server.log_text()
-    assert "api_key=[redacted]&ApiKey=[redacted]&token=[redacted]&access_token=[redacted]&KEY=[redacted]&member=01" in log
+    assert (
+        "api_key=[redacted]&ApiKey=[redacted]&token=[redacted]&access_token=[redacted]&KEY=[redacted]&member=01" in log
+    )
     assert "/v1/validate/summary?api%5Fkey=[redacted]&side=front" in log
     assert '"GET /v1/documents/dgk_[redacted] HTTP/1.1" 405' in log
     for secret in (key, key.rsplit("_", 1)[-1], "s3cret"):

@@ -22,7 +22,9 @@ def test_an_unknown_key_is_401(server: Server) -> None:
     tampered = real[:-4] + ("AAAA" if not real.endswith("AAAA") else "BBBB")
     for key in ("nonsense", "dgk_0000000000000000_" + "x" * 43, tampered, "x" * 5000):
         with server.client(key) as client:
-            assert_error(client.post("/v1/validate/summary", content=JANE.read_bytes(), headers=JSON), 401, "unauthenticated")
+            assert_error(
+                client.post("/v1/validate/summary", content=JANE.read_bytes(), headers=JSON), 401, "unauthenticated"
+            )
 
 
 def test_other_schemes_are_401(server: Server) -> None:
@@ -33,7 +35,9 @@ def test_other_schemes_are_401(server: Server) -> None:
 
 def test_a_metrics_key_cannot_render(server: Server) -> None:
     with server.client(server.key(Scope.METRICS_READ)) as client:
-        error = assert_error(client.post("/v1/documents/summary", content=JANE.read_bytes(), headers=JSON), 403, "forbidden")
+        error = assert_error(
+            client.post("/v1/documents/summary", content=JANE.read_bytes(), headers=JSON), 403, "forbidden"
+        )
     assert "documents:render" in error["message"]
 
 
@@ -48,7 +52,9 @@ def test_a_revoked_key_stops_working_at_once(server: Server) -> None:
         store = Store(server.db)
         store.revoke_key("short-lived")
         store.close()
-        assert_error(client.post("/v1/validate/summary", content=JANE.read_bytes(), headers=JSON), 401, "unauthenticated")
+        assert_error(
+            client.post("/v1/validate/summary", content=JANE.read_bytes(), headers=JSON), 401, "unauthenticated"
+        )
 
 
 def test_the_database_holds_no_key(server: Server) -> None:

@@ -76,7 +76,7 @@ def test_headers_trickled_byte_by_byte_do_not_push_the_deadline_back(slow: Serve
             try:
                 sock.sendall(bytes([byte]))
                 closed = sock.recv(65536) == b""
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except (BrokenPipeError, ConnectionResetError):
                 closed = True
@@ -112,7 +112,7 @@ def test_a_body_trickled_byte_by_byte_is_cut_off_at_the_deadline(slow: Server) -
             try:
                 sock.sendall(bytes([byte]))
                 data += sock.recv(65536)
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except (BrokenPipeError, ConnectionResetError):
                 break

@@ -52,10 +52,15 @@ def test_a_kinds_options_and_media_types_are_its_openapi_parameters_and_response
     document = openapi(KINDS)
     operation = document["paths"]["/v1/documents/id-card"]["post"]
     assert [(p["name"], p["in"], p["required"]) for p in operation["parameters"]] == [
-        ("member", "query", False), ("side", "query", False), ("sheet", "query", False), ("format", "query", False),
+        ("member", "query", False),
+        ("side", "query", False),
+        ("sheet", "query", False),
+        ("format", "query", False),
     ]
     assert operation["parameters"][1]["schema"] == {"$ref": "#/components/schemas/CardSide", "default": "front"}
     assert document["components"]["schemas"]["CardSide"]["enum"] == ["front", "back"]
     assert set(operation["responses"]["200"]["content"]) == {PDF_MEDIA_TYPE, PNG_MEDIA_TYPE}
     assert document["paths"]["/v1/documents/confirmation"]["post"]["parameters"] == []
-    assert set(document["paths"]["/v1/documents/confirmation"]["post"]["responses"]["200"]["content"]) == {PDF_MEDIA_TYPE}
+    assert set(document["paths"]["/v1/documents/confirmation"]["post"]["responses"]["200"]["content"]) == {
+        PDF_MEDIA_TYPE
+    }

@@ -64,12 +64,20 @@ def test_problems_are_the_clis(client: httpx.Client, jane: dict[str, Any]) -> No
     for route in ("/v1/validate/summary", "/v1/documents/summary"):
         answer = client.post(route, content=as_json(jane), headers=JSON)
         assert answer.status_code == 422
-        assert answer.json() == {"errors": [
-            {"path": "elections.dental.elected", "rule": "dental-requires-medical",
-             "message": "dental requires medical to be elected"},
-            {"path": "elections.vision.elected", "rule": "vision-requires-medical",
-             "message": "vision requires medical to be elected"},
-        ]}
+        assert answer.json() == {
+            "errors": [
+                {
+                    "path": "elections.dental.elected",
+                    "rule": "dental-requires-medical",
+                    "message": "dental requires medical to be elected",
+                },
+                {
+                    "path": "elections.vision.elected",
+                    "rule": "vision-requires-medical",
+                    "message": "vision requires medical to be elected",
+                },
+            ]
+        }
 
 
 def test_schema_and_rule_problems_come_in_one_422(client: httpx.Client, jane: dict[str, Any]) -> None:
@@ -86,7 +94,8 @@ def test_schema_problems_carry_paths_and_never_the_value(client: httpx.Client, j
     answer = client.post("/v1/documents/confirmation", content=as_json(jane), headers=JSON)
     assert answer.status_code == 422
     assert [(p["path"], p["rule"]) for p in answer.json()["errors"]] == [
-        ("dependents[0].ssn", "ssn"), ("dependents[1].date_of_birth", "iso-date"),
+        ("dependents[0].ssn", "ssn"),
+        ("dependents[1].date_of_birth", "iso-date"),
     ]
     for personal in ("889-88", "99881", "1994-13-11", "STEPHEN", "JENNIFER"):
         assert personal not in answer.text
@@ -100,7 +109,9 @@ def test_confirmation_needs_its_number(client: httpx.Client, jane: dict[str, Any
 
 
 def test_malformed_json_is_400(client: httpx.Client) -> None:
-    error = assert_error(client.post("/v1/documents/summary", content=b'{"participant": ', headers=JSON), 400, "malformed-json")
+    error = assert_error(
+        client.post("/v1/documents/summary", content=b'{"participant": ', headers=JSON), 400, "malformed-json"
+    )
     assert "line 1" in error["message"] and "participant" not in error["message"]
 
 
@@ -113,7 +124,9 @@ def test_json_that_is_not_an_object_is_422(client: httpx.Client) -> None:
     assert answer.status_code == 422 and answer.json()["errors"][0]["path"] == "$"
 
 
-@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin-1"])
+@pytest.mark.parametrize(
+    "content_type", [None, "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin-1"]
+)
 def test_other_content_types_are_415(client: httpx.Client, content_type: str | None) -> None:
     headers = {"Content-Type": content_type} if content_type else {}
     answer = client.post("/v1/documents/summary", content=JANE.read_bytes(), headers=headers)
@@ -121,7 +134,9 @@ def test_other_content_types_are_415(client: httpx.Client, content_type: str | N
 
 
 def test_json_with_utf8_charset_is_accepted(client: httpx.Client) -> None:
-    answer = client.post("/v1/validate/summary", content=JANE.read_bytes(), headers={"Content-Type": "application/json; charset=UTF-8"})
+    answer = client.post(
+        "/v1/validate/summary", content=JANE.read_bytes(), headers={"Content-Type": "application/json; charset=UTF-8"}
+    )
     assert answer.status_code == 200
 
 
@@ -195,7 +210,8 @@ def test_a_client_hanging_up_mid_body_is_no_server_error(server: Server) -> None
     with socket.create_connection((host, int(port))) as sock:
         sock.sendall(
             b"POST /v1/validate/summary HTTP/1.1\r\nHost: docgen\r\nContent-Type: application/json\r\n"
-            + f"Authorization: Bearer {key}\r\nContent-Length: 1000\r\n\r\n".encode() + b'{"participant": '
+            + f"Authorization: Bearer {key}\r\nContent-Length: 1000\r\n\r\n".encode()
+            + b'{"participant": '
         )
     deadline = time.monotonic() + 10
     while hung_up() == before:
@@ -206,8 +222,10 @@ def test_a_client_hanging_up_mid_body_is_no_server_error(server: Server) -> None
 
 def test_id_card_png_with_query_options_matches_the_cli(client: httpx.Client, tmp_path: Path) -> None:
     answer = client.post(
-        "/v1/documents/id-card", params={"member": "01", "side": "back", "format": "png"},
-        content=JANE.read_bytes(), headers=JSON,
+        "/v1/documents/id-card",
+        params={"member": "01", "side": "back", "format": "png"},
+        content=JANE.read_bytes(),
+        headers=JSON,
     )
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"] == "image/png"
@@ -215,7 +233,8 @@ def test_id_card_png_with_query_options_matches_the_cli(client: httpx.Client, tm
     out = tmp_path / "card.png"
     subprocess.run(
         [str(DOCGEN), "render", "id-card", str(JANE), "-o", str(out), "--member", "01", "--side", "back"],
-        cwd=ROOT, check=True,
+        cwd=ROOT,
+        check=True,
     )
     assert answer.content == out.read_bytes()
 

@@ -48,10 +48,18 @@ class FinishedJob:
 def run_job(
     source: Path, out: Path, piece_limit: int, workers: int | None = None, scheduler: str | None = None
 ) -> BatchResult:
-    return run_batch(BatchOptions(
-        input=source, kind="confirmation", out=out, piece_limit=piece_limit, mailer_id=MAILER_ID,
-        workers=workers, scheduler=scheduler, progress=io.StringIO(),
-    ))
+    return run_batch(
+        BatchOptions(
+            input=source,
+            kind="confirmation",
+            out=out,
+            piece_limit=piece_limit,
+            mailer_id=MAILER_ID,
+            workers=workers,
+            scheduler=scheduler,
+            progress=io.StringIO(),
+        )
+    )
 
 
 @pytest.fixture(scope="session")
@@ -88,8 +96,18 @@ def take_rejections(caplog: pytest.LogCaptureFixture) -> list[int]:
 
 def batch_command(source: Path, out: Path, piece_limit: int, *extra: str) -> list[str]:
     return [
-        str(DOCGEN), "batch", str(source), "--kind", "confirmation", "--out", str(out),
-        "--piece-limit", str(piece_limit), "--mailer-id", MAILER_ID, *extra,
+        str(DOCGEN),
+        "batch",
+        str(source),
+        "--kind",
+        "confirmation",
+        "--out",
+        str(out),
+        "--piece-limit",
+        str(piece_limit),
+        "--mailer-id",
+        MAILER_ID,
+        *extra,
     ]
 
 
@@ -114,7 +132,8 @@ def spooled(out: Path, count: int) -> Callable[[], bool]:
 
 @contextmanager
 def process_group(command: list[str]) -> Iterator[subprocess.Popen[str]]:
-    """A real process (`docgen batch`, a script) leading its own group; whatever of the group is left is killed after."""
+    """A real process (`docgen batch`, a script) leading its own group; whatever of the group
+    is left is killed after."""
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
@@ -149,7 +168,7 @@ def group_members(leader: int) -> dict[int, str]:
         except OSError:
             continue  # exited meanwhile
         # Fields after "(comm)": state, ppid, pgrp, ... (proc(5)).
-        state, _ppid, group = stat[stat.rindex(")") + 2:].split()[:3]
+        state, _ppid, group = stat[stat.rindex(")") + 2 :].split()[:3]
         if int(group) == leader and state != "Z":
             members[int(entry.name)] = command
     return members
@@ -180,7 +199,6 @@ def decode_marks(pdf_path: Path, dpi: int = 300) -> list[Mark]:
     finally:
         document.close()
     return marks
-
 
 
 def one_document(job: FinishedJob, file: str) -> bytes:

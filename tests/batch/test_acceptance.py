@@ -6,6 +6,7 @@ import csv
 import json
 import subprocess
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def test_two_thousand_records_with_twenty_invalid(tmp_path: Path) -> None:
     for name, pieces in by_file.items():
         pages = len(PdfReader(out / name).pages)
         assert int(pieces[0]["first_page"]) == 1 and int(pieces[-1]["last_page"]) == pages
-        assert all(int(a["last_page"]) + 1 == int(b["first_page"]) for a, b in zip(pieces, pieces[1:]))
+        assert all(int(a["last_page"]) + 1 == int(b["first_page"]) for a, b in pairwise(pieces))
         marks = decode_marks(out / name)
         assert len(marks) == pages
         starts = {int(p["first_page"]): int(p["piece"]) for p in pieces}

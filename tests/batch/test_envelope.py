@@ -99,12 +99,18 @@ def test_address_and_barcode_show_with_clearance_at_each_corner_position(job100:
             clear = window.inset(envelopes.CLEARANCE_IN)
             shown = [c for c in page.chars if c["text"].strip() and window.contains(_box(c))]
             # The whole delivery address, and nothing else, is behind the window...
-            assert "".join(c["text"] for c in shown) == "".join(envelopes.recipient_lines(enrollment_addresses(enrollment))).replace(" ", "")
+            assert "".join(c["text"] for c in shown) == "".join(
+                envelopes.recipient_lines(enrollment_addresses(enrollment))
+            ).replace(" ", "")
             # ... every character and every bar 1/8 in inside its edges.
             for box in [_box(c) for c in shown] + bars:
                 assert clear.contains(box), (row["piece"], (slide, drop), box)
-            returned = [c for c in page.chars if c["text"].strip() and _window_on_page("return", slide, drop).contains(_box(c))]
-            assert "".join(c["text"] for c in returned) == "".join(envelopes.return_lines(enrollment_addresses(enrollment))).replace(" ", "")
+            returned = [
+                c for c in page.chars if c["text"].strip() and _window_on_page("return", slide, drop).contains(_box(c))
+            ]
+            assert "".join(c["text"] for c in returned) == "".join(
+                envelopes.return_lines(enrollment_addresses(enrollment))
+            ).replace(" ", "")
 
 
 def test_nothing_else_prints_where_a_moving_window_can_show_it(job100: FinishedJob) -> None:
@@ -113,9 +119,14 @@ def test_nothing_else_prints_where_a_moving_window_can_show_it(job100: FinishedJ
         for window, area in ((RECIPIENT, shape.recipient_area), (RETURN, shape.return_area)):
             reach = shape.reach(window)
             stray = [
-                c["text"] for c in page.chars
-                if c["text"].strip() and not area.contains(_box(c)) and _box(c).x0 < reach.x1 and _box(c).x1 > reach.x0
-                and _box(c).top < reach.bottom and _box(c).bottom > reach.top
+                c["text"]
+                for c in page.chars
+                if c["text"].strip()
+                and not area.contains(_box(c))
+                and _box(c).x0 < reach.x1
+                and _box(c).x1 > reach.x0
+                and _box(c).top < reach.bottom
+                and _box(c).bottom > reach.top
             ]
             assert stray == [], window.name
 
@@ -129,10 +140,11 @@ def test_an_address_line_too_wide_for_the_window_rejects_the_record() -> None:
 
 
 def test_text_widths_agree_with_the_rendered_page(job100: FinishedJob) -> None:
-    (row, page), = _first_pages(job100, 1)
+    ((row, page),) = _first_pages(job100, 1)
     words = page.extract_words()
     line = max(
-        (w for w in words if envelopes.DEFAULT_GEOMETRY.recipient_area.contains(_box(w))), key=lambda w: w["x1"] - w["x0"]
+        (w for w in words if envelopes.DEFAULT_GEOMETRY.recipient_area.contains(_box(w))),
+        key=lambda w: w["x1"] - w["x0"],
     )
     measured = envelopes.text_width_in(line["text"], envelopes.RECIPIENT_FONT_PT)
     assert measured == pytest.approx((line["x1"] - line["x0"]) / PT, abs=0.02)
@@ -143,8 +155,14 @@ def test_mailing_variant_keeps_every_section_of_the_statement() -> None:
     pdf = render_piece(PieceTask("00000000abcd", 1, "confirmation", data, None)).pdf
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         text = "\n".join(page.extract_text() or "" for page in document.pages)
-    for heading in ("Enrollment Confirmation Statement", "PERSONAL INFORMATION", "HEALTH BENEFITS",
-                    "FLEXIBLE", "SECTION 125", "QUESTIONS?"):
+    for heading in (
+        "Enrollment Confirmation Statement",
+        "PERSONAL INFORMATION",
+        "HEALTH BENEFITS",
+        "FLEXIBLE",
+        "SECTION 125",
+        "QUESTIONS?",
+    ):
         assert heading in text, heading
 
 
@@ -165,14 +183,21 @@ def test_a_secondary_unit_goes_at_the_end_of_the_delivery_line() -> None:
     data = load_jane()
     data["participant"]["address"].update(line1="4187 RATTLESNAKE CREEK RD", line2="Unit 12b")
     assert envelopes.recipient_lines(enrollment_addresses(parse_enrollment(json.dumps(data)))) == (
-        "JANE EXAMPLE", "4187 RATTLESNAKE CREEK RD UNIT 12B", "KALISPELL MT 59901",
+        "JANE EXAMPLE",
+        "4187 RATTLESNAKE CREEK RD UNIT 12B",
+        "KALISPELL MT 59901",
     )
     # Too long to share the line: the unit goes on the line above it, and the block is then
     # one line too long for the window under a barcode; line2 is named. (ROAD is printed RD,
     # Publication 28 Appendix C1.)
     data["participant"]["address"].update(line1="4187 NORTHWEST RATTLESNAKE CREEK ROAD", line2="UNIT 12B")
-    assert envelopes.recipient_lines(enrollment_addresses(parse_enrollment(json.dumps(data))))[1:3] == ("UNIT 12B", "4187 NORTHWEST RATTLESNAKE CREEK RD")
-    problems = _problems({"participant.address.line1": "4187 NORTHWEST RATTLESNAKE CREEK ROAD", "participant.address.line2": "UNIT 12B"})
+    assert envelopes.recipient_lines(enrollment_addresses(parse_enrollment(json.dumps(data))))[1:3] == (
+        "UNIT 12B",
+        "4187 NORTHWEST RATTLESNAKE CREEK RD",
+    )
+    problems = _problems(
+        {"participant.address.line1": "4187 NORTHWEST RATTLESNAKE CREEK ROAD", "participant.address.line2": "UNIT 12B"}
+    )
     assert problems == [("participant.address.line2", "address-fits-window")]
 
 
@@ -182,7 +207,10 @@ def test_a_fourth_address_line_fits_only_without_a_barcode() -> None:
     assert _problems(edit, with_imb=False) == []
     data = load_jane()
     data["participant"]["address"]["line2"] = "C/O MOUNTAIN WEST TRUST"
-    assert envelopes.recipient_lines(enrollment_addresses(parse_enrollment(json.dumps(data))))[1:3] == ("PO BOX 100", "C/O MOUNTAIN WEST TRUST")
+    assert envelopes.recipient_lines(enrollment_addresses(parse_enrollment(json.dumps(data))))[1:3] == (
+        "PO BOX 100",
+        "C/O MOUNTAIN WEST TRUST",
+    )
 
 
 def test_a_record_that_cannot_fit_is_rejected_naming_the_line() -> None:
@@ -192,14 +220,14 @@ def test_a_record_that_cannot_fit_is_rejected_naming_the_line() -> None:
     assert _problems({"participant.address.city": "Wawawawa Mmmmmmmmmm Wwwwwwwwww"}) == [
         ("participant.address.city", "address-fits-window")
     ]
-    assert _problems({"administrator.address": ["2806 S. Garfield St.", "P.O. Box 3018 Attention Claims Processing Center"]}) == [
-        ("administrator.address[1]", "return-address-fits-window")
-    ]
+    assert _problems(
+        {"administrator.address": ["2806 S. Garfield St.", "P.O. Box 3018 Attention Claims Processing Center"]}
+    ) == [("administrator.address[1]", "return-address-fits-window")]
     # The name on two lines, then the window holds three address lines of the four.
     four = ["Claims Department", "2806 S. Garfield St.", "P.O. Box 3018", "Missoula, MT 59806-3018"]
-    assert _problems({"administrator.name": "Allegiance Benefit Plan Management Services, Inc.", "administrator.address": four}) == [
-        ("administrator.address[3]", "return-address-fits-window")
-    ]
+    assert _problems(
+        {"administrator.name": "Allegiance Benefit Plan Management Services, Inc.", "administrator.address": four}
+    ) == [("administrator.address[3]", "return-address-fits-window")]
 
 
 def test_the_envelope_and_fold_are_checked_options() -> None:
@@ -224,9 +252,14 @@ def test_a_field_of_punctuation_alone_would_print_nothing_and_is_rejected() -> N
     # Publication 28 section 222 leaves punctuation out of the block: a name or line of only
     # punctuation would leave a blank line in the window.
     assert _problems({"participant.last_name": "-", "participant.address.line1": "..."}) == [
-        ("participant.last_name", "address-has-words"), ("participant.address.line1", "address-has-words")
+        ("participant.last_name", "address-has-words"),
+        ("participant.address.line1", "address-has-words"),
     ]
     # A line2 of punctuation is simply left out.
     data = load_jane()
     data["participant"]["address"]["line2"] = "--"
-    assert envelopes.recipient_lines(enrollment_addresses(parse_enrollment(json.dumps(data)))) == ("JANE EXAMPLE", "PO BOX 100", "KALISPELL MT 59901")
+    assert envelopes.recipient_lines(enrollment_addresses(parse_enrollment(json.dumps(data)))) == (
+        "JANE EXAMPLE",
+        "PO BOX 100",
+        "KALISPELL MT 59901",
+    )

@@ -1,4 +1,5 @@
-"""A batch whose input changes under it, or whose output folder is read-only or fills up: a clear error, then an exact resume."""
+"""A batch whose input changes under it, or whose output folder is read-only or fills up: a
+clear error, then an exact resume."""
 
 from __future__ import annotations
 
@@ -121,7 +122,9 @@ needs_tmpfs = pytest.mark.skipif(not _namespaces(), reason="needs unshare -Urm t
 def _in_own_mounts(tmp_path: Path, script: str) -> None:
     """Run a shell script in its own user and mount namespace, where it may mount a tmpfs on a
     folder of tmp_path: a real full or read-only file system that no one else sees."""
-    done = subprocess.run(["unshare", "-Urm", "sh", "-ec", script], capture_output=True, text=True, check=False, timeout=600)
+    done = subprocess.run(
+        ["unshare", "-Urm", "sh", "-ec", script], capture_output=True, text=True, check=False, timeout=600
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -130,10 +133,13 @@ def test_a_read_only_output_folder_is_one_line_naming_it(small_input: Path, tmp_
     out = tmp_path / "out"
     out.mkdir()
     command = shlex.join(batch_command(small_input, out, SMALL_LIMIT, "--workers", "1"))
-    _in_own_mounts(tmp_path, f"""
+    _in_own_mounts(
+        tmp_path,
+        f"""
         mount -t tmpfs -o ro tmpfs {out}
         {command} 2>{tmp_path}/stderr || echo $? >{tmp_path}/status
-    """)
+    """,
+    )
     assert (tmp_path / "status").read_text() == "2\n"
     stderr = (tmp_path / "stderr").read_text()
     assert stderr == f"out: cannot write {out} (read-only file system) [batch-out-writable]\n"
@@ -149,14 +155,19 @@ def test_a_full_output_folder_is_one_line_and_a_rerun_with_space_is_exact(
     out, copy = tmp_path / "out", tmp_path / "copy"
     out.mkdir()
     command = shlex.join(batch_command(small_job.input, out, SMALL_LIMIT, "--workers", "2"))
-    _in_own_mounts(tmp_path, f"""
+    _in_own_mounts(
+        tmp_path,
+        f"""
         mount -t tmpfs -o size={size} tmpfs {out}
         {command} 2>{tmp_path}/stderr || echo $? >{tmp_path}/status
         mount -o remount,size=64m {out}
         {command} >/dev/null 2>{tmp_path}/stderr-rerun
         cp -a {out} {copy}
-    """)
+    """,
+    )
     assert (tmp_path / "status").read_text() == "2\n"
     last = _one_error_line((tmp_path / "stderr").read_text())
-    assert re.fullmatch(rf"out: cannot write {re.escape(str(out))}/\S+ \(disk full\) \[batch-out-writable\]", last), last
+    assert re.fullmatch(rf"out: cannot write {re.escape(str(out))}/\S+ \(disk full\) \[batch-out-writable\]", last), (
+        last
+    )
     assert_same_job(copy, small_job)

@@ -29,8 +29,13 @@ def pieces(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[int, Path]]:
     mailer = imb.parse_mailer_id(MAILER_ID)
     paths = []
     for number, data in enumerate(lines(PIECES, seed=3), start=1):
-        task = PieceTask("0123456789ab", number, "confirmation", data.encode(),
-                         imb.tracking_code(mailer, number, imb.DEFAULT_SERVICE_TYPE))
+        task = PieceTask(
+            "0123456789ab",
+            number,
+            "confirmation",
+            data.encode(),
+            imb.tracking_code(mailer, number, imb.DEFAULT_SERVICE_TYPE),
+        )
         result = render_piece(task)
         assert not result.problems
         path = folder / f"piece-{number}.pdf"
@@ -86,7 +91,7 @@ def test_pages_look_and_read_exactly_as_the_pieces_rendered_alone(
     alone = [page for _, path in pieces for page in _pages(path)]
     merged = list(_pages(print_file))
     assert len(merged) == len(alone)
-    for number, ((image, text), (expected_image, expected_text)) in enumerate(zip(merged, alone), start=1):
+    for number, ((image, text), (expected_image, expected_text)) in enumerate(zip(merged, alone, strict=True), start=1):
         assert text == expected_text, f"page {number}: text (ToUnicode) differs"
         assert ImageChops.difference(image, expected_image).getbbox() is None, f"page {number}: pixels differ"
         assert text.strip() or number % 2 == 0, f"page {number} is blank"

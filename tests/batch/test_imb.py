@@ -7,6 +7,7 @@ import json
 import re
 import sqlite3
 from functools import cache
+from itertools import pairwise
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -92,7 +93,9 @@ def test_encoder_reproduces_usps_encoder_test_cases(case: int, tracking: str, ro
 
 
 @pytest.mark.parametrize(("case", "tracking", "routing", "rules"), USPS_INVALID)
-def test_usps_encoder_test_cases_that_must_fail_are_refused(case: int, tracking: str, routing: str, rules: list[str]) -> None:
+def test_usps_encoder_test_cases_that_must_fail_are_refused(
+    case: int, tracking: str, routing: str, rules: list[str]
+) -> None:
     with pytest.raises(InputError) as caught:
         imb.bar_states(tracking, routing)
     assert [p.rule for p in caught.value.problems] == rules, f"USPS case {case}"
@@ -140,26 +143,44 @@ def test_tracking_code_fields_and_serial_width_follow_the_mailer_id() -> None:
     assert imb.routing_code("59901") == "59901"
 
 
-@pytest.mark.parametrize(("mailer", "serial", "service", "problem"), [
-    ("912345678", 10**6, "300", ("serial", "imb-serial-range")),
-    ("123456", -1, "300", ("serial", "imb-serial-range")),
-    ("123456", 1, "3\u0660\u0660", ("service_type", "service-type")),
-    ("12345\u0666", 1, "300", ("mailer_id", "mailer-id")),  # a MailerId built without parse_mailer_id
-])
-def test_tracking_code_refuses_parts_that_do_not_make_a_tracking_code(mailer: str, serial: int, service: str, problem: tuple[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("mailer", "serial", "service", "problem"),
+    [
+        ("912345678", 10**6, "300", ("serial", "imb-serial-range")),
+        ("123456", -1, "300", ("serial", "imb-serial-range")),
+        ("123456", 1, "3\u0660\u0660", ("service_type", "service-type")),
+        ("12345\u0666", 1, "300", ("mailer_id", "mailer-id")),  # a MailerId built without parse_mailer_id
+    ],
+)
+def test_tracking_code_refuses_parts_that_do_not_make_a_tracking_code(
+    mailer: str, serial: int, service: str, problem: tuple[str, str]
+) -> None:
     with pytest.raises(InputError) as caught:
         imb.tracking_code(imb.MailerId(mailer), serial, service)
     assert [(p.path, p.rule) for p in caught.value.problems] == [problem]
 
 
-@pytest.mark.parametrize("zip_code", ["1234-5", "123456789", "12345-678", "1234\u0665", "\uff11\uff12\uff13\uff14\uff15", ""])
+@pytest.mark.parametrize(
+    "zip_code", ["1234-5", "123456789", "12345-678", "1234\u0665", "\uff11\uff12\uff13\uff14\uff15", ""]
+)
 def test_routing_code_takes_only_a_written_zip_or_zip4(zip_code: str) -> None:
     with pytest.raises(InputError) as caught:
         imb.routing_code(zip_code)
     assert [(p.path, p.rule) for p in caught.value.problems] == [("participant.address.zip", "imb-routing-zip")]
 
 
-@pytest.mark.parametrize("value", ["12345", "923456", "812345678", "12345a", "1234567", "1\u0662\u0663\u0664\u0665\u0666", "\uff11\uff12\uff13\uff14\uff15\uff16"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "12345",
+        "923456",
+        "812345678",
+        "12345a",
+        "1234567",
+        "1\u0662\u0663\u0664\u0665\u0666",
+        "\uff11\uff12\uff13\uff14\uff15\uff16",
+    ],
+)
 def test_malformed_mailer_ids_are_refused(value: str) -> None:
     with pytest.raises(InputError) as caught:
         imb.parse_mailer_id(value)
@@ -223,7 +244,7 @@ def test_printed_bars_read_back_as_the_encoded_states_at_the_spec_pitch_and_heig
     _, tracking, zip_code = _piece_with_barcode()
     bars = _bars_from_page(dpi)
     assert len(bars) == imb.BAR_COUNT
-    pitches = [(b[0] - a[0]) / dpi for a, b in zip(bars, bars[1:])]
+    pitches = [(b[0] - a[0]) / dpi for a, b in pairwise(bars)]
     assert all(abs(p - imb.BAR_PITCH_IN) < 1.5 / dpi for p in pitches)
     assert 20 <= (len(bars) - 1) / ((bars[-1][0] - bars[0][0]) / dpi) <= 24, "bars per inch"
     assert all(abs((right - left) / dpi - imb.BAR_WIDTH_IN) < 1.5 / dpi for left, right, _, _ in bars)
@@ -251,7 +272,11 @@ def _rects_in_address_area(pdf: bytes) -> int:
     area = envelopes.DEFAULT_GEOMETRY.recipient_area
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         rects = document.pages[0].rects
-    return sum(1 for r in rects if area.x0 * 72 <= r["x0"] and r["x1"] <= area.x1 * 72 and area.top * 72 <= r["top"] <= area.bottom * 72)
+    return sum(
+        1
+        for r in rects
+        if area.x0 * 72 <= r["x0"] and r["x1"] <= area.x1 * 72 and area.top * 72 <= r["top"] <= area.bottom * 72
+    )
 
 
 def test_without_a_mailer_id_no_barcode_is_drawn() -> None:

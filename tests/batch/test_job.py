@@ -25,8 +25,10 @@ def test_job_id_follows_input_and_every_output_option() -> None:
     assert base == make_job_id("f" * 64, JobSettings("confirmation", 2, None, "300")) and len(base) == 12
     assert make_job_id("e" * 64, SETTINGS) != base
     for changed in (
-        JobSettings("summary", 2, None, "300"), JobSettings("confirmation", 3, None, "300"),
-        JobSettings("confirmation", 2, "123456", "300"), JobSettings("confirmation", 2, None, "270"),
+        JobSettings("summary", 2, None, "300"),
+        JobSettings("confirmation", 3, None, "300"),
+        JobSettings("confirmation", 2, "123456", "300"),
+        JobSettings("confirmation", 2, None, "270"),
         JobSettings("confirmation", 2, None, "300", fold_panel=3.75),
         JobSettings("confirmation", 2, None, "300", envelope="10-single-window"),
     ):
@@ -43,12 +45,17 @@ def test_a_folder_holding_another_job_is_refused(tmp_path: Path) -> None:
 
 def test_presort_orders_by_zip_then_input_line_and_cuts_files(tmp_path: Path) -> None:
     job = Job.open(tmp_path, "aaaaaaaaaaaa", SETTINGS)
-    job.add_scanned([row(1, "59901"), row(2, "10001"), row(3, "59901", bad=True), row(4, "02134"), row(5, "10001")], 5, 500)
+    job.add_scanned(
+        [row(1, "59901"), row(2, "10001"), row(3, "59901", bad=True), row(4, "02134"), row(5, "10001")], 5, 500
+    )
     job.finish_scan()
     assert job.assign_pieces(2, lambda piece, zip_code: f"T{piece}-{zip_code}") == 4
     pending = job.pending(lambda piece: False)
     assert [(p.piece, p.file, p.locator.offset // 100, p.tracking) for p in pending] == [
-        (1, 1, 4, "T1-02134"), (2, 1, 2, "T2-10001"), (3, 2, 5, "T3-10001"), (4, 2, 1, "T4-59901"),
+        (1, 1, 4, "T1-02134"),
+        (2, 1, 2, "T2-10001"),
+        (3, 2, 5, "T3-10001"),
+        (4, 2, 1, "T4-59901"),
     ]
     job.close()
 
@@ -64,7 +71,14 @@ def test_results_complete_files_and_totals_reconcile(tmp_path: Path) -> None:
     job.file_written(1, [(1, 1, 2)])
     assert job.unwritten_files() == []
     totals = job.totals()
-    assert (totals.read, totals.printed, totals.rejected, totals.pages, totals.sheets, totals.files) == (3, 1, 2, 2, 1, 1)
+    assert (totals.read, totals.printed, totals.rejected, totals.pages, totals.sheets, totals.files) == (
+        3,
+        1,
+        2,
+        2,
+        1,
+        1,
+    )
     assert [line for line, _, _ in job.error_rows()] == [2, 3]
     assert list(job.manifest_rows()) == [(1, "000000000001", "1", 2, 1, 1, 1, 2, "a" * 64)]
     job.close()
@@ -97,4 +111,8 @@ def test_sqlite_errors_of_a_full_or_read_only_folder_are_told_from_the_rest(tmp_
     with pytest.raises(sqlite3.OperationalError) as refused:
         read_only.execute("INSERT INTO t VALUES (1)")
     read_only.close()
-    assert (write_fault(full.value), write_fault(refused.value), write_fault(mistake.value)) == ("disk full", "read-only", None)
+    assert (write_fault(full.value), write_fault(refused.value), write_fault(mistake.value)) == (
+        "disk full",
+        "read-only",
+        None,
+    )

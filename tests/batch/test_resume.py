@@ -1,4 +1,5 @@
-"""Exactly once: a real `docgen batch` process killed with SIGKILL, or stopped by a signal, then re-run, equals an uninterrupted run."""
+"""Exactly once: a real `docgen batch` process killed with SIGKILL, or stopped by a signal,
+then re-run, equals an uninterrupted run."""
 
 from __future__ import annotations
 
@@ -89,7 +90,10 @@ def test_a_signal_finishes_the_pieces_in_flight_exits_128_plus_it_and_a_rerun_re
         # The resource tracker exits on its own once the run's end closes its pipe.
         assert survivors(process.pid) == {}, "the workers and the resource tracker end with the run"
     last = stderr.splitlines()[-1]
-    assert re.fullmatch(rf"docgen: job \w+ stopped by {stop.name} \(\d+ pieces rendered so far\); re-run the same command to resume", last)
+    assert re.fullmatch(
+        rf"docgen: job \w+ stopped by {stop.name} \(\d+ pieces rendered so far\); re-run the same command to resume",
+        last,
+    )
     assert "Traceback" not in stderr
     assert not (out / "manifest.csv").exists() and not (out / LOCK_NAME).exists()
     with sqlite3.connect(out / DB_NAME) as db:

@@ -54,8 +54,11 @@ def test_errors_name_the_line_participant_and_rule(job100: FinishedJob) -> None:
     assert [e["participant_id"] for e in errors] == ["100000000020", "100000000040", None, "100000000080", None]
     rules = [{problem["rule"] for problem in e["errors"]} for e in errors]
     assert rules == [
-        {"dental-requires-medical", "vision-requires-medical"}, {"zip"}, {"json-syntax"},
-        {"confirmation-number-required"}, {"participant-id"},
+        {"dental-requires-medical", "vision-requires-medical"},
+        {"zip"},
+        {"json-syntax"},
+        {"confirmation-number-required"},
+        {"participant-id"},
     ]
     assert all(set(problem) == {"path", "rule", "message"} for e in errors for problem in e["errors"])
 
@@ -171,9 +174,18 @@ def test_a_run_that_opened_the_lock_before_its_removal_does_not_share_the_folder
 
 
 def test_another_job_in_the_same_folder_is_refused(job100: FinishedJob, capsys: pytest.CaptureFixture[str]) -> None:
-    status = main([
-        "batch", str(job100.input), "--kind", "confirmation", "--out", str(job100.out), "--piece-limit", "7",
-    ])
+    status = main(
+        [
+            "batch",
+            str(job100.input),
+            "--kind",
+            "confirmation",
+            "--out",
+            str(job100.out),
+            "--piece-limit",
+            "7",
+        ]
+    )
     err = capsys.readouterr().err
     assert status == 2
     assert err.startswith("out: ") and "[batch-out-in-use]" in err
@@ -181,22 +193,40 @@ def test_another_job_in_the_same_folder_is_refused(job100: FinishedJob, capsys: 
 
 def test_a_resume_never_mixes_folds(job100: FinishedJob, capsys: pytest.CaptureFixture[str]) -> None:
     # The same input and options with another fold is another job: its folder is refused.
-    status = main([
-        "batch", str(job100.input), "--kind", "confirmation", "--out", str(job100.out), "--piece-limit",
-        str(job100.piece_limit), "--mailer-id", "123456", "--fold-panel", "3.75",
-    ])
+    status = main(
+        [
+            "batch",
+            str(job100.input),
+            "--kind",
+            "confirmation",
+            "--out",
+            str(job100.out),
+            "--piece-limit",
+            str(job100.piece_limit),
+            "--mailer-id",
+            "123456",
+            "--fold-panel",
+            "3.75",
+        ]
+    )
     assert status == 2 and "[batch-out-in-use]" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
     ("flags", "expected"),
     [
-        (["--kind", "id-card"], "kind: must be a kind with a mailing layout: confirmation, summary [batch-kind-mailable]"),
+        (
+            ["--kind", "id-card"],
+            "kind: must be a kind with a mailing layout: confirmation, summary [batch-kind-mailable]",
+        ),
         (["--kind", "summary", "--piece-limit", "0"], "piece_limit: must be at least 1 [range]"),
         (["--kind", "summary", "--mailer-id", "912345"], "[mailer-id]"),
         (["--kind", "summary", "--workers", "0"], "workers: must be at least 1 [range]"),
         (["--kind", "summary", "--envelope", "6x9"], "envelope: must be one of: 10-double-window [envelope-known]"),
-        (["--kind", "summary", "--fold-panel", "4"], "fold_panel: must be from 3.667 in (a third of the page) to 3.875 in"),
+        (
+            ["--kind", "summary", "--fold-panel", "4"],
+            "fold_panel: must be from 3.667 in (a third of the page) to 3.875 in",
+        ),
     ],
 )
 def test_usage_problems_exit_2_with_path_message_rule(
@@ -218,7 +248,10 @@ def test_cli_prints_the_totals_and_plain_progress_lines(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 3, invalid=1, seed=3)
     out = tmp_path / "out"
     done = subprocess.run(
-        batch_command(source, out, 2, "--workers", "1", "--kind", "summary"), capture_output=True, text=True, check=False
+        batch_command(source, out, 2, "--workers", "1", "--kind", "summary"),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "3 read, 2 printed, 1 rejected" in done.stdout

@@ -34,7 +34,10 @@ def test_folder_records_come_in_file_name_order(tmp_path: Path) -> None:
     for name in ("b.json", "a.json", "c.txt"):
         (tmp_path / name).write_text(name)
     source = Source(tmp_path)
-    assert [(r.line, r.locator.name, r.data) for r in source.records(0, 0)] == [(1, "a.json", b"a.json"), (2, "b.json", b"b.json")]
+    assert [(r.line, r.locator.name, r.data) for r in source.records(0, 0)] == [
+        (1, "a.json", b"a.json"),
+        (2, "b.json", b"b.json"),
+    ]
     assert [r.locator.name for r in source.records(1, 1)] == ["b.json"]
 
 

@@ -145,7 +145,8 @@ def test_health_form_says_what_to_attach_and_what_is_not_covered() -> None:
     for expected in (
         "Explanation of Benefits (EOB)",
         "itemized statement from the provider",
-        "dual-purpose item or service, or an over-the-counter drug or medicine: a medical professional's diagnosis and recommendation for treatment",
+        "dual-purpose item or service, or an over-the-counter drug or medicine: a medical professional's"
+        " diagnosis and recommendation for treatment",
         "Health insurance premiums are not reimbursable through the Health FSA",
         "Up to $500.00 of unused Health FSA funds rolls over into the next plan year",
         "forfeited under the “use-or-lose” rule",
@@ -179,7 +180,8 @@ def test_dependent_care_form_has_the_provider_certification_and_rules() -> None:
         "schooling at the kindergarten level and above; overnight camp; nursing home care",
         "The most you can receive tax-free for care in a calendar year is the smallest of",
         "that year's federal limit for your tax filing status (below)",
-        "Married filing jointly,", "Married filing",
+        "Married filing jointly,",
+        "Married filing",
         "2016 $5,000.00 $2,500.00",
         "2017 $5,000.00 $2,500.00",
         "Federal law: IRC §129(a)(2)(A).",
@@ -215,8 +217,11 @@ def test_a_plan_year_spanning_2025_and_2026_states_each_years_limit() -> None:
 
 @pytest.mark.parametrize(
     ("example", "account"),
-    [(CALENDAR_YEAR, "the 2025 plan year account"), (PLAN_YEAR_2025_2026, "the 2025–2026 plan year account"),
-     (JANE, "the 2016–2017 plan year account")],
+    [
+        (CALENDAR_YEAR, "the 2025 plan year account"),
+        (PLAN_YEAR_2025_2026, "the 2025–2026 plan year account"),
+        (JANE, "the 2016–2017 plan year account"),
+    ],
     ids=["calendar", "spanning", "jane"],
 )
 def test_the_carryover_names_the_plan_year_account(example: Path, account: str) -> None:
@@ -230,13 +235,17 @@ def test_the_carryover_names_the_plan_year_account(example: Path, account: str) 
 def test_how_to_submit_and_how_you_are_paid(kind: str) -> None:
     text = prose_of(kind)
     for expected in (
-        "Mail to Allegiance Benefit Plan Management, Inc., 2806 S. Garfield St., P.O. Box 3018, Missoula, MT 59806-3018",
+        "Mail to Allegiance Benefit Plan Management, Inc., 2806 S. Garfield St., P.O. Box 3018,"
+        " Missoula, MT 59806-3018",
         "Fax toll free to 1-877-828-3329",
         "Upload from your mobile device, or scan and send it electronically at www.askallegiance.com",
-        "Check:", "Direct deposit:", "Debit card:",
+        "Check:",
+        "Direct deposit:",
+        "Debit card:",
         "normally processed within five business days of receipt",
         "Flex customer service, toll free: 1-877-424-3570",
-        "Participant's signature", "Date (mm/dd/yyyy)",
+        "Participant's signature",
+        "Date (mm/dd/yyyy)",
         "Keep this page".upper(),
     ):
         assert expected in text, expected
@@ -283,29 +292,43 @@ def test_lines_beyond_page_1_continue_on_a_sheet_of_their_own() -> None:
     pages = pdf_text(rendered("health-fsa-claim", LARGE))
     assert len(pages) == 3
     first, continued = pages[0], pages[1]
-    for step in ("YOUR INFORMATION", "EXPENSES YOU ARE CLAIMING", "ATTACH DOCUMENTATION", "CERTIFY AND SIGN",
-                 "Participant's signature"):
+    for step in (
+        "YOUR INFORMATION",
+        "EXPENSES YOU ARE CLAIMING",
+        "ATTACH DOCUMENTATION",
+        "CERTIFY AND SIGN",
+        "Participant's signature",
+    ):
         assert step in first, step
     assert "8 more printed lines, and blank lines to add others, on page 2, headed “Step 2, continued”" in first
     assert continued.split("\n")[1].startswith("Step 2, continued: expenses you are claiming RETURN WITH PAGE 1")
     intro = " ".join(continued.split())
-    assert ("Part of the Health FSA Reimbursement Request of MARGARET ANNE OKONKWO-VANDERBILT, Participant ID"
-            " 779901620455, plan year 07/01/2016 – 06/30/2017, signed on page 1.") in intro
+    assert (
+        "Part of the Health FSA Reimbursement Request of MARGARET ANNE OKONKWO-VANDERBILT, Participant ID"
+        " 779901620455, plan year 07/01/2016 – 06/30/2017, signed on page 1."
+    ) in intro
     assert "Description of service or item" in continued and "CERTIFY" not in continued
     assert "KEEP THIS PAGE" in pages[2]
     # Every printed line once, in input order across the two pages.
-    claims = [line for line in json.loads(LARGE.read_bytes())["claims"] if line["account"] == "medical_spending_account"]
+    claims = [
+        line for line in json.loads(LARGE.read_bytes())["claims"] if line["account"] == "medical_spending_account"
+    ]
     amounts = re.findall(r" (\d+\.\d\d)\n", first + "\n" + continued)
     assert amounts[: len(claims)] == [f"{Decimal(line['amount']):.2f}" for line in claims]
 
 
 def test_printed_lines_that_fit_but_leave_no_room_for_blank_ones_get_a_sheet_of_blank_lines(
-    jane: dict[str, Any]
+    jane: dict[str, Any],
 ) -> None:
     # Eight one-line expenses fill Jane's page 1: the three blank lines go on page 2.
     jane["claims"] = [
-        {"account": "medical_spending_account", "service_start": f"2016-08-{day:02d}", "provider": "Valley Pharmacy",
-         "description": f"Prescription refill {day}", "amount": "10.00"}
+        {
+            "account": "medical_spending_account",
+            "service_start": f"2016-08-{day:02d}",
+            "provider": "Valley Pharmacy",
+            "description": f"Prescription refill {day}",
+            "amount": "10.00",
+        }
         for day in range(1, 9)
     ]
     data = json.dumps(jane)
@@ -321,19 +344,24 @@ def test_printed_lines_that_fit_but_leave_no_room_for_blank_ones_get_a_sheet_of_
 
 _EXPENSE_TEXTS = {
     "short": ("Flathead Valley Pharmacy", "Prescription refill"),
-    "longest": ("Northwest Montana Regional Pediatric and Family Health Clinic"[:60],
-                "Physical therapy sessions after the deductible, see the EOB pa"[:60]),
+    "longest": (
+        "Northwest Montana Regional Pediatric and Family Health Clinic"[:60],
+        "Physical therapy sessions after the deductible, see the EOB pa"[:60],
+    ),
     # Found by a random sweep: "payment Orthodontic Cli" measures 96.5 pt, under the 97.1 pt
     # the padding leaves, and still wrapped (the column's rules take the rest).
-    "tight": ("monthly sessions Orthodontic monthly payment Orthodontic Cli",
-              "Regional payment Regional day-care Flathead Flathead Pediatr"),
+    "tight": (
+        "monthly sessions Orthodontic monthly payment Orthodontic Cli",
+        "Regional payment Regional day-care Flathead Flathead Pediatr",
+    ),
 }
 
 
 def _expense(index: int, letters: str) -> dict[str, Any]:
     provider, description = _EXPENSE_TEXTS[letters]
     return {
-        "account": "medical_spending_account", "service_start": f"2016-08-{index + 1:02d}",
+        "account": "medical_spending_account",
+        "service_start": f"2016-08-{index + 1:02d}",
         **({"service_end": f"2016-09-{index + 1:02d}"} if index % 3 == 0 else {}),
         **({"dependent_id": "02"} if index % 2 else {}),
         "provider": provider,
@@ -420,7 +448,9 @@ def test_mid_year_election_claims_from_its_effective_date() -> None:
 def test_metadata_names_no_person(kind: str) -> None:
     info = PdfReader(io.BytesIO(rendered(kind))).metadata
     assert info is not None
-    assert info.title == ("Health FSA" if kind == "health-fsa-claim" else "Dependent Care FSA") + " Reimbursement Request"
+    assert (
+        info.title == ("Health FSA" if kind == "health-fsa-claim" else "Dependent Care FSA") + " Reimbursement Request"
+    )
     assert "JANE" not in str(dict(info)) and "1954" not in str(dict(info))
 
 
@@ -434,13 +464,17 @@ APPLICABLE = [
     (kind, example)
     for example in ENROLLMENT_EXAMPLES
     for kind in CLAIM_KINDS
-    if any(made.name == kind and not isinstance(outcome, Problem) for made, _, outcome in documents_of(example.read_bytes()))
+    if any(
+        made.name == kind and not isinstance(outcome, Problem)
+        for made, _, outcome in documents_of(example.read_bytes())
+    )
 ]
 
 
 def test_the_declined_examples_have_no_dependent_care_form() -> None:
     declined = [
-        example for example in ENROLLMENT_EXAMPLES
+        example
+        for example in ENROLLMENT_EXAMPLES
         if not json.loads(example.read_bytes())["elections"]["day_care_spending_account"]["elected"]
     ]
     assert PARTICIPANT_ONLY in declined
@@ -448,7 +482,8 @@ def test_the_declined_examples_have_no_dependent_care_form() -> None:
         example for example in ENROLLMENT_EXAMPLES if example not in declined
     ]
     health_declined = [
-        example for example in ENROLLMENT_EXAMPLES
+        example
+        for example in ENROLLMENT_EXAMPLES
         if not json.loads(example.read_bytes())["elections"]["medical_spending_account"]["elected"]
     ]
     assert len(APPLICABLE) == 2 * len(ENROLLMENT_EXAMPLES) - len(declined) - len(health_declined)
@@ -463,9 +498,15 @@ def test_nothing_clipped_or_overlapping(kind: str, example: Path) -> None:
 @pytest.mark.slow
 def test_a_long_claim_runs_over_several_pages_each_indexed(jane: dict[str, Any]) -> None:
     jane["claims"] = [
-        {"account": "medical_spending_account", "service_start": f"2016-{month:02d}-{day:02d}",
-         "provider": "Flathead Valley Pharmacy", "description": f"Prescription refill {month}-{day}", "amount": "10.01"}
-        for month in range(7, 11) for day in (3, 10, 17, 24, 28)
+        {
+            "account": "medical_spending_account",
+            "service_start": f"2016-{month:02d}-{day:02d}",
+            "provider": "Flathead Valley Pharmacy",
+            "description": f"Prescription refill {month}-{day}",
+            "amount": "10.01",
+        }
+        for month in range(7, 11)
+        for day in (3, 10, 17, 24, 28)
     ]  # 20 lines: the most an input may carry
     pdf = render_document("health-fsa-claim", json.dumps(jane))
     codes = page_codes(pdf)
@@ -490,8 +531,10 @@ def _long_lines(jane: dict[str, Any], letters: str) -> dict[str, Any]:
     if letters == "admin":
         jane["administrator"]["name"] = "Rocky Mountain Regional Benefit Plan Administrators of Mont"
         jane["administrator"]["address"] = [
-            "2806 SOUTH GARFIELD STREET NORTHWEST BUILDING 12 SUIT", "PO BOX 3018 ATTENTION FLEXIBLE SPENDING CLAIMS DEPARTM",
-            "MISSOULA MT 59806-3018 UNITED STATES OF AMERICA MAILRO", "FLOOR 4",
+            "2806 SOUTH GARFIELD STREET NORTHWEST BUILDING 12 SUIT",
+            "PO BOX 3018 ATTENTION FLEXIBLE SPENDING CLAIMS DEPARTM",
+            "MISSOULA MT 59806-3018 UNITED STATES OF AMERICA MAILRO",
+            "FLOOR 4",
         ]
     elif letters == "W":
         jane["participant"].update(first_name="W" * 35, middle_name="W" * 25, last_name="W" * 60)
@@ -511,7 +554,9 @@ def _long_lines(jane: dict[str, Any], letters: str) -> dict[str, Any]:
 @pytest.mark.parametrize(
     "letters", ["words", "admin", "W"], ids=["two-line employer and address", "four-line administrator", "longest"]
 )
-def test_long_names_and_addresses_keep_certify_and_sign_on_page_1(jane: dict[str, Any], kind: str, letters: str) -> None:
+def test_long_names_and_addresses_keep_certify_and_sign_on_page_1(
+    jane: dict[str, Any], kind: str, letters: str
+) -> None:
     # Issue 17: a two-line employer and address pushed step 4 alone onto page 2.
     data = json.dumps(_long_lines(jane, letters))
     view = prepare(kind, data).view
@@ -522,7 +567,11 @@ def test_long_names_and_addresses_keep_certify_and_sign_on_page_1(jane: dict[str
 
 @pytest.mark.parametrize(
     ("home", "work", "shown"),
-    [("406-555-0142", "406-555-0199", "406-555-0199"), ("406-555-0142", "", "406-555-0142"), ("", "406-555-0199", "406-555-0199")],
+    [
+        ("406-555-0142", "406-555-0199", "406-555-0199"),
+        ("406-555-0142", "", "406-555-0142"),
+        ("", "406-555-0199", "406-555-0199"),
+    ],
     ids=["both", "home only", "work only"],
 )
 def test_daytime_phone_is_the_work_phone_when_given(jane: dict[str, Any], home: str, work: str, shown: str) -> None:

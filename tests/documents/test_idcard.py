@@ -51,7 +51,9 @@ def decode(png: bytes) -> list[str]:
 def test_one_card_per_person_covered_by_medical(jane: dict[str, Any]) -> None:
     holders = cardholders(parse_enrollment(json.dumps(jane)))
     assert [(h.code, h.name) for h in holders] == [
-        ("00", "JANE EXAMPLE"), ("01", "STEPHEN EXAMPLE"), ("02", "JENNIFER EXAMPLE")
+        ("00", "JANE EXAMPLE"),
+        ("01", "STEPHEN EXAMPLE"),
+        ("02", "JENNIFER EXAMPLE"),
     ]
     jane["elections"]["medical"]["covered_dependents"] = ["02"]
     jane["elections"]["dental"]["covered_dependents"] = ["02"]
@@ -59,7 +61,9 @@ def test_one_card_per_person_covered_by_medical(jane: dict[str, Any]) -> None:
     assert [h.code for h in cardholders(parse_enrollment(json.dumps(jane)))] == ["00", "02"]
 
 
-@pytest.mark.parametrize(("member", "name"), [("00", "JANE EXAMPLE"), ("01", "STEPHEN EXAMPLE"), ("02", "JENNIFER EXAMPLE")])
+@pytest.mark.parametrize(
+    ("member", "name"), [("00", "JANE EXAMPLE"), ("01", "STEPHEN EXAMPLE"), ("02", "JENNIFER EXAMPLE")]
+)
 def test_each_card_png_is_exact_and_its_code_decodes_to_its_member(member: str, name: str) -> None:
     for side in ("front", "back"):
         image = Image.open(io.BytesIO(card(member, format="png", side=side)))
@@ -100,9 +104,19 @@ def test_pdf_has_a_front_and_a_back_at_card_size() -> None:
 
 def test_front_and_back_text() -> None:
     front, back = pdf_text(card("01"))
-    for expected in ("Cigna PPO", "STEPHEN EXAMPLE", "779901618322-01", "0010675 · EXAMPLE EMPLOYER", "07/01/2016",
-                     "RxBIN 012345", "RxPCN EXAMPLE", "RxGRP EXRX0675", "RxID 779901618322-01",
-                     "Office Visit $25", "Emergency Room $150"):
+    for expected in (
+        "Cigna PPO",
+        "STEPHEN EXAMPLE",
+        "779901618322-01",
+        "0010675 · EXAMPLE EMPLOYER",
+        "07/01/2016",
+        "RxBIN 012345",
+        "RxPCN EXAMPLE",
+        "RxGRP EXRX0675",
+        "RxID 779901618322-01",
+        "Office Visit $25",
+        "Emergency Room $150",
+    ):
         assert expected in front, expected
     assert "80840" not in front and "Deductible" not in front  # no source, nothing shown
     for expected in ("1-877-720-7827", "www.askallegiance.com", "P.O. Box 3018", "Missoula, MT 59806-3018"):
@@ -119,7 +133,18 @@ def test_optional_card_data_is_shown_when_given() -> None:
 
 
 def test_type_is_never_below_six_points_and_member_fields_seven() -> None:
-    member_fields = ("RxBIN", "RxPCN", "RxGRP", "RxID", "012345", "EXAMPLE", "EXRX0675", "779901", "0010675", "07/01/2016")
+    member_fields = (
+        "RxBIN",
+        "RxPCN",
+        "RxGRP",
+        "RxID",
+        "012345",
+        "EXAMPLE",
+        "EXRX0675",
+        "779901",
+        "0010675",
+        "07/01/2016",
+    )
     for pdf in (card(), card("00", FEATURES)):
         with pdfplumber.open(io.BytesIO(pdf)) as document:
             for page in document.pages:
@@ -190,10 +215,15 @@ def test_every_character_lies_inside_the_card_and_its_own_block(example: Path, o
             for char in page.chars:
                 if char["non_stroking_color"] is None or char["non_stroking_color"][1:] != (0, 0):
                     continue  # sheet captions outside the cards
-                assert 0 <= char["x0"] and char["x1"] <= page.width and 0 <= char["top"] and char["bottom"] <= page.height
+                assert (
+                    0 <= char["x0"] and char["x1"] <= page.width and 0 <= char["top"] and char["bottom"] <= page.height
+                )
                 block = BLOCKS[round(char["non_stroking_color"][0] * 255) - 1]
                 assert any(
-                    x0 - 0.5 <= char["x0"] and char["x1"] <= x1 + 0.5 and top - 0.5 <= char["top"] and char["bottom"] <= bottom + 0.5
+                    x0 - 0.5 <= char["x0"]
+                    and char["x1"] <= x1 + 0.5
+                    and top - 0.5 <= char["top"]
+                    and char["bottom"] <= bottom + 0.5
                     for x0, top, x1, bottom in rects[number][block]
                 ), (block, char["text"])
     assert all(set(page) & set(BLOCKS) for page in rects)
@@ -239,7 +269,9 @@ def test_png_sheet_and_bad_member_are_option_errors() -> None:
     assert [(p.path, p.rule) for p in caught.value.problems] == [("format", "sheet-is-pdf")]
 
 
-def test_cli_png_from_extension_and_exit_2_for_uncovered(tmp_path: Path, jane: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_png_from_extension_and_exit_2_for_uncovered(
+    tmp_path: Path, jane: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "stephen-back.png"
     assert main(["render", "id-card", str(JANE), "-o", str(out), "--member", "01", "--side", "back"]) == 0
     with Image.open(out) as image:
@@ -365,8 +397,10 @@ def test_every_card_field_at_its_longest_fits_or_is_refused_by_its_path(
         # Found in review: the card's rule read these without declaring them, and crashed.
         (lambda d: d["group"].update(name="G" * 61), ("group.name", "max-length")),
         (lambda d: d["group"].pop("group_id"), ("group.group_id", "required")),
-        (lambda d: (d["group"]["id_card"].update(customer_service_phone=""), d["administrator"].update(phone=5)),
-         ("administrator.phone", "type-string")),
+        (
+            lambda d: (d["group"]["id_card"].update(customer_service_phone=""), d["administrator"].update(phone=5)),
+            ("administrator.phone", "type-string"),
+        ),
     ],
 )
 def test_a_field_the_card_reads_that_failed_is_reported_not_a_crash(
@@ -400,7 +434,9 @@ def minimal_card(data: dict[str, Any]) -> dict[str, Any]:
     """Only the card data the schema requires: no copays, no website, a one-line address."""
     card = data["group"]["id_card"]
     data["group"]["id_card"] = {
-        "network": card["network"], "rx": card["rx"], "customer_service_phone": card["customer_service_phone"],
+        "network": card["network"],
+        "rx": card["rx"],
+        "customer_service_phone": card["customer_service_phone"],
         "claims_address": card["claims_address"][-1:],
     }
     data["administrator"]["website"] = ""
@@ -432,13 +468,19 @@ def test_rx_and_copay_blocks_open_with_a_heading_band_not_a_bare_rule() -> None:
         for heading in ("PHARMACY", "COPAYS", "In-Net"):
             (word,) = [w for w in words if w["text"] == heading]
             assert any(
-                b["x0"] <= word["x0"] and word["x1"] <= b["x1"] and b["top"] <= word["top"] and word["bottom"] <= b["bottom"]
+                b["x0"] <= word["x0"]
+                and word["x1"] <= b["x1"]
+                and b["top"] <= word["top"]
+                and word["bottom"] <= b["bottom"]
                 for b in bands
             ), heading
         # Every visible rule (not the white gap between two bands) is gone.
         rules = [
-            o for o in page.lines + page.rects
-            if o["height"] < 1 and o["width"] > 5 * MM and (o.get("stroking_color") or (0,)) != (1, 1, 1)
+            o
+            for o in page.lines + page.rects
+            if o["height"] < 1
+            and o["width"] > 5 * MM
+            and (o.get("stroking_color") or (0,)) != (1, 1, 1)
             and (o.get("non_stroking_color") or (0,)) != (1, 1, 1)
         ]
         assert rules == []
@@ -451,7 +493,9 @@ def test_each_dependents_card_names_the_subscriber_and_the_subscribers_does_not(
     assert "SUBSCRIBER" not in pdf_text(card("00"))[0]
 
 
-SUBSCRIBER_NAMES = [(("participant", field), longest) for field, longest in (("first_name", 35), ("middle_name", 25), ("last_name", 60))]
+SUBSCRIBER_NAMES = [
+    (("participant", field), longest) for field, longest in (("first_name", 35), ("middle_name", 25), ("last_name", 60))
+]
 
 
 @pytest.mark.parametrize("letters", ["W", "Mxwq Lopz "], ids=["widest", "words"])
@@ -478,7 +522,11 @@ def _claims_column(pdf: bytes) -> list[str]:
 
 @pytest.mark.parametrize(
     "first_line",
-    ["Allegiance Benefit Plan Management, Inc., Claims", "ALLEGIANCE BENEFIT PLAN MANAGEMENT INC", "Allegiance Benefit Plan Management"],
+    [
+        "Allegiance Benefit Plan Management, Inc., Claims",
+        "ALLEGIANCE BENEFIT PLAN MANAGEMENT INC",
+        "Allegiance Benefit Plan Management",
+    ],
 )
 def test_send_claims_to_names_the_administrator_once(jane: dict[str, Any], first_line: str) -> None:
     # Issue 18: an address starting with the administrator's name printed the name twice.
@@ -510,11 +558,22 @@ def _fullest(copays: int, issuer: bool = True, cost_rows: int = 2) -> dict[str, 
 
 @pytest.mark.parametrize(
     ("copays", "issuer", "cost_rows", "member"),
-    [(0, False, 0, "00"), (1, True, 1, "01"), (4, True, 2, "01"), (6, False, 0, "01"), (0, True, 2, "00"), (5, False, 2, "01")],
+    [
+        (0, False, 0, "00"),
+        (1, True, 1, "01"),
+        (4, True, 2, "01"),
+        (6, False, 0, "01"),
+        (0, True, 2, "00"),
+        (5, False, 2, "01"),
+    ],
 )
 def test_the_front_height_rule_matches_the_layout(copays: int, issuer: bool, cost_rows: int, member: str) -> None:
     rects = _block_rects(_layout(json.dumps(_fullest(copays, issuer, cost_rows)), {"member": member}))[0]
-    height = {name: (rects[name][0][3] - rects[name][0][1]) / MM for name in ("member", "ids", "rx", "copays") if name in rects}
+    height = {
+        name: (rects[name][0][3] - rects[name][0][1]) / MM
+        for name in ("member", "ids", "rx", "copays")
+        if name in rects
+    }
     laid_out = height["member"] + height["ids"] + max(height["rx"], height.get("copays", 0))
     id_rows = 2 + issuer + (member != "00")
     assert cardfit.front_height_mm(id_rows, copays, cost_rows) == pytest.approx(laid_out, abs=0.05)
@@ -557,7 +616,9 @@ def test_a_familys_cards_share_letter_sheets_eight_to_a_sheet_fronts_then_backs(
     ids = [f"779901620455-{code:02d}" for code in range(13)]
     assert codes == [ids[:8], ids[:8], ids[8:], ids[8:]]
     texts = pdf_text(pdf)
-    assert "Sheet 1 of 2: fronts" in texts[0] and "Sheet 1 of 2: backs" in texts[1] and "Sheet 2 of 2: backs" in texts[3]
+    assert (
+        "Sheet 1 of 2: fronts" in texts[0] and "Sheet 1 of 2: backs" in texts[1] and "Sheet 2 of 2: backs" in texts[3]
+    )
 
 
 @pytest.mark.parametrize("example", [LARGE_FAMILY, JANE], ids=["large-family", "jane"])
@@ -584,7 +645,10 @@ def test_sheet_options_from_the_cli_and_the_api_name_the_file(tmp_path: Path) ->
     front, _ = pdf_text(out.read_bytes())
     assert all(f"779901618322-{code}" in front for code in ("00", "01", "02"))
     assert render(prepare("id-card", JANE.read_bytes(), CardOptions(sheet=True))).file_name == "id-card-sheet.pdf"
-    assert render(prepare("id-card", JANE.read_bytes(), CardOptions(sheet=True, member="02"))).file_name == "id-card-02-sheet.pdf"
+    assert (
+        render(prepare("id-card", JANE.read_bytes(), CardOptions(sheet=True, member="02"))).file_name
+        == "id-card-02-sheet.pdf"
+    )
     assert render(prepare("id-card", JANE.read_bytes(), CardOptions())).file_name == "id-card-00.pdf"
 
 

@@ -55,37 +55,40 @@ def test_the_window_shows_capitals_without_punctuation_and_the_body_keeps_the_na
     assert "1234 N. Oak Street," in body and "St. Ignatius, MT 59865-1234" in body
 
 
-@pytest.mark.parametrize(("entered", "printed"), [
-    # Section 222: periods and commas left out.
-    ("2806 S. Garfield St.", "2806 S GARFIELD ST"),
-    ("P.O. Box 3018", "PO BOX 3018"),
-    ("123 Main St.,Apt. 4", "123 MAIN ST APT 4"),
-    # Section 213 and Appendix C2: designators abbreviated; a "#" beside one repeats it.
-    ("123 Main Street, Apt. #4", "123 MAIN ST APT 4"),
-    ("Suite 200", "STE 200"),
-    ("Building 5, Apartment 3", "BLDG 5 APT 3"),
-    ("Basement", "BSMT"),
-    # "#" alone is a designator and stays; a hyphen in a secondary number stays.
-    ("#12", "#12"),
-    ("Apt 3-b", "APT 3-B"),
-    # Appendix D1: the hyphen of a primary range stays, spaces around it go (section 354).
-    ("112 – 10 Bronx Rd.", "112-10 BRONX RD"),
-    # Section 232: the slash of a fractional address; Appendix D2: a period inside a number.
-    ("123 1/2 Oak Avenue", "123 1/2 OAK AVE"),
-    ("c/o Mountain West Trust", "C/O MOUNTAIN WEST TRUST"),
-    ("39.2 Rd.", "39.2 RD"),
-    # Appendix C1 (common suffixes), section 234.2 (of two suffix words only the second), a
-    # postdirectional after the suffix; a suffix word that is the street's name is not one.
-    ("100 Park Avenue", "100 PARK AVE"),
-    ("123 Main Street NW", "123 MAIN ST NW"),
-    ("12 Suite Lane", "12 SUITE LN"),
-    ("100 Avenue", "100 AVENUE"),
-    # Section 232: a hyphen in a street name may be a space; apostrophes go; Unicode capitals.
-    ("1 Wilkes-Barre Blvd", "1 WILKES BARRE BLVD"),
-    ("O'Connor's Way", "OCONNORS WAY"),
-    ("Hauptstraße 5", "HAUPTSTRASSE 5"),
-    ("Calle Ñandú #5", "CALLE ÑANDÚ #5"),
-])
+@pytest.mark.parametrize(
+    ("entered", "printed"),
+    [
+        # Section 222: periods and commas left out.
+        ("2806 S. Garfield St.", "2806 S GARFIELD ST"),
+        ("P.O. Box 3018", "PO BOX 3018"),
+        ("123 Main St.,Apt. 4", "123 MAIN ST APT 4"),
+        # Section 213 and Appendix C2: designators abbreviated; a "#" beside one repeats it.
+        ("123 Main Street, Apt. #4", "123 MAIN ST APT 4"),
+        ("Suite 200", "STE 200"),
+        ("Building 5, Apartment 3", "BLDG 5 APT 3"),
+        ("Basement", "BSMT"),
+        # "#" alone is a designator and stays; a hyphen in a secondary number stays.
+        ("#12", "#12"),
+        ("Apt 3-b", "APT 3-B"),
+        # Appendix D1: the hyphen of a primary range stays, spaces around it go (section 354).
+        ("112 – 10 Bronx Rd.", "112-10 BRONX RD"),
+        # Section 232: the slash of a fractional address; Appendix D2: a period inside a number.
+        ("123 1/2 Oak Avenue", "123 1/2 OAK AVE"),
+        ("c/o Mountain West Trust", "C/O MOUNTAIN WEST TRUST"),
+        ("39.2 Rd.", "39.2 RD"),
+        # Appendix C1 (common suffixes), section 234.2 (of two suffix words only the second), a
+        # postdirectional after the suffix; a suffix word that is the street's name is not one.
+        ("100 Park Avenue", "100 PARK AVE"),
+        ("123 Main Street NW", "123 MAIN ST NW"),
+        ("12 Suite Lane", "12 SUITE LN"),
+        ("100 Avenue", "100 AVENUE"),
+        # Section 232: a hyphen in a street name may be a space; apostrophes go; Unicode capitals.
+        ("1 Wilkes-Barre Blvd", "1 WILKES BARRE BLVD"),
+        ("O'Connor's Way", "OCONNORS WAY"),
+        ("Hauptstraße 5", "HAUPTSTRASSE 5"),
+        ("Calle Ñandú #5", "CALLE ÑANDÚ #5"),
+    ],
+)
 def test_delivery_lines(entered: str, printed: str) -> None:
     assert delivery_line(entered) == printed
 
@@ -108,5 +111,9 @@ def test_a_capital_the_fonts_cannot_draw_is_left_as_entered() -> None:
 
 
 def test_only_units_are_secondary_units() -> None:
-    assert all(is_secondary_unit(delivery_line(line)) for line in ("Apt. 4", "# 12", "Suite A", "Bldg 5 Apt 3-B", "Rear"))
-    assert not any(is_secondary_unit(delivery_line(line)) for line in ("C/O Mountain West Trust", "Suite Lane", "", "PO Box 100"))
+    assert all(
+        is_secondary_unit(delivery_line(line)) for line in ("Apt. 4", "# 12", "Suite A", "Bldg 5 Apt 3-B", "Rear")
+    )
+    assert not any(
+        is_secondary_unit(delivery_line(line)) for line in ("C/O Mountain West Trust", "Suite Lane", "", "PO Box 100")
+    )

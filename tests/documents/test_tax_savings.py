@@ -52,7 +52,9 @@ def table_lines(pdf: bytes, frequency: str = "Monthly") -> list[str]:
         top = next(w["top"] for w in page.extract_words() if w["text"] == "No")
         region = page.crop((0, top - 2, page.width * 0.47, page.height))
         lines = [line["text"] for line in region.extract_text_lines()]
-    return lines[: lines.index(next(line for line in lines if "Net Pay" in line and "$" in line and frequency in line)) + 1]
+    return lines[
+        : lines.index(next(line for line in lines if "Net Pay" in line and "$" in line and frequency in line)) + 1
+    ]
 
 
 def test_every_cell_of_the_brochure_table() -> None:
@@ -75,8 +77,10 @@ def test_every_cell_of_the_brochure_table() -> None:
 
 def test_situation_in_one_sentence() -> None:
     text = " ".join(pdf_text(rendered())[0].split())
-    sentence = ("Mary, a single mother of two, earns $3,500 a month and pays $500 a month for"
-                " Insurance ($100), Braces ($100) and Daycare ($300).")
+    sentence = (
+        "Mary, a single mother of two, earns $3,500 a month and pays $500 a month for"
+        " Insurance ($100), Braces ($100) and Daycare ($300)."
+    )
     assert sentence in text
 
 
@@ -127,11 +131,15 @@ def test_footnotes() -> None:
     text = " ".join(pdf_text(rendered())[0].split())
     assert "*Actual amounts will vary based on the current Federal and State Income tax rates and withholdings." in text
     assert "Federal and state tax amounts are the figures in the plan's brochure, not figured here." in text
-    assert ("FICA / Medicare is the Social Security and Medicare tax on wages (FICA: the Federal Insurance"
-            " Contributions Act): 6.2% Social Security tax on pay up to $176,100 a year and 1.45% Medicare tax,"
-            " on your pay after the flex plan (2025 rates).") in text
-    assert ("each tax is figured on your exact pay and expenses, then rounded to the nearest dollar (50 cents"
-            " rounds up); the other lines are worked out from the amounts shown, so the table adds up.") in text
+    assert (
+        "FICA / Medicare is the Social Security and Medicare tax on wages (FICA: the Federal Insurance"
+        " Contributions Act): 6.2% Social Security tax on pay up to $176,100 a year and 1.45% Medicare tax,"
+        " on your pay after the flex plan (2025 rates)."
+    ) in text
+    assert (
+        "each tax is figured on your exact pay and expenses, then rounded to the nearest dollar (50 cents"
+        " rounds up); the other lines are worked out from the amounts shown, so the table adds up."
+    ) in text
     assert "The amount for the year is the gain each month times 12." in text
     assert "The federal Child and Dependent Care Credit (Internal Revenue Code section 21)" in text
 
@@ -139,7 +147,7 @@ def test_footnotes() -> None:
 @pytest.mark.parametrize("example", ILLUSTRATION_EXAMPLES, ids=lambda p: p.stem)
 def test_footnotes_in_plain_words(example: Path) -> None:
     text = " ".join(pdf_text(rendered(example))[0].split())
-    notes = text[text.index("*Actual amounts"):text.index("Page 1 of 1")]
+    notes = text[text.index("*Actual amounts") : text.index("Page 1 of 1")]
     # Issue 18: an employee's words. Abbreviations and code citations come spelled out.
     for jargon in ("IRC", "§", "half up", "AGI", "pre-tax elections", "own figures", "printed lines"):
         assert jargon not in notes, jargon
@@ -151,9 +159,11 @@ def test_computed_biweekly_illustration_words_its_period() -> None:
     text = " ".join(pdf_text(rendered(JORDAN))[0].split())
     assert "Biweekly Net Pay $1,844 $1,890" in text
     assert "extra in Jordan's pocket each paycheck" in text and "($46 × 26 paychecks)" in text
-    assert ("Federal tax is what your employer would withhold for 2026 with “married filing jointly” as the"
-            " filing status on your Form W-4, figured as payroll systems do (IRS Publication 15-T, percentage"
-            " method for automated payroll).") in text
+    assert (
+        "Federal tax is what your employer would withhold for 2026 with “married filing jointly” as the"
+        " filing status on your Form W-4, figured as payroll systems do (IRS Publication 15-T, percentage"
+        " method for automated payroll)."
+    ) in text
     assert "State tax is what Illinois would withhold for 2026." in text and "$184,500" in text
 
 
@@ -167,8 +177,10 @@ def test_when_the_credit_saves_more_the_page_recommends_it_and_the_gain_leaves_t
     with pdfplumber.open(io.BytesIO(rendered(JORDAN))) as document:
         page = document.pages[0]
         under_table = " ".join(page.crop((0, 0, page.width * 0.47, page.height)).extract_text().split())
-    assert ("†Paid from take-home pay in both columns: for After-school care the child care tax credit saves you"
-            " more than the dependent care FSA would (see Day care), so the gain leaves the FSA out.") in under_table
+    assert (
+        "†Paid from take-home pay in both columns: for After-school care the child care tax credit saves you"
+        " more than the dependent care FSA would (see Day care), so the gain leaves the FSA out."
+    ) in under_table
     assert "Saved a year $1,586 $2,100" in text
     assert "The credit saves $514 more a year than the FSA: choose the credit." in text
     assert "Claim it on your federal tax return (IRS Form 2441)." in text
@@ -245,8 +257,10 @@ def test_footnotes_name_estimated_brochure_figures_and_the_extra_medicare_tax() 
     data: dict[str, Any] = json.loads(MARY.read_bytes())
     data["tax"]["year"] = 2026  # the credit wins; the flex column's brochure figures lose the FSA
     notes = " ".join(build_tax_savings(parse_illustration(data)).footnotes)
-    assert ("Without the dependent care FSA, the Flex Plan column's brochure figures are estimated:"
-            " Daycare's share of their saving is added back.") in notes
+    assert (
+        "Without the dependent care FSA, the Flex Plan column's brochure figures are estimated:"
+        " Daycare's share of their saving is added back."
+    ) in notes
     assert "more Medicare tax" not in notes
     data["pay"]["amount"] = "20000.00"  # 240,000 a year
     notes = " ".join(build_tax_savings(parse_illustration(data)).footnotes)
@@ -260,8 +274,10 @@ def test_semimonthly_pay_with_cents() -> None:
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     text = " ".join(pdf_text(pdf)[0].split())
     # The member's own amounts in the sentence; the table rounds them, and says so.
-    assert ("Rosa, a single mother of two, earns $2,437.50 twice a month and pays $426.67 twice a month for"
-            " Medical premium ($85), Prescriptions ($41.67) and Day care ($300).") in text
+    assert (
+        "Rosa, a single mother of two, earns $2,437.50 twice a month and pays $426.67 twice a month for"
+        " Medical premium ($85), Prescriptions ($41.67) and Day care ($300)."
+    ) in text
     assert "shown rounded: $2,437.50 as $2,438, $41.67 as $42" in text
     # 1. FICA on the exact pay: 7.65% x 2,437.50 = 186.47 -> $186 (not $187 from $2,438).
     assert table_lines(pdf, "Semimonthly") == [

@@ -1,4 +1,5 @@
-"""The administrator's calendar (seed 002 closures) and the claim deadline, checked against dates written out by hand."""
+"""The administrator's calendar (seed 002 closures) and the claim deadline, checked against
+dates written out by hand."""
 
 from __future__ import annotations
 
@@ -22,20 +23,20 @@ from docgen.enrollment.businessdays import (
 # closures on a weekend on their observed day. Written out from a printed calendar, not computed.
 CLOSED = {
     "New Year's Day": [
-        date(2016, 1, 1),   # Friday
-        date(2017, 1, 2),   # Sunday the 1st -> Monday
+        date(2016, 1, 1),  # Friday
+        date(2017, 1, 2),  # Sunday the 1st -> Monday
         date(2021, 12, 31),  # Saturday 2022-01-01 -> Friday before, in the previous year
-        date(2023, 1, 2),   # Sunday -> Monday
-        date(2025, 1, 1),   # Wednesday
+        date(2023, 1, 2),  # Sunday -> Monday
+        date(2025, 1, 1),  # Wednesday
     ],
     "Martin Luther King Jr. Day": [date(2016, 1, 18), date(2017, 1, 16), date(2020, 1, 20), date(2024, 1, 15)],
     "Presidents' Day": [date(2016, 2, 15), date(2017, 2, 20), date(2024, 2, 19), date(2025, 2, 17)],
     "Memorial Day": [date(2016, 5, 30), date(2017, 5, 29), date(2024, 5, 27), date(2025, 5, 26)],
     "Independence Day": [
-        date(2016, 7, 4),   # Monday
-        date(2020, 7, 3),   # Saturday the 4th -> Friday
-        date(2021, 7, 5),   # Sunday the 4th -> Monday
-        date(2025, 7, 4),   # Friday
+        date(2016, 7, 4),  # Monday
+        date(2020, 7, 3),  # Saturday the 4th -> Friday
+        date(2021, 7, 5),  # Sunday the 4th -> Monday
+        date(2025, 7, 4),  # Friday
     ],
     "Labor Day": [date(2016, 9, 5), date(2017, 9, 4), date(2024, 9, 2), date(2025, 9, 1)],
     "Thanksgiving Day": [date(2016, 11, 24), date(2017, 11, 23), date(2019, 11, 28), date(2024, 11, 28)],
@@ -54,9 +55,7 @@ CLOSED = {
 }
 
 
-@pytest.mark.parametrize(
-    ("name", "day"), [(name, day) for name, days in CLOSED.items() for day in days], ids=str
-)
+@pytest.mark.parametrize(("name", "day"), [(name, day) for name, days in CLOSED.items() for day in days], ids=str)
 def test_each_closure_is_not_a_business_day(name: str, day: date) -> None:
     assert day.weekday() < 5, "listed closures fall on weekdays"
     assert not is_business_day(day)
@@ -66,8 +65,15 @@ def test_each_closure_is_not_a_business_day(name: str, day: date) -> None:
 def test_a_year_has_exactly_the_seed_closures() -> None:
     # 2019: no closure falls on a weekend, so the nine full-day closures are the listed days.
     assert sorted(closures(2019)) == [
-        date(2019, 1, 1), date(2019, 1, 21), date(2019, 2, 18), date(2019, 5, 27), date(2019, 7, 4),
-        date(2019, 9, 2), date(2019, 11, 28), date(2019, 11, 29), date(2019, 12, 25),
+        date(2019, 1, 1),
+        date(2019, 1, 21),
+        date(2019, 2, 18),
+        date(2019, 5, 27),
+        date(2019, 7, 4),
+        date(2019, 9, 2),
+        date(2019, 11, 28),
+        date(2019, 11, 29),
+        date(2019, 12, 25),
     ]
 
 

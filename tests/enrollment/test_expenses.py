@@ -39,10 +39,18 @@ def schema_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def with_young_child(jane: dict[str, Any]) -> dict[str, Any]:
-    jane["dependents"].append({
-        "dependent_id": "03", "ssn": "123-45-6789", "first_name": "JOEY", "last_name": "EXAMPLE",
-        "gender": "M", "date_of_birth": "2004-01-15", "relationship": "Child", "status": "Active",
-    })
+    jane["dependents"].append(
+        {
+            "dependent_id": "03",
+            "ssn": "123-45-6789",
+            "first_name": "JOEY",
+            "last_name": "EXAMPLE",
+            "gender": "M",
+            "date_of_birth": "2004-01-15",
+            "relationship": "Child",
+            "status": "Active",
+        }
+    )
     return jane
 
 

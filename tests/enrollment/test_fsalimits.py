@@ -37,7 +37,9 @@ def test_the_table_holds_the_issues_figures() -> None:
     assert sorted(years) == list(range(2013, 2027))
     # The carryover is 20% of the salary-reduction limit from 2020 on (Notice 2020-33).
     for year in range(2020, 2027):
-        assert years[year].carryover_max == (years[year].health_fsa_max / 5).quantize(Decimal("10"), rounding="ROUND_DOWN")
+        assert years[year].carryover_max == (years[year].health_fsa_max / 5).quantize(
+            Decimal("10"), rounding="ROUND_DOWN"
+        )
 
 
 @pytest.mark.parametrize("year", range(2013, 2027))

@@ -75,7 +75,10 @@ def test_every_problem_is_reported_at_once(jane: dict[str, Any]) -> None:
         (lambda d: d["dependents"][0].update(date_of_birth=20160101), ("dependents[0].date_of_birth", "iso-date")),
         (lambda d: d["enrollment"].update(submitted_at="2016-04-15"), ("enrollment.submitted_at", "iso-datetime")),
         (lambda d: d["participant"].update(nickname="J"), ("participant.nickname", "unknown-field")),
-        (lambda d: d["participant"].update(participant_id="7799016183"), ("participant.participant_id", "participant-id")),
+        (
+            lambda d: d["participant"].update(participant_id="7799016183"),
+            ("participant.participant_id", "participant-id"),
+        ),
         (lambda d: d["participant"]["address"].update(zip="5990"), ("participant.address.zip", "zip")),
         (lambda d: d["participant"]["address"].update(state="Montana"), ("participant.address.state", "state")),
         (lambda d: d["participant"].update(gender="Female"), ("participant.gender", "allowed-values")),
@@ -85,18 +88,31 @@ def test_every_problem_is_reported_at_once(jane: dict[str, Any]) -> None:
         (lambda d: d["dependents"][1].update(status="Pending"), ("dependents[1].status", "allowed-values")),
         (lambda d: d["group"].update(pay_periods_per_year=0), ("group.pay_periods_per_year", "range")),
         (lambda d: d["group"]["id_card"]["rx"].update(bin="12345"), ("group.id_card.rx.bin", "rx-bin")),
-        (lambda d: d["elections"]["medical_spending_account"].update(per_pay_employee="-1.00"),
-         ("elections.medical_spending_account.per_pay_employee", "money-non-negative")),
-        (lambda d: d["elections"]["medical_spending_account"].update(per_pay_employee="50.001"),
-         ("elections.medical_spending_account.per_pay_employee", "money-cents")),
-        (lambda d: d["elections"]["medical_spending_account"].update(per_pay_employee="fifty"),
-         ("elections.medical_spending_account.per_pay_employee", "money")),
-        (lambda d: d["elections"]["medical_spending_account"].update(per_pay_employee="NaN"),
-         ("elections.medical_spending_account.per_pay_employee", "money")),
+        (
+            lambda d: d["elections"]["medical_spending_account"].update(per_pay_employee="-1.00"),
+            ("elections.medical_spending_account.per_pay_employee", "money-non-negative"),
+        ),
+        (
+            lambda d: d["elections"]["medical_spending_account"].update(per_pay_employee="50.001"),
+            ("elections.medical_spending_account.per_pay_employee", "money-cents"),
+        ),
+        (
+            lambda d: d["elections"]["medical_spending_account"].update(per_pay_employee="fifty"),
+            ("elections.medical_spending_account.per_pay_employee", "money"),
+        ),
+        (
+            lambda d: d["elections"]["medical_spending_account"].update(per_pay_employee="NaN"),
+            ("elections.medical_spending_account.per_pay_employee", "money"),
+        ),
         # 38 digits once crashed the cents check (decimal.InvalidOperation); found by schemathesis.
-        (lambda d: d["group"]["id_card"]["copays"][0].update(amount="16807586895572707181511672320051074021"),
-         ("group.id_card.copays[0].amount", "money")),
-        (lambda d: d["elections"]["dental"].update(covered_dependents="01"), ("elections.dental.covered_dependents", "type-array")),
+        (
+            lambda d: d["group"]["id_card"]["copays"][0].update(amount="16807586895572707181511672320051074021"),
+            ("group.id_card.copays[0].amount", "money"),
+        ),
+        (
+            lambda d: d["elections"]["dental"].update(covered_dependents="01"),
+            ("elections.dental.covered_dependents", "type-array"),
+        ),
         (lambda d: d.update(dependents={}), ("dependents", "type-array")),
     ],
 )
@@ -261,8 +277,13 @@ def test_text_sizes_follow_the_enrollment_transaction(
 def test_at_most_fourteen_dependents_and_twenty_claim_lines(jane: dict[str, Any]) -> None:
     jane["dependents"] = [dict(jane["dependents"][1], dependent_id=f"{i:02d}") for i in range(1, 16)]
     jane["claims"] = [
-        {"account": "medical_spending_account", "service_start": "2016-08-01", "provider": "P",
-         "description": "D", "amount": "1.00"}
+        {
+            "account": "medical_spending_account",
+            "service_start": "2016-08-01",
+            "provider": "P",
+            "description": "D",
+            "amount": "1.00",
+        }
     ] * 21
     jane["group"]["pay_dates"] = ["2016-07-08"] * 367
     assert problems(jane) == [("group.pay_dates", "max-items"), ("dependents", "max-items"), ("claims", "max-items")]
@@ -274,7 +295,8 @@ def test_length_messages_speak_as_the_rest(jane: dict[str, Any]) -> None:
     with pytest.raises(InputError) as caught:
         parse_enrollment(json.dumps(jane))
     assert [p.message for p in caught.value.problems] == [
-        "must have at most 35 characters", "must have at most 14 items, not 15"
+        "must have at most 35 characters",
+        "must have at most 14 items, not 15",
     ]
 
 

@@ -296,7 +296,9 @@ def test_unknown_fields_do_not_hold_rules_back(jane: dict[str, Any]) -> None:
     with pytest.raises(InputError) as caught:
         parse_checked_enrollment(json.dumps(jane))
     assert [p.rule for p in caught.value.problems] == [
-        "unknown-field", "dental-requires-medical", "vision-requires-medical"
+        "unknown-field",
+        "dental-requires-medical",
+        "vision-requires-medical",
     ]
 
 

@@ -51,6 +51,8 @@ print(seen, gc.isenabled())
 def test_the_batch_piece_holds_the_collector_for_its_render() -> None:
     done = subprocess.run(
         [sys.executable, "-c", WATCH_THE_WORKER, str(EXAMPLES / "participant-only.json")],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert done.stdout.strip() == "[False] True", done.stderr[-500:]

@@ -60,8 +60,6 @@ def test_markup_in_input_is_printed_as_text_and_fetches_nothing(jane: dict[str, 
 
 
 def test_final_html_escapes_input(jane: dict[str, Any]) -> None:
-    from docgen.documents.pipeline import document_html, prepare
-
     jane["participant"]["first_name"] = HOSTILE
     html = document_html(prepare("summary", json.dumps(jane)))
     assert HOSTILE not in html
@@ -183,8 +181,14 @@ def test_stylesheet_goes_into_the_head() -> None:
 
 
 def test_compact_html_drops_only_the_space_between_block_tags() -> None:
-    html = '<table>\n  <tr>\n    <td><span>a</span> <strong>b</strong></td>\n  </tr>\n</table>\n<p>x y</p>\n<div>\n  <span>c</span>\n</div>'
-    assert compact_html(html) == '<table><tr><td><span>a</span> <strong>b</strong></td></tr></table><p>x y</p><div>\n  <span>c</span>\n</div>'
+    html = (
+        "<table>\n  <tr>\n    <td><span>a</span> <strong>b</strong></td>\n  </tr>\n</table>\n"
+        "<p>x y</p>\n<div>\n  <span>c</span>\n</div>"
+    )
+    assert (
+        compact_html(html)
+        == "<table><tr><td><span>a</span> <strong>b</strong></td></tr></table><p>x y</p><div>\n  <span>c</span>\n</div>"
+    )
 
 
 def test_compact_html_keeps_input_whitespace(jane: dict[str, Any]) -> None:
@@ -243,7 +247,9 @@ def test_importing_docgen_changes_nothing_and_a_render_needs_the_bundled_fonts_s
     # Issue 19: fontconfig is set up by an explicit call from each entry point, never at import;
     # a render before it is refused, never laid out with whatever fonts the machine has.
     env = {key: value for key, value in os.environ.items() if key != "FONTCONFIG_FILE"}
-    done = subprocess.run([sys.executable, "-c", IMPORT_AND_RENDER], capture_output=True, text=True, env=env, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_AND_RENDER], capture_output=True, text=True, env=env, check=True
+    )
     lines = done.stdout.splitlines()
     assert lines[0] == "None"
     assert lines[1].startswith("refused: fontconfig may see system fonts")

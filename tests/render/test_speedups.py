@@ -59,7 +59,9 @@ def test_the_statement_is_parsed_by_expat() -> None:
     assert xml_tree(html) is not None
 
 
-PAGE = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>t</title>{head}</head><body>{body}</body></html>'
+PAGE = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>t</title>{head}</head><body>{body}</body></html>'
+)
 
 
 @pytest.mark.parametrize(
@@ -99,7 +101,10 @@ def test_only_a_complete_page_qualifies() -> None:
 def test_references_and_void_elements_are_read_as_html_reads_them() -> None:
     html = PAGE.format(
         head='<link rel="stylesheet" href="a.css">',
-        body="<table><colgroup><col class='k'></colgroup><tbody><tr><td>a&middot;b&ndash;c&nbsp;&amp;&lt;<br>d</td></tr></tbody></table>",
+        body=(
+            "<table><colgroup><col class='k'></colgroup><tbody>"
+            "<tr><td>a&middot;b&ndash;c&nbsp;&amp;&lt;<br>d</td></tr></tbody></table>"
+        ),
     )
     tree = xml_tree(html)
     assert tree is not None

@@ -24,12 +24,20 @@ from docgen.tax.calculator import (
 from docgen.tax.input import W4, TaxSavingsInput, parse_illustration
 from tests.conftest import EXAMPLES, MARY
 
-S, MFJ, MFS, HOH = (FilingStatus.SINGLE, FilingStatus.MARRIED_FILING_JOINTLY,
-                    FilingStatus.MARRIED_FILING_SEPARATELY, FilingStatus.HEAD_OF_HOUSEHOLD)
+S, MFJ, MFS, HOH = (
+    FilingStatus.SINGLE,
+    FilingStatus.MARRIED_FILING_JOINTLY,
+    FilingStatus.MARRIED_FILING_SEPARATELY,
+    FilingStatus.HEAD_OF_HOUSEHOLD,
+)
 MARY_DATA: dict[str, Any] = json.loads(MARY.read_bytes())
 
 
-def withholding(year: int, wages: str, periods: int, status: FilingStatus, w4: W4 = W4()) -> Decimal:
+#: A W-4 with nothing entered beyond the filing status.
+NO_W4_ADJUSTMENTS = W4()
+
+
+def withholding(year: int, wages: str, periods: int, status: FilingStatus, w4: W4 = NO_W4_ADJUSTMENTS) -> Decimal:
     tables = taxtables.pub15t(year)
     assert tables is not None
     return federal_withholding(Decimal(wages), periods, status, tables, w4)
@@ -135,15 +143,15 @@ def test_state_withholding_montana_illinois_texas() -> None:
 @pytest.mark.parametrize(
     ("year", "agi", "joint", "percent"),
     [
-        (2025, "15000", False, 35),   # not over 15,000
+        (2025, "15000", False, 35),  # not over 15,000
         (2025, "15000.01", False, 34),  # a fraction of 2,000 counts as a whole step
-        (2025, "39600", False, 22),   # Mary: 24,600 over -> 13 steps
+        (2025, "39600", False, 22),  # Mary: 24,600 over -> 13 steps
         (2025, "43000.01", True, 20),  # the floor
         (2026, "15000", False, 50),
-        (2026, "39600", False, 37),   # 50 - 13
-        (2026, "60000", False, 35),   # first floor
-        (2026, "80000", False, 32),   # 5,000 over 75,000 -> 3 steps of 2,000
-        (2026, "160000", True, 32),   # joint: 10,000 over 150,000 -> 3 steps of 4,000
+        (2026, "39600", False, 37),  # 50 - 13
+        (2026, "60000", False, 35),  # first floor
+        (2026, "80000", False, 32),  # 5,000 over 75,000 -> 3 steps of 2,000
+        (2026, "160000", True, 32),  # joint: 10,000 over 150,000 -> 3 steps of 4,000
         (2026, "500000", True, 20),
     ],
 )
@@ -159,9 +167,23 @@ def test_mary_with_the_brochures_federal_and_state_given_reproduces_every_other_
     result = illustrate(parse_illustration(MARY.read_bytes()))
     no, flex = result.no_plan, result.flex_plan
     assert (no.gross, no.flex, no.taxable, no.federal, no.state, no.fica, no.net) == (
-        3500, 0, 3500, 290, 146, 268, 2796)
+        3500,
+        0,
+        3500,
+        290,
+        146,
+        268,
+        2796,
+    )
     assert (flex.gross, flex.flex, flex.taxable, flex.federal, flex.state, flex.fica, flex.net) == (
-        3500, 500, 3000, 229, 116, 230, 2425)
+        3500,
+        500,
+        3000,
+        229,
+        116,
+        230,
+        2425,
+    )
     assert [line.label for line in result.expenses] == ["Insurance", "Braces", "Daycare"]
     assert no.after_tax == (100, 100, 300) and flex.after_tax == (0, 0, 0)
     assert (no.take_home, flex.take_home) == (2296, 2425)
@@ -195,8 +217,8 @@ def test_when_the_credit_saves_more_the_gain_leaves_the_day_care_fsa_out() -> No
     # Jordan, 2026 joint, biweekly 2,800, Illinois; 145 + 40 + 250 (after-school care) a paycheck.
     # All in the plan: taxes 116 + 117 + 181 = 414. Without the day-care FSA, taxable 2,615:
     # federal 67,990 - 12,900 = 55,090; row 44,100: 2,480 + 12% x 10,990 = 3,798.80 / 26 = 146.11
-    # -> 146; Illinois 4.95% = 129.44 -> 129; FICA 7.65% = 200.05 -> 200: 475. The FSA saves (475 - 414) x 26 = 1,586 a year; the credit,
-    # 35% of 6,000 (two children; AGI 67,990), saves 2,100.
+    # -> 146; Illinois 4.95% = 129.44 -> 129; FICA 7.65% = 200.05 -> 200: 475. The FSA saves
+    # (475 - 414) x 26 = 1,586 a year; the credit, 35% of 6,000 (two children; AGI 67,990), saves 2,100.
     assert (care.fsa_saving, care.credit) == (1586, 2100) and result.credit_instead
     flex = result.flex_plan
     assert flex is care.without_fsa
@@ -251,7 +273,7 @@ def illustrations(draw: st.DrawFn) -> dict[str, Any]:
         "plan": {"health_fsa_max": "1000000.00"},
         "expenses": [
             {"kind": kind, "label": f"Expense {i}", "amount": f"{Decimal(c) / 100:.2f}"}
-            for i, (kind, c) in enumerate(zip(kinds, cents))
+            for i, (kind, c) in enumerate(zip(kinds, cents, strict=True))
         ],
     }
 
@@ -300,11 +322,15 @@ def test_more_pre_tax_expense_never_lowers_take_home_pay(data: dict[str, Any], e
 
 def test_every_tax_is_figured_on_exact_pay_then_rounded() -> None:
     # Issue 18: semimonthly 2,437.50 (58,500 a year), single, Illinois, 2025.
-    result = illustrate(parse_illustration({
-        "pay": {"amount": "2437.50", "frequency": "semimonthly"},
-        "tax": {"year": 2025, "filing_status": "single", "state": "IL"},
-        "expenses": [{"kind": "premium", "label": "Premium", "amount": "50.00"}],
-    }))
+    result = illustrate(
+        parse_illustration(
+            {
+                "pay": {"amount": "2437.50", "frequency": "semimonthly"},
+                "tax": {"year": 2025, "filing_status": "single", "state": "IL"},
+                "expenses": [{"kind": "premium", "label": "Premium", "amount": "50.00"}],
+            }
+        )
+    )
     no, flex = result.no_plan, result.flex_plan
     # FICA 7.65% x 2,437.50 = 186.47 -> 186 (on the pay rounded first, 2,438: 186.51 -> 187).
     # Federal: 58,500 - 8,600 = 49,900; 1,192.50 + 12% x 31,575 = 4,981.50; / 24 = 207.56 -> 208.
@@ -338,11 +364,15 @@ def test_each_tax_line_is_figured_on_exact_pay(
     pay: str, frequency: str, state: str, line: str, exact: int, on_whole_dollars: int
 ) -> None:
     def tax(amount: str) -> Decimal:
-        result = illustrate(parse_illustration({
-            "pay": {"amount": amount, "frequency": frequency},
-            "tax": {"year": 2025, "filing_status": "single", "state": state},
-            "expenses": [{"kind": "premium", "label": "Premium", "amount": "10.00"}],
-        }))
+        result = illustrate(
+            parse_illustration(
+                {
+                    "pay": {"amount": amount, "frequency": frequency},
+                    "tax": {"year": 2025, "filing_status": "single", "state": state},
+                    "expenses": [{"kind": "premium", "label": "Premium", "amount": "10.00"}],
+                }
+            )
+        )
         amount_no_plan: Decimal = getattr(result.no_plan, line)
         return amount_no_plan
 

@@ -47,9 +47,13 @@ def test_a_year_missing_from_any_table_is_unsupported(mary: dict[str, Any], monk
     # Issue 19: with Publication 15-T and FICA for the year but no care-credit row, the year
     # passed the check and the calculator raised KeyError (a 500 through the API).
     credit = taxtables.care_credit_table()
-    monkeypatch.setattr(taxtables, "care_credit_table", lambda: credit.model_copy(
-        update={"years": {year: row for year, row in credit.years.items() if year != mary["tax"]["year"]}}
-    ))
+    monkeypatch.setattr(
+        taxtables,
+        "care_credit_table",
+        lambda: credit.model_copy(
+            update={"years": {year: row for year, row in credit.years.items() if year != mary["tax"]["year"]}}
+        ),
+    )
     [problem] = problems(mary)
     assert problem == ("tax.year", "tax-year-supported")
 
@@ -76,10 +80,10 @@ def test_health_fsa_maximum_is_required_for_medical_expenses(mary: dict[str, Any
 @pytest.mark.parametrize(
     ("year", "status", "per_month", "ok"),
     [
-        (2025, "head_of_household", "416.66", True),   # 4,999.92
+        (2025, "head_of_household", "416.66", True),  # 4,999.92
         (2025, "head_of_household", "416.67", False),  # 5,000.04 > 5,000
         (2025, "married_filing_separately", "208.34", False),  # > 2,500
-        (2026, "head_of_household", "625.00", True),   # 7,500
+        (2026, "head_of_household", "625.00", True),  # 7,500
         (2026, "single", "625.01", False),
         (2026, "married_filing_separately", "312.50", True),  # 3,750
     ],
@@ -103,8 +107,10 @@ def test_expenses_over_pay(mary: dict[str, Any]) -> None:
 def test_expenses_over_pay_in_whole_dollars(mary: dict[str, Any]) -> None:
     # 50.50 + 50.50 = 101.00 fits 101.00 exactly, but the table prints $51 + $51 over $101.
     mary.update(pay={"amount": "101.00", "frequency": "monthly"}, overrides={})
-    mary["expenses"] = [{"kind": "premium", "label": "A", "amount": "50.50"},
-                        {"kind": "premium", "label": "B", "amount": "50.50"}]
+    mary["expenses"] = [
+        {"kind": "premium", "label": "A", "amount": "50.50"},
+        {"kind": "premium", "label": "B", "amount": "50.50"},
+    ]
     assert problems(mary) == [("expenses", "expenses-within-pay")]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 
@@ -27,8 +28,16 @@ RATE_SCHEDULES = {
 # Standard deductions the schedules assume (2025: as Publication 15-T (2025) was printed,
 # before Public Law 119-21; 2026: Rev. Proc. 2025-32).
 STANDARD_DEDUCTION = {
-    2025: {W4Status.SINGLE_OR_MFS: "15000", W4Status.MARRIED_FILING_JOINTLY: "30000", W4Status.HEAD_OF_HOUSEHOLD: "22500"},
-    2026: {W4Status.SINGLE_OR_MFS: "16100", W4Status.MARRIED_FILING_JOINTLY: "32200", W4Status.HEAD_OF_HOUSEHOLD: "24150"},
+    2025: {
+        W4Status.SINGLE_OR_MFS: "15000",
+        W4Status.MARRIED_FILING_JOINTLY: "30000",
+        W4Status.HEAD_OF_HOUSEHOLD: "22500",
+    },
+    2026: {
+        W4Status.SINGLE_OR_MFS: "16100",
+        W4Status.MARRIED_FILING_JOINTLY: "32200",
+        W4Status.HEAD_OF_HOUSEHOLD: "24150",
+    },
 }
 PERCENTS = [Decimal(p) for p in ("0", "10", "12", "22", "24", "32", "35", "37")]
 
@@ -65,7 +74,7 @@ def test_schedule_rows_follow_from_the_rate_schedule(year: int, status: W4Status
     bounds = [Decimal(0), zero_bracket] + [zero_bracket + Decimal(b) for b in RATE_SCHEDULES[year][status]]
     assert [row.at_least for row in rows] == bounds
     # Column C: each row's tentative amount is the row above's, plus its rate over its width.
-    for above, row in zip(rows, rows[1:]):
+    for above, row in pairwise(rows):
         assert row.base == above.base + (row.at_least - above.at_least) * above.percent / 100, row
 
 
@@ -89,7 +98,9 @@ def test_fica_wage_bases() -> None:
     years = taxtables.fica_table().years
     assert years[2025].social_security_wage_base == Decimal(176100)
     assert years[2026].social_security_wage_base == Decimal(184500)
-    assert {(y.social_security_percent, y.medicare_percent) for y in years.values()} == {(Decimal("6.2"), Decimal("1.45"))}
+    assert {(y.social_security_percent, y.medicare_percent) for y in years.values()} == {
+        (Decimal("6.2"), Decimal("1.45"))
+    }
 
 
 def test_montana_brackets_for_every_filing_status() -> None:

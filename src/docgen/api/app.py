@@ -26,7 +26,10 @@ def create_app(settings: ServerSettings) -> Starlette:
         service.pool.start()
         LOGGER.info(
             "serving %s with %d render workers, queue %d, database %s",
-            ", ".join(service.kinds), settings.workers, settings.queue, settings.db,
+            ", ".join(service.kinds),
+            settings.workers,
+            settings.queue,
+            settings.db,
         )
         try:
             yield

@@ -120,4 +120,3 @@ EXCEPTION_HANDLERS: dict[Any, Handler] = {
     ClientDisconnect: _simple(400, "incomplete-body", message="the client closed the connection during the body"),
     Exception: internal_error,
 }
-

@@ -28,11 +28,17 @@ class PoolCollector(Collector):
 
     def collect(self) -> Iterator[Metric]:
         pool = self._pool
-        yield GaugeMetricFamily("docgen_queue_depth", "Requests admitted and waiting for a render worker", value=pool.waiting)
+        yield GaugeMetricFamily(
+            "docgen_queue_depth", "Requests admitted and waiting for a render worker", value=pool.waiting
+        )
         yield GaugeMetricFamily("docgen_renders_in_progress", "Requests a render worker is working on", value=pool.busy)
         yield GaugeMetricFamily("docgen_workers_ready", "Render workers started and ready", value=pool.ready)
-        yield GaugeMetricFamily("docgen_queue_capacity", "Requests admitted at most (workers + queue)", value=pool.capacity)
-        yield CounterMetricFamily("docgen_pool_rejections", "Requests refused with 503: the queue was full", value=pool.rejected)
+        yield GaugeMetricFamily(
+            "docgen_queue_capacity", "Requests admitted at most (workers + queue)", value=pool.capacity
+        )
+        yield CounterMetricFamily(
+            "docgen_pool_rejections", "Requests refused with 503: the queue was full", value=pool.rejected
+        )
         replaced = CounterMetricFamily("docgen_worker_replacements", "Render workers replaced", labels=["reason"])
         for reason, count in sorted(pool.replaced.items()):
             replaced.add_metric([reason], count)

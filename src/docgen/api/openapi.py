@@ -86,7 +86,9 @@ _INPUT_ERRORS = {
 }
 _POOL_ERRORS = {
     "500": _error("A render worker died during the request (it was replaced), or another fault of the server"),
-    "503": _error("Every render worker is busy and the queue is full", {"Retry-After": {"schema": {"type": "integer"}}}),
+    "503": _error(
+        "Every render worker is busy and the queue is full", {"Retry-After": {"schema": {"type": "integer"}}}
+    ),
     "504": _error("The render ran over its time limit (its worker was replaced)"),
 }
 
@@ -106,7 +108,10 @@ def _document_operation(kind: Kind, body_ref: str, schemas: dict[str, Any]) -> d
     media = {media_type: {"schema": {"type": "string", "format": "binary"}} for media_type in kind.media_types}
     headers = {
         **_REQUEST_ID,
-        "ETag": {"description": "Quoted SHA-256 of the body; the same input gives the same bytes", "schema": {"type": "string"}},
+        "ETag": {
+            "description": "Quoted SHA-256 of the body; the same input gives the same bytes",
+            "schema": {"type": "string"},
+        },
         "Content-Disposition": {"schema": {"type": "string"}},
         "Cache-Control": {"schema": {"type": "string", "enum": ["no-store"]}},
     }
@@ -115,8 +120,12 @@ def _document_operation(kind: Kind, body_ref: str, schemas: dict[str, Any]) -> d
         "summary": f"Render {kind.description}",
         "parameters": _parameters(kind.options, schemas),
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": body_ref}}}},
-        "responses": {"200": {"description": "The document", "headers": headers, "content": media},
-                      **_SECURED_ERRORS, **_INPUT_ERRORS, **_POOL_ERRORS},
+        "responses": {
+            "200": {"description": "The document", "headers": headers, "content": media},
+            **_SECURED_ERRORS,
+            **_INPUT_ERRORS,
+            **_POOL_ERRORS,
+        },
     }
 
 
@@ -127,14 +136,24 @@ def _validate_operation(kind: Kind, body_ref: str, schemas: dict[str, Any]) -> d
         "parameters": _parameters(kind.options, schemas),
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": body_ref}}}},
         "responses": {
-            "200": {"description": "Valid", "headers": _REQUEST_ID, "content": {"application/json": {"schema": _VALID}}},
-            **_SECURED_ERRORS, **_INPUT_ERRORS, **_POOL_ERRORS,
+            "200": {
+                "description": "Valid",
+                "headers": _REQUEST_ID,
+                "content": {"application/json": {"schema": _VALID}},
+            },
+            **_SECURED_ERRORS,
+            **_INPUT_ERRORS,
+            **_POOL_ERRORS,
         },
     }
 
 
-def _open(summary: str, schema: dict[str, Any], media_type: str = "application/json", not_ready: bool = False) -> dict[str, Any]:
-    responses: dict[str, Any] = {"200": {"description": summary, "headers": _REQUEST_ID, "content": {media_type: {"schema": schema}}}}
+def _open(
+    summary: str, schema: dict[str, Any], media_type: str = "application/json", not_ready: bool = False
+) -> dict[str, Any]:
+    responses: dict[str, Any] = {
+        "200": {"description": summary, "headers": _REQUEST_ID, "content": {media_type: {"schema": schema}}}
+    }
     if not_ready:
         responses["503"] = _error("No render worker is ready")
     return {"get": {"summary": summary, "security": [], "responses": responses}}
@@ -144,7 +163,12 @@ def openapi(kinds: Mapping[str, Kind]) -> dict[str, Any]:
     """The OpenAPI 3.1 document of every route; body schemas come from the input models."""
     models = sorted({kind.shape.model for kind in kinds.values()}, key=lambda m: m.__name__)
     refs, definitions = models_json_schema([(model, "validation") for model in models], ref_template=_REF)
-    schemas: dict[str, Any] = {**definitions.get("$defs", {}), "Error": _ERROR, "Problem": _PROBLEM, "Problems": _PROBLEMS}
+    schemas: dict[str, Any] = {
+        **definitions.get("$defs", {}),
+        "Error": _ERROR,
+        "Problem": _PROBLEM,
+        "Problems": _PROBLEMS,
+    }
     paths: dict[str, Any] = {}
     for name, kind in kinds.items():
         body_ref = refs[(kind.shape.model, "validation")]["$ref"]
@@ -157,7 +181,11 @@ def openapi(kinds: Mapping[str, Kind]) -> dict[str, Any]:
         "get": {
             "summary": "Prometheus metrics (needs the metrics:read scope)",
             "responses": {
-                "200": {"description": "Prometheus text format", "headers": _REQUEST_ID, "content": {"text/plain": {"schema": {"type": "string"}}}},
+                "200": {
+                    "description": "Prometheus text format",
+                    "headers": _REQUEST_ID,
+                    "content": {"text/plain": {"schema": {"type": "string"}}},
+                },
                 "401": _SECURED_ERRORS["401"],
                 "403": _error("The key lacks the metrics:read scope"),
             },

@@ -30,9 +30,7 @@ class _Worker:
     def __init__(self) -> None:
         self.conn: Connection
         self.conn, child = _CONTEXT.Pipe(duplex=True)
-        self.process: BaseProcess = _CONTEXT.Process(
-            target=serve, args=(child,), name="docgen-render", daemon=True
-        )
+        self.process: BaseProcess = _CONTEXT.Process(target=serve, args=(child,), name="docgen-render", daemon=True)
         self.process.start()
         # Only the worker may hold its end: then its death shows here as end-of-file.
         child.close()

@@ -61,7 +61,9 @@ def log_config() -> dict[str, Any]:
         },
         "handlers": {
             "stderr": {
-                "class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr",
+                "class": "logging.StreamHandler",
+                "formatter": "plain",
+                "stream": "ext://sys.stderr",
                 "filters": ["redact"],
             },
         },

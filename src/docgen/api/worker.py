@@ -124,7 +124,7 @@ def serve(conn: Connection) -> None:
         try:
             with collector_held():
                 reply = handle(task)
-        except Exception as exc:  # the worker side of the API's 500 handler: record and surface
+        except Exception as exc:  # noqa: BLE001  (the worker side of the API's 500 handler: record and surface)
             # Only the class and the place: an unexpected exception's message may quote input.
             LOGGER.error("unexpected %s in a render worker at %s", type(exc).__name__, _where(exc))
             reply = Failed(type(exc).__name__, time.perf_counter() - started)

@@ -61,6 +61,7 @@ RETURN_LEADING_PT = 9.0
 FONT_BOLD = "LiberationSans-Bold.ttf"
 POINTS_PER_INCH = 72
 
+
 @dataclass(frozen=True)
 class Rect:
     """A rectangle on the page: left, top, right, bottom in inches from the top-left corner."""
@@ -82,9 +83,7 @@ class Rect:
         return Rect(self.x0 + margin, self.top + margin, self.x1 - margin, self.bottom - margin)
 
     def contains(self, other: Rect) -> bool:
-        return (
-            self.x0 <= other.x0 and other.x1 <= self.x1 and self.top <= other.top and other.bottom <= self.bottom
-        )
+        return self.x0 <= other.x0 and other.x1 <= self.x1 and self.top <= other.top and other.bottom <= self.bottom
 
     def shifted(self, dx: float, dy: float) -> Rect:
         return Rect(self.x0 + dx, self.top + dy, self.x1 + dx, self.bottom + dy)
@@ -113,7 +112,12 @@ class Envelope:
 
     def on_envelope(self, window: Window) -> Rect:
         """The window in envelope coordinates: inches from the envelope's top-left corner."""
-        return Rect(window.left, self.height - window.bottom - window.height, window.left + window.width, self.height - window.bottom)
+        return Rect(
+            window.left,
+            self.height - window.bottom - window.height,
+            window.left + window.width,
+            self.height - window.bottom,
+        )
 
 
 #: #10 double-window, 9-1/2 x 4-1/8 in. Recipient window: the standard #10 window, 4-1/2 x
@@ -123,7 +127,9 @@ ENVELOPES = {
     envelope.name: envelope
     for envelope in (
         Envelope(
-            "10-double-window", width=9.5, height=4.125,
+            "10-double-window",
+            width=9.5,
+            height=4.125,
             recipient=Window("recipient", width=4.5, height=1.125, left=7 / 8, bottom=1 / 2),
             returns=Window("return", width=3.5, height=1.0, left=5 / 8, bottom=2.5),
         ),
@@ -167,12 +173,16 @@ class Geometry:
     def always_shown(self, window: Window) -> Rect:
         """The page area behind `window` at every position of the insert."""
         shown = [self.on_page(window, corner) for corner in self.corners]
-        return Rect(max(r.x0 for r in shown), max(r.top for r in shown), min(r.x1 for r in shown), min(r.bottom for r in shown))
+        return Rect(
+            max(r.x0 for r in shown), max(r.top for r in shown), min(r.x1 for r in shown), min(r.bottom for r in shown)
+        )
 
     def reach(self, window: Window) -> Rect:
         """The page area behind `window` at some position of the insert."""
         shown = [self.on_page(window, corner) for corner in self.corners]
-        return Rect(min(r.x0 for r in shown), min(r.top for r in shown), max(r.x1 for r in shown), max(r.bottom for r in shown))
+        return Rect(
+            min(r.x0 for r in shown), min(r.top for r in shown), max(r.x1 for r in shown), max(r.bottom for r in shown)
+        )
 
     @property
     def recipient_area(self) -> Rect:
@@ -191,11 +201,16 @@ def geometry(envelope: str = DEFAULT_ENVELOPE, fold_panel: float = DEFAULT_FOLD_
         raise InputError([Problem("envelope", "envelope-known", f"must be one of: {', '.join(sorted(ENVELOPES))}")])
     tallest = stock.height - INSERTER_DEPTH_IN
     if not (math.isfinite(fold_panel) and MIN_FOLD_PANEL_IN - 1e-9 <= fold_panel <= tallest + 1e-9):
-        raise InputError([Problem(
-            "fold_panel", "fold-fits-envelope",
-            f"must be from {MIN_FOLD_PANEL_IN:.3f} in (a third of the page) to {tallest:.3f} in"
-            f" (the {stock.name} envelope less 1/4 in for the inserter)",
-        )])
+        raise InputError(
+            [
+                Problem(
+                    "fold_panel",
+                    "fold-fits-envelope",
+                    f"must be from {MIN_FOLD_PANEL_IN:.3f} in (a third of the page) to {tallest:.3f} in"
+                    f" (the {stock.name} envelope less 1/4 in for the inserter)",
+                )
+            ]
+        )
     return Geometry(stock, fold_panel)
 
 
@@ -223,7 +238,8 @@ def _recipient(addresses: Addresses, area: Rect) -> list[tuple[str, str]]:
     capitals, no punctuation, the last line CITY ST ZIP. A line left empty is dropped here and
     reported by mailing_problems."""
     parts = {
-        "participant.first_name": addresses.first_name, "participant.middle_name": addresses.middle_name,
+        "participant.first_name": addresses.first_name,
+        "participant.middle_name": addresses.middle_name,
         "participant.last_name": addresses.last_name,
     }
     # A name too wide is named by its longest part: the one worth shortening.
@@ -281,8 +297,10 @@ def mailing_problems(addresses: Addresses, with_imb: bool, shape: Geometry = DEF
     when they are fine), each naming its line."""
     problems = []
     for path, value in (
-        ("participant.first_name", addresses.first_name), ("participant.last_name", addresses.last_name),
-        ("participant.address.line1", addresses.line1), ("participant.address.city", addresses.city),
+        ("participant.first_name", addresses.first_name),
+        ("participant.last_name", addresses.last_name),
+        ("participant.address.line1", addresses.line1),
+        ("participant.address.city", addresses.city),
     ):
         # Publication 28 section 222 leaves punctuation out: nothing of such a field would print.
         if not any(char.isalnum() for char in value):
@@ -291,32 +309,46 @@ def mailing_problems(addresses: Addresses, with_imb: bool, shape: Geometry = DEF
     recipient = _recipient(addresses, area)
     for path, line in recipient:
         if text_width_in(line, RECIPIENT_FONT_PT) > area.width:
-            problems.append(Problem(
-                path, "address-fits-window", f"makes an address line wider than the envelope window shows ({area.width:.2f} in)"
-            ))
+            problems.append(
+                Problem(
+                    path,
+                    "address-fits-window",
+                    f"makes an address line wider than the envelope window shows ({area.width:.2f} in)",
+                )
+            )
     capacity = recipient_capacity(shape, with_imb)
     if len(recipient) > capacity:
         # Only a line2 on a line of its own makes a block longer than the name, delivery and last lines.
         paths = [path for path, _ in recipient]
         path = "participant.address.line2" if "participant.address.line2" in paths else paths[capacity]
         under = " under the barcode" if with_imb else ""
-        problems.append(Problem(
-            path, "address-fits-window",
-            f"needs a line of its own and the envelope window shows {capacity} address lines{under}",
-        ))
+        problems.append(
+            Problem(
+                path,
+                "address-fits-window",
+                f"needs a line of its own and the envelope window shows {capacity} address lines{under}",
+            )
+        )
     returns = _returns(addresses, shape.return_area)
     width = shape.return_area.width
     for path, line in returns:
         if path != "administrator.name" and text_width_in(line, RETURN_FONT_PT) > width:
-            problems.append(Problem(
-                path, "return-address-fits-window", f"is wider than the envelope's return-address window shows ({width:.2f} in)"
-            ))
+            problems.append(
+                Problem(
+                    path,
+                    "return-address-fits-window",
+                    f"is wider than the envelope's return-address window shows ({width:.2f} in)",
+                )
+            )
     fits = _line_count(shape.return_area.height, RETURN_LEADING_PT)
     if len(returns) > fits:
-        problems.append(Problem(
-            returns[fits][0], "return-address-fits-window",
-            f"falls below the {fits} lines the envelope's return-address window shows",
-        ))
+        problems.append(
+            Problem(
+                returns[fits][0],
+                "return-address-fits-window",
+                f"falls below the {fits} lines the envelope's return-address window shows",
+            )
+        )
     return problems
 
 

@@ -100,7 +100,7 @@ def _widths(array: ArrayObject) -> dict[int, Number]:
     items = list(array)
     if len(items) % 2:
         raise _NotShareable("odd /W array")
-    for first, run in zip(items[::2], items[1::2]):
+    for first, run in zip(items[::2], items[1::2], strict=True):
         run = run.get_object()
         if not isinstance(first, NumberObject) or not isinstance(run, ArrayObject):
             raise _NotShareable("/W range form")
@@ -143,7 +143,11 @@ def _face(program: bytes) -> TTFont:
 def _read(ref: IndirectObject) -> tuple[FaceKey, _Subset]:
     """The face a Type0 font embeds (its key) and the subset of it this font carries."""
     font = ref.get_object()
-    if not isinstance(font, DictionaryObject) or font.get("/Subtype") != "/Type0" or font.get("/Encoding") != "/Identity-H":
+    if (
+        not isinstance(font, DictionaryObject)
+        or font.get("/Subtype") != "/Type0"
+        or font.get("/Encoding") != "/Identity-H"
+    ):
         raise _NotShareable("not an Identity-H Type0 font")
     descendants = font["/DescendantFonts"]
     cid_font = descendants[0].get_object() if isinstance(descendants, ArrayObject) and len(descendants) == 1 else None
@@ -158,13 +162,19 @@ def _read(ref: IndirectObject) -> tuple[FaceKey, _Subset]:
     to_unicode = _stream(font.raw_get("/ToUnicode"))
     head = _face(_decoded(program))["head"]
     key = (
-        str(font["/BaseFont"]), str(descriptor.get("/FontFamily")),
+        str(font["/BaseFont"]),
+        str(descriptor.get("/FontFamily")),
         *(str(descriptor.get(name)) for name in ("/ItalicAngle", "/Ascent", "/Descent", "/StemV")),
         *(str(getattr(head, name)) for name in ("unitsPerEm", "created", "modified", "fontRevision")),
     )
     subset = _Subset(
-        ref, cid_font, descriptor, program, to_unicode,
-        _widths(cast(ArrayObject, cid_font["/W"].get_object())), _texts(_decoded(to_unicode)),
+        ref,
+        cid_font,
+        descriptor,
+        program,
+        to_unicode,
+        _widths(cast(ArrayObject, cid_font["/W"].get_object())),
+        _texts(_decoded(to_unicode)),
     )
     return key, subset
 
@@ -224,7 +234,7 @@ def _cmap(texts: dict[int, bytes]) -> bytes:
     lines = [_CMAP_HEAD]
     items = sorted(texts.items())
     for start in range(0, len(items), 100):
-        block = items[start:start + 100]
+        block = items[start : start + 100]
         lines.append(f"{len(block)} beginbfchar".encode())
         lines.extend(b"<%04x> <%s>" % (cid, text) for cid, text in block)
         lines.append(b"endbfchar")

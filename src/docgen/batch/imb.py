@@ -57,9 +57,15 @@ class MailerId:
 def parse_mailer_id(value: str, path: str = "mailer_id") -> MailerId:
     """Check a --mailer-id: USPS assigns 6-digit IDs starting 0-8 and 9-digit IDs starting with 9."""
     if re.fullmatch(r"[0-8][0-9]{5}|9[0-9]{8}", value) is None:
-        raise InputError([
-            Problem(path, "mailer-id", "must be a USPS Mailer ID: 6 digits not starting with 9, or 9 digits starting with 9")
-        ])
+        raise InputError(
+            [
+                Problem(
+                    path,
+                    "mailer-id",
+                    "must be a USPS Mailer ID: 6 digits not starting with 9, or 9 digits starting with 9",
+                )
+            ]
+        )
     return MailerId(value)
 
 
@@ -79,13 +85,17 @@ def tracking_problems(tracking: str, path: str = "tracking") -> list[Problem]:
     # Messages give lengths and positions, never the value: a DocgenError's message may reach a response.
     problems = []
     if len(tracking) != TRACKING_DIGITS:
-        problems.append(Problem(path, "imb-tracking-length", f"must be {TRACKING_DIGITS} digits, not {len(tracking)} characters"))
+        problems.append(
+            Problem(path, "imb-tracking-length", f"must be {TRACKING_DIGITS} digits, not {len(tracking)} characters")
+        )
     if (bad := _first_non_digit(tracking)) is not None:
         problems.append(Problem(path, "imb-tracking-digits", f"must be ASCII digits 0-9 only (character {bad} is not)"))
     # Step 1 packs the Barcode Identifier's second digit in base 5 (USPS-B-3200 §2.2.1), so a
     # 5-9 would encode as another identifier: "05" gives the very bars of "10".
     if len(tracking) >= 2 and tracking[1] in "56789":
-        problems.append(Problem(path, "imb-barcode-id", f"has a Barcode Identifier whose second digit is {tracking[1]}, not 0-4"))
+        problems.append(
+            Problem(path, "imb-barcode-id", f"has a Barcode Identifier whose second digit is {tracking[1]}, not 0-4")
+        )
     return problems
 
 
@@ -93,7 +103,9 @@ def routing_problems(routing: str, path: str = "routing") -> list[Problem]:
     """What makes `routing` no IMb routing code: 0, 5, 9 or 11 ASCII digits (USPS-B-3200 §2.1.3)."""
     problems = []
     if len(routing) not in ROUTING_LENGTHS:
-        problems.append(Problem(path, "imb-routing-length", f"must be 0, 5, 9 or 11 digits, not {len(routing)} characters"))
+        problems.append(
+            Problem(path, "imb-routing-length", f"must be 0, 5, 9 or 11 digits, not {len(routing)} characters")
+        )
     if (bad := _first_non_digit(routing)) is not None:
         problems.append(Problem(path, "imb-routing-digits", f"must be ASCII digits 0-9 only (character {bad} is not)"))
     return problems
@@ -103,7 +115,9 @@ def routing_code(zip_code: str, path: str = "participant.address.zip") -> str:
     """The routing field: ZIP or ZIP+4 digits (an 11-digit delivery point needs CASS data we lack)."""
     # Only the two written forms: dropping any hyphen would turn "1234-5" into a real ZIP.
     if re.fullmatch(r"[0-9]{5}(-[0-9]{4})?", zip_code) is None:
-        raise InputError([Problem(path, "imb-routing-zip", "must be a ZIP code, 12345 or 12345-6789, to route the IMb")])
+        raise InputError(
+            [Problem(path, "imb-routing-zip", "must be a ZIP code, 12345 or 12345-6789, to route the IMb")]
+        )
     return zip_code.replace("-", "")
 
 
@@ -113,9 +127,15 @@ def tracking_code(mailer: MailerId, serial: int, service_type: str = DEFAULT_SER
     parse_service_type(service_type)
     width = mailer.serial_digits
     if not 0 <= serial < 10**width:
-        raise InputError([Problem(
-            "serial", "imb-serial-range", f"must be 0 to {10**width - 1}: a {len(mailer.digits)}-digit Mailer ID leaves {width} digits"
-        )])
+        raise InputError(
+            [
+                Problem(
+                    "serial",
+                    "imb-serial-range",
+                    f"must be 0 to {10**width - 1}: a {len(mailer.digits)}-digit Mailer ID leaves {width} digits",
+                )
+            ]
+        )
     return f"{BARCODE_ID}{service_type}{mailer.digits}{serial:0{width}d}"
 
 
@@ -130,7 +150,9 @@ def bar_states(tracking: str, routing: str) -> str:
     try:
         bars: str = USPS_4State(tracking, routing).barcodes
     except (ValueError, AssertionError) as exc:
-        raise RenderError(f"the IMb encoder failed on a checked tracking and routing code: {type(exc).__name__}") from exc
+        raise RenderError(
+            f"the IMb encoder failed on a checked tracking and routing code: {type(exc).__name__}"
+        ) from exc
     if len(bars) != BAR_COUNT or set(bars) - set("TADF"):
         raise RenderError(f"the IMb encoder returned {len(bars)} bars, not {BAR_COUNT} of T, A, D, F")
     return bars

@@ -154,10 +154,16 @@ class Job:
             db.execute("INSERT INTO job (singleton, job_id, settings) VALUES (1, ?, ?)", (job_id, settings.as_json()))
         elif row[0] != job_id:
             db.close()
-            raise InputError([Problem(
-                "out", "batch-out-in-use",
-                f"{folder} holds job {row[0]} (other input or options); choose another --out folder or empty it",
-            )])
+            raise InputError(
+                [
+                    Problem(
+                        "out",
+                        "batch-out-in-use",
+                        f"{folder} holds job {row[0]} (other input or options);"
+                        " choose another --out folder or empty it",
+                    )
+                ]
+            )
         return cls(db, job_id)
 
     def close(self) -> None:
@@ -183,12 +189,18 @@ class Job:
         with self._db:
             self._db.execute("BEGIN")
             self._db.executemany(
-                "INSERT OR REPLACE INTO records (line, byte_offset, byte_length, file_name, sha256, participant_id, zip, errors)"
+                "INSERT OR REPLACE INTO records"
+                " (line, byte_offset, byte_length, file_name, sha256, participant_id, zip, errors)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
-                        row.line, row.locator.offset, row.locator.length, row.locator.name, row.locator.sha256,
-                        row.checked.participant_id, row.checked.zip,
+                        row.line,
+                        row.locator.offset,
+                        row.locator.length,
+                        row.locator.name,
+                        row.locator.sha256,
+                        row.checked.participant_id,
+                        row.checked.zip,
                         json.dumps([p.as_dict() for p in row.checked.problems]) if row.checked.problems else None,
                     )
                     for row in rows
@@ -219,7 +231,8 @@ class Job:
                 )
                 count = piece
             self._db.executemany(
-                "INSERT INTO files (file) VALUES (?)", [(f,) for f in range(1, (count - 1) // piece_limit + 2)] if count else []
+                "INSERT INTO files (file) VALUES (?)",
+                [(f,) for f in range(1, (count - 1) // piece_limit + 2)] if count else [],
             )
             self._db.execute("UPDATE job SET assigned = 1")
         return count
@@ -260,7 +273,8 @@ class Job:
                 )
             else:
                 self._db.execute(
-                    "UPDATE pieces SET pages = ?, sha256 = ? WHERE piece = ?", (result.pages, result.sha256, result.piece)
+                    "UPDATE pieces SET pages = ?, sha256 = ? WHERE piece = ?",
+                    (result.pages, result.sha256, result.piece),
                 )
             file: int = self._db.execute("SELECT file FROM pieces WHERE piece = ?", (result.piece,)).fetchone()[0]
         return file

@@ -110,9 +110,7 @@ def remove_partial_files(folder: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def write_print_file(
-    path: Path, pieces: Sequence[tuple[int, Path]], title: str
-) -> list[tuple[int, int, int]]:
+def write_print_file(path: Path, pieces: Sequence[tuple[int, Path]], title: str) -> list[tuple[int, int, int]]:
     """Merge spooled pieces into one print file; returns (piece, first page, last page) for each."""
     try:
         return _merge(path, pieces, title)

@@ -117,5 +117,7 @@ def render_piece(task: PieceTask) -> PieceResult:
         # A docgen error's message names no personal data; anything else is reported by type only.
         detail = str(exc) if isinstance(exc, DocgenError) else type(exc).__name__
         LOGGER.error("piece %d could not be rendered: %s", task.piece, type(exc).__name__)
-        return PieceResult(task.piece, b"", 0, "", (Problem(ROOT_PATH, "render-failed", f"could not be rendered: {detail}"),))
+        return PieceResult(
+            task.piece, b"", 0, "", (Problem(ROOT_PATH, "render-failed", f"could not be rendered: {detail}"),)
+        )
     return PieceResult(task.piece, finished.pdf, finished.pages, hashlib.sha256(finished.pdf).hexdigest())

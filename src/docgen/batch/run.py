@@ -88,7 +88,9 @@ def _settings(options: BatchOptions) -> tuple[JobSettings, imb.MailerId | None, 
     kind = KINDS.get(options.kind)
     mailable = sorted(name for name, k in KINDS.items() if k.mailable)
     if kind is None or not kind.mailable:
-        problems.append(Problem("kind", "batch-kind-mailable", f"must be a kind with a mailing layout: {', '.join(mailable)}"))
+        problems.append(
+            Problem("kind", "batch-kind-mailable", f"must be a kind with a mailing layout: {', '.join(mailable)}")
+        )
     if options.piece_limit < 1:
         problems.append(Problem("piece_limit", "range", "must be at least 1"))
     if options.workers is not None and options.workers < 1:
@@ -196,9 +198,15 @@ def _presort(job: Job, settings: JobSettings, mailer: imb.MailerId | None) -> No
             return None
         if piece >= 10**mailer.serial_digits:
             most = 10**mailer.serial_digits - 1
-            raise InputError([
-                Problem("mailer_id", "imb-serial-range", f"a {len(mailer.digits)}-digit Mailer ID numbers at most {most} pieces")
-            ])
+            raise InputError(
+                [
+                    Problem(
+                        "mailer_id",
+                        "imb-serial-range",
+                        f"a {len(mailer.digits)}-digit Mailer ID numbers at most {most} pieces",
+                    )
+                ]
+            )
         # Serial number = piece number: unique within the job (USPS-B-3200 leaves uniqueness to the mailer).
         return imb.tracking_code(mailer, piece, settings.service_type)
 
@@ -240,7 +248,9 @@ class _Run:
         try:
             for result in executor.map_unordered(render_piece, self.tasks()):
                 if result.problems:
-                    LOGGER.error("piece %d rejected [%s]", result.piece, ", ".join(sorted({p.rule for p in result.problems})))
+                    LOGGER.error(
+                        "piece %d rejected [%s]", result.piece, ", ".join(sorted({p.rule for p in result.problems}))
+                    )
                 else:
                     with atomic_binary(self.spool / spool_name(result.piece)) as handle:
                         handle.write(result.pdf)
@@ -305,7 +315,12 @@ def _out_faults(out: Path) -> Iterator[None]:
 
 
 def _run(
-    job: Job, source: Source, options: BatchOptions, settings: JobSettings, mailer: imb.MailerId | None, shape: envelopes.Geometry
+    job: Job,
+    source: Source,
+    options: BatchOptions,
+    settings: JobSettings,
+    mailer: imb.MailerId | None,
+    shape: envelopes.Geometry,
 ) -> Totals | None:
     """The job's steps from wherever it stopped; None when stopped before the end."""
     remove_partial_files(options.out)
@@ -339,4 +354,3 @@ def run_batch(options: BatchOptions) -> BatchResult:
                 job.close()
     LOGGER.info("job %s: %s%s", job_id, totals, " (stopped)" if stopped else "")
     return BatchResult(job_id, totals, options.out, stopped)
-

@@ -11,11 +11,45 @@ from typing import Any
 
 from docgen.config import get_settings
 
-_FIRST = ("MARIA", "JAMES", "LINDA", "ROBERT", "PATRICIA", "MICHAEL", "BARBARA", "DAVID", "SUSAN", "JOSE", "NGOC ANH", "OLUWASEUN")
-_LAST = ("GARCIA", "SMITH", "JOHNSON", "NGUYEN", "WILLIAMS", "BROWN", "OKAFOR", "MARTINEZ", "DAVIS", "LOPEZ", "O'NEILL", "VAN DER BERG")
+_FIRST = (
+    "MARIA",
+    "JAMES",
+    "LINDA",
+    "ROBERT",
+    "PATRICIA",
+    "MICHAEL",
+    "BARBARA",
+    "DAVID",
+    "SUSAN",
+    "JOSE",
+    "NGOC ANH",
+    "OLUWASEUN",
+)
+_LAST = (
+    "GARCIA",
+    "SMITH",
+    "JOHNSON",
+    "NGUYEN",
+    "WILLIAMS",
+    "BROWN",
+    "OKAFOR",
+    "MARTINEZ",
+    "DAVIS",
+    "LOPEZ",
+    "O'NEILL",
+    "VAN DER BERG",
+)
 _STREETS = ("MAIN ST", "OAK AVE", "PINE RD", "MAPLE DR", "CEDAR LN", "ELM ST", "WASHINGTON BLVD", "LAKE SHORE DR")
-_PLACES = (("KALISPELL", "MT", "59901"), ("MISSOULA", "MT", "59801"), ("BOZEMAN", "MT", "59715"), ("BILLINGS", "MT", "59101"),
-           ("SPOKANE", "WA", "99201"), ("BOISE", "ID", "83702"), ("DENVER", "CO", "80202"), ("NEW YORK", "NY", "10001"))
+_PLACES = (
+    ("KALISPELL", "MT", "59901"),
+    ("MISSOULA", "MT", "59801"),
+    ("BOZEMAN", "MT", "59715"),
+    ("BILLINGS", "MT", "59101"),
+    ("SPOKANE", "WA", "99201"),
+    ("BOISE", "ID", "83702"),
+    ("DENVER", "CO", "80202"),
+    ("NEW YORK", "NY", "10001"),
+)
 _RELATIONS = ("Spouse", "Child", "Child", "Child", "Child", "Child")
 
 #: The ways a generated record is made invalid, each breaking one documented rule.
@@ -31,15 +65,23 @@ def _dependents(rng: random.Random, last: str, count: int) -> list[dict[str, Any
     people = []
     for index in range(count):
         relation = _RELATIONS[index]
-        people.append({
-            "dependent_id": f"{index + 1:02d}",
-            "ssn": f"9{rng.randrange(10, 99):02d}{rng.randrange(10, 99):02d}{rng.randrange(1000, 9999):04d}",
-            "first_name": rng.choice(_FIRST), "middle_name": "", "last_name": last,
-            "gender": rng.choice("MF"),
-            "date_of_birth": f"{1960 + rng.randrange(40)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
-            if relation == "Spouse" else f"{1998 + rng.randrange(18)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
-            "relationship": relation, "student": False, "handicapped": False, "status": "Active",
-        })
+        people.append(
+            {
+                "dependent_id": f"{index + 1:02d}",
+                "ssn": f"9{rng.randrange(10, 99):02d}{rng.randrange(10, 99):02d}{rng.randrange(1000, 9999):04d}",
+                "first_name": rng.choice(_FIRST),
+                "middle_name": "",
+                "last_name": last,
+                "gender": rng.choice("MF"),
+                "date_of_birth": f"{1960 + rng.randrange(40)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
+                if relation == "Spouse"
+                else f"{1998 + rng.randrange(18)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
+                "relationship": relation,
+                "student": False,
+                "handicapped": False,
+                "status": "Active",
+            }
+        )
     return people
 
 
@@ -50,8 +92,13 @@ def record(number: int, rng: random.Random, base: dict[str, Any]) -> dict[str, A
     city, state, zip_code = rng.choice(_PLACES)
     person = data["participant"]
     person.update(participant_id=f"{100000000000 + number:012d}", first_name=rng.choice(_FIRST), last_name=last)
-    person["address"] = {"line1": f"{rng.randrange(1, 9999)} {rng.choice(_STREETS)}", "line2": "",
-                         "city": city, "state": state, "zip": zip_code}
+    person["address"] = {
+        "line1": f"{rng.randrange(1, 9999)} {rng.choice(_STREETS)}",
+        "line2": "",
+        "city": city,
+        "state": state,
+        "zip": zip_code,
+    }
     dependents = _dependents(rng, last, rng.choice((0, 0, 1, 2, 3, 4, 6)))
     data["dependents"] = dependents
     ids = [d["dependent_id"] for d in dependents]

@@ -57,11 +57,16 @@ class Stamp:
 
 
 def changed(path: Path) -> InputError:
-    return InputError([Problem(
-        "input", "batch-input-changed",
-        f"{path} changed while the batch ran; nothing read after the change was printed:"
-        " restore it and re-run the same command to resume, or give the new input another --out folder",
-    )])
+    return InputError(
+        [
+            Problem(
+                "input",
+                "batch-input-changed",
+                f"{path} changed while the batch ran; nothing read after the change was printed:"
+                " restore it and re-run the same command to resume, or give the new input another --out folder",
+            )
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ class Source:
     def fingerprint(self) -> str:
         """SHA-256 of the input's content (file names included for a folder), read in chunks."""
         digest = hashlib.sha256(b"folder\0" if self.is_folder else b"jsonl\0")
-        for file in ([self.path / name for name in self._names] if self.is_folder else [self.path]):
+        for file in [self.path / name for name in self._names] if self.is_folder else [self.path]:
             if self.is_folder:
                 digest.update(file.name.encode() + b"\0")
             with self._open(file) as handle:

@@ -19,9 +19,7 @@ def get_kind(name: str) -> Kind:
     try:
         return KINDS[name]
     except KeyError:
-        raise UnknownKindError(
-            f"unknown document kind {name!r}; known kinds: {', '.join(KINDS)}"
-        ) from None
+        raise UnknownKindError(f"unknown document kind {name!r}; known kinds: {', '.join(KINDS)}") from None
 
 
 def kinds_for(shape: AnyShape) -> list[Kind]:

@@ -64,13 +64,15 @@ class ClaimPageIndex:
     PREFIX = "docgen-claim/1"
 
     def text(self) -> str:
-        return "|".join((
-            self.PREFIX,
-            self.form,
-            self.participant_id,
-            f"{self.plan_year_start.isoformat()}/{self.plan_year_end.isoformat()}",
-            f"{self.page}/{self.pages}",
-        ))
+        return "|".join(
+            (
+                self.PREFIX,
+                self.form,
+                self.participant_id,
+                f"{self.plan_year_start.isoformat()}/{self.plan_year_end.isoformat()}",
+                f"{self.page}/{self.pages}",
+            )
+        )
 
     @classmethod
     def parse(cls, text: str) -> ClaimPageIndex:
@@ -125,7 +127,10 @@ def _row_height(row: ExpenseRow) -> float:
     cells = (row.person, row.provider, row.description)
     lines = max(
         2 if row.service_end else 1,
-        *(_lines(text, share * _TABLE_WIDTH_PT - _CELL_INSET_PT) for text, share in zip(cells, _WRAPPING_COLUMNS, strict=True)),
+        *(
+            _lines(text, share * _TABLE_WIDTH_PT - _CELL_INSET_PT)
+            for text, share in zip(cells, _WRAPPING_COLUMNS, strict=True)
+        ),
     )
     return lines * _TYPE_PT * _LEADING + 2 * 2.5 + 0.5
 
@@ -153,6 +158,7 @@ class ExpenseLayout:
 def layout_expenses(rows: tuple[ExpenseRow, ...], room_pt: float) -> ExpenseLayout:
     """Fill page 1's `room_pt` with the printed lines and at least three blank ones; what does
     not fit continues on a sheet of its own, which ends with at least three blank lines."""
+
     def blanks(room: float) -> int:
         return min(BLANK_EXPENSE_LINES, max(MIN_BLANK_EXPENSE_LINES, math.floor(room / _BLANK_ROW_PT)))
 
@@ -255,9 +261,7 @@ class ClaimFormView:
     metadata: DocumentMetadata
 
     def page_index(self, page: int, pages: int) -> ClaimPageIndex:
-        return ClaimPageIndex(
-            self.kind, self.participant_id, self.plan_year_start, self.plan_year_end, page, pages
-        )
+        return ClaimPageIndex(self.kind, self.participant_id, self.plan_year_start, self.plan_year_end, page, pages)
 
     @property
     def first_page_rows(self) -> tuple[ExpenseRow, ...]:
@@ -328,10 +332,7 @@ def _row(enrollment: Enrollment, line: ExpenseLine) -> ExpenseRow:
     name = f"{person.full_name} (self)"
     for dependent in enrollment.dependents:
         if dependent.dependent_id == line.dependent_id:
-            name = (
-                f"{dependent.full_name}"
-                f" ({dependent.relationship})"
-            )
+            name = f"{dependent.full_name} ({dependent.relationship})"
     return ExpenseRow(
         service_start=line.service_start,
         service_end=line.service_end if line.service_end != line.service_start else None,

@@ -189,7 +189,13 @@ def barcode_payload(enrollment: Enrollment, card: IdCard, holder: Cardholder, is
 
 #: What check_cards reads: its problems are left out when one of these failed to parse.
 _CARD_READS = (
-    "group.id_card", "group.name", "group.group_id", "administrator", "participant", "dependents", "elections.medical",
+    "group.id_card",
+    "group.name",
+    "group.group_id",
+    "administrator",
+    "participant",
+    "dependents",
+    "elections.medical",
 )
 
 
@@ -269,8 +275,7 @@ def _front_height_refusal(card: IdCard, subscriber_row: bool) -> Iterator[Proble
     yield Problem(
         "group.id_card.copays",
         "id-card-fits",
-        f"{len(card.copays)} copays{beside} are too many rows for the ID card's front;"
-        f" at most {room} fit: list fewer",
+        f"{len(card.copays)} copays{beside} are too many rows for the ID card's front; at most {room} fit: list fewer",
     )
 
 
@@ -362,13 +367,15 @@ def build_card(enrollment: Enrollment, options: CardOptions) -> CardView | cards
     chosen = holders if options.sheet and options.member is None else [h for h in holders if h.code == wanted]
     if not chosen:
         covered = ", ".join(holder.code for holder in holders) or "nobody (medical is not elected)"
-        raise InputError([
-            Problem(
-                "member",
-                "member-covered-by-medical",
-                f"person {wanted} is not covered by medical and gets no ID card; cards exist for {covered}",
-            )
-        ])
+        raise InputError(
+            [
+                Problem(
+                    "member",
+                    "member-covered-by-medical",
+                    f"person {wanted} is not covered by medical and gets no ID card; cards exist for {covered}",
+                )
+            ]
+        )
     subscriber = _subscriber_line(holders[0])
     views = [_card_view(enrollment, card, holder, subscriber) for holder in chosen]
     if not options.sheet:
@@ -416,7 +423,9 @@ def _card_view(
             CardLine("RxID", mid),
         ),
         copays=tuple(
-            CardLine(copay.label, format_card_amount(copay.amount), cardfit.COPAY_LABEL.size_class(copay.label) or "longest")
+            CardLine(
+                copay.label, format_card_amount(copay.amount), cardfit.COPAY_LABEL.size_class(copay.label) or "longest"
+            )
             for copay in card.copays
         ),
         cost_sharing=tuple(

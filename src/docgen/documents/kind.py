@@ -192,9 +192,9 @@ class DocumentKind(Generic[InputT, OptionsT, ViewT]):
         given = dict(options or {})
         unknown = [name for name in given if name not in self.options.model_fields]
         if unknown:
-            raise InputError([
-                Problem(json_path((name,)), "unknown-option", f"is not an option of {self.name}") for name in unknown
-            ])
+            raise InputError(
+                [Problem(json_path((name,)), "unknown-option", f"is not an option of {self.name}") for name in unknown]
+            )
         try:
             return self.options.model_validate(given)
         except ValidationError as exc:

@@ -44,8 +44,12 @@ class Addresses:
 
 #: The input paths of Addresses, in the enrollment shape.
 ADDRESS_READS = (
-    "participant.first_name", "participant.middle_name", "participant.last_name", "participant.address",
-    "administrator.name", "administrator.address",
+    "participant.first_name",
+    "participant.middle_name",
+    "participant.last_name",
+    "participant.address",
+    "administrator.name",
+    "administrator.address",
 )
 
 
@@ -53,9 +57,16 @@ def enrollment_addresses(enrollment: Enrollment) -> Addresses:
     """The participant as recipient, the plan administrator as sender."""
     person, address, admin = enrollment.participant, enrollment.participant.address, enrollment.administrator
     return Addresses(
-        first_name=person.first_name, middle_name=person.middle_name, last_name=person.last_name,
-        line1=address.line1, line2=address.line2, city=address.city, state=address.state, zip=address.zip,
-        sender_name=admin.name, sender_address=tuple(admin.address),
+        first_name=person.first_name,
+        middle_name=person.middle_name,
+        last_name=person.last_name,
+        line1=address.line1,
+        line2=address.line2,
+        city=address.city,
+        state=address.state,
+        zip=address.zip,
+        sender_name=admin.name,
+        sender_address=tuple(admin.address),
     )
 
 
@@ -76,21 +87,54 @@ class MailingView:
 
 #: Publication 28 Appendix C2, secondary unit designators that take a secondary number.
 _RANGED_UNITS = {
-    "APARTMENT": "APT", "BUILDING": "BLDG", "DEPARTMENT": "DEPT", "FLOOR": "FL", "HANGAR": "HNGR",
-    "KEY": "KEY", "LOT": "LOT", "PIER": "PIER", "ROOM": "RM", "SLIP": "SLIP", "SPACE": "SPC",
-    "STOP": "STOP", "SUITE": "STE", "TRAILER": "TRLR", "UNIT": "UNIT",
+    "APARTMENT": "APT",
+    "BUILDING": "BLDG",
+    "DEPARTMENT": "DEPT",
+    "FLOOR": "FL",
+    "HANGAR": "HNGR",
+    "KEY": "KEY",
+    "LOT": "LOT",
+    "PIER": "PIER",
+    "ROOM": "RM",
+    "SLIP": "SLIP",
+    "SPACE": "SPC",
+    "STOP": "STOP",
+    "SUITE": "STE",
+    "TRAILER": "TRLR",
+    "UNIT": "UNIT",
 }
 #: Publication 28 Appendix C2, designators that stand alone.
 _UNRANGED_UNITS = {
-    "BASEMENT": "BSMT", "FRONT": "FRNT", "LOBBY": "LBBY", "LOWER": "LOWR", "OFFICE": "OFC",
-    "PENTHOUSE": "PH", "REAR": "REAR", "SIDE": "SIDE", "UPPER": "UPPR",
+    "BASEMENT": "BSMT",
+    "FRONT": "FRNT",
+    "LOBBY": "LBBY",
+    "LOWER": "LOWR",
+    "OFFICE": "OFC",
+    "PENTHOUSE": "PH",
+    "REAR": "REAR",
+    "SIDE": "SIDE",
+    "UPPER": "UPPR",
 }
 #: Publication 28 Appendix C1, the standard abbreviations of the commonest street suffixes only:
 #: a small table for the usual cases, not the appendix (which the ZIP+4 file, section 234.1, rules).
 _SUFFIXES = {
-    "ALLEY": "ALY", "AVENUE": "AVE", "BOULEVARD": "BLVD", "CIRCLE": "CIR", "COURT": "CT", "DRIVE": "DR",
-    "EXPRESSWAY": "EXPY", "FREEWAY": "FWY", "HIGHWAY": "HWY", "LANE": "LN", "PARKWAY": "PKWY",
-    "PLACE": "PL", "PLAZA": "PLZ", "ROAD": "RD", "SQUARE": "SQ", "STREET": "ST", "TERRACE": "TER",
+    "ALLEY": "ALY",
+    "AVENUE": "AVE",
+    "BOULEVARD": "BLVD",
+    "CIRCLE": "CIR",
+    "COURT": "CT",
+    "DRIVE": "DR",
+    "EXPRESSWAY": "EXPY",
+    "FREEWAY": "FWY",
+    "HIGHWAY": "HWY",
+    "LANE": "LN",
+    "PARKWAY": "PKWY",
+    "PLACE": "PL",
+    "PLAZA": "PLZ",
+    "ROAD": "RD",
+    "SQUARE": "SQ",
+    "STREET": "ST",
+    "TERRACE": "TER",
     "TRAIL": "TRL",
 }
 #: Publication 28 section 233: the abbreviated directionals, which may follow the suffix.
@@ -168,8 +212,10 @@ def _abbreviate(words: list[str]) -> list[str]:
     # left, so that the unit after it is already abbreviated).
     for index in range(len(words) - 2, -1, -1):
         following = words[index + 2] if index + 2 < len(words) else None
-        if words[index] in _RANGED_UNITS and _UNIT_NUMBER.fullmatch(words[index + 1]) and (
-            following is None or following in _RANGED_UNITS.values() or following.startswith("#")
+        if (
+            words[index] in _RANGED_UNITS
+            and _UNIT_NUMBER.fullmatch(words[index + 1])
+            and (following is None or following in _RANGED_UNITS.values() or following.startswith("#"))
         ):
             words[index] = _RANGED_UNITS[words[index]]
     # Section 213: "#" is a designator of its own; beside APT or STE it repeats it.
@@ -183,7 +229,7 @@ def _abbreviate(words: list[str]) -> list[str]:
     # PARK AVENUE, only the second is abbreviated; a lone "AVENUE" after the number is the name).
     end = len(words)
     while True:
-        if end >= 2 and _UNIT.fullmatch(" ".join(words[end - 2:end])):
+        if end >= 2 and _UNIT.fullmatch(" ".join(words[end - 2 : end])):
             end -= 2
         elif end >= 1 and _UNIT.fullmatch(words[end - 1]):
             end -= 1

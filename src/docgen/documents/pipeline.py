@@ -30,8 +30,26 @@ from docgen.render.engine import html_to_pdf, marked_html, marked_pdf, use_bundl
 from docgen.render.templating import render_html
 
 __all__ = [
-    "SHAPES", "AddressCheck", "Addresses", "Kind", "MailingView", "Options", "Output", "Prepared", "Variant", "document_html", "documents_of", "get_shape",
-    "input_schema", "mailed_html", "prepare", "prepare_mailed", "render", "render_document", "render_mailed", "start_rendering",
+    "SHAPES",
+    "AddressCheck",
+    "Addresses",
+    "Kind",
+    "MailingView",
+    "Options",
+    "Output",
+    "Prepared",
+    "Variant",
+    "document_html",
+    "documents_of",
+    "get_shape",
+    "input_schema",
+    "mailed_html",
+    "prepare",
+    "prepare_mailed",
+    "render",
+    "render_document",
+    "render_mailed",
+    "start_rendering",
     "warm_up",
 ]
 
@@ -56,9 +74,15 @@ def _decoded(kind: Kind, data: JsonInput) -> JsonInput:
     decoded = decode_json(data) if isinstance(data, bytes | str) else data
     shape = shape_of(decoded)
     if shape is not None and shape is not kind.shape:
-        raise InputError([Problem(
-            ROOT_PATH, "input-shape", f"this is an {shape.name} input; {kind.name} takes an {kind.shape.name} input",
-        )])
+        raise InputError(
+            [
+                Problem(
+                    ROOT_PATH,
+                    "input-shape",
+                    f"this is an {shape.name} input; {kind.name} takes an {kind.shape.name} input",
+                )
+            ]
+        )
     # Only an object is passed on decoded: a JSON string must not be read as JSON text again.
     return decoded if isinstance(decoded, dict) else data
 

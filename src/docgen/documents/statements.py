@@ -332,11 +332,13 @@ def _health_premiums(coverages: tuple[CoverageView, ...]) -> str | None:
 def confirmation_number_problems(enrollment: Enrollment) -> list[Problem]:
     if enrollment.enrollment.confirmation_number is not None:
         return []
-    return [Problem(
-        "enrollment.confirmation_number",
-        "confirmation-number-required",
-        "is required for the confirmation statement (it exists once the enrollment is submitted)",
-    )]
+    return [
+        Problem(
+            "enrollment.confirmation_number",
+            "confirmation-number-required",
+            "is required for the confirmation statement (it exists once the enrollment is submitted)",
+        )
+    ]
 
 
 def build_statement(enrollment: Enrollment, *, confirmation: bool) -> StatementView:
@@ -352,9 +354,7 @@ def build_statement(enrollment: Enrollment, *, confirmation: bool) -> StatementV
         if (election := elections.coverage(coverage)) is not None
     )
     flex_rows = tuple(
-        _flex_row(enrollment, account, flex)
-        for account in FlexAccount
-        if (flex := elections.flex(account)) is not None
+        _flex_row(enrollment, account, flex) for account in FlexAccount if (flex := elections.flex(account)) is not None
     )
     dependent_rows = tuple(_dependent_row(d) for d in enrollment.dependents)
     return StatementView(

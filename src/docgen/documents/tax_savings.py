@@ -145,8 +145,10 @@ def _situation(data: TaxSavingsInput, result: Illustration, wording: Wording) ->
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     subject, earn, pay = (described, "earns", "pays") if described else ("You", "earn", "pay")
     paid = sum((line.amount for line in result.expenses), Decimal(0))
-    return (f"{subject} {earn} {format_card_amount(data.pay.amount)} {wording.rate} and {pay}"
-            f" {format_card_amount(paid)} {wording.rate} for {listed}.")
+    return (
+        f"{subject} {earn} {format_card_amount(data.pay.amount)} {wording.rate} and {pay}"
+        f" {format_card_amount(paid)} {wording.rate} for {listed}."
+    )
 
 
 def _rows(result: Illustration, wording: Wording) -> tuple[TableRow, ...]:
@@ -159,9 +161,15 @@ def _rows(result: Illustration, wording: Wording) -> tuple[TableRow, ...]:
         TableRow("State Tax*", no.state, flex.state, "tax"),
         TableRow("FICA / Medicare*", no.fica, flex.fica, "tax"),
         TableRow("Net Pay", no.net, flex.net, "subtotal"),
-        *(TableRow(line.label + ("†" if result.credit_instead and line.kind is ExpenseKind.DEPENDENT_CARE else ""),
-              paid, in_flex, "expense")
-          for line, paid, in_flex in zip(result.expenses, no.after_tax, flex.after_tax)),
+        *(
+            TableRow(
+                line.label + ("†" if result.credit_instead and line.kind is ExpenseKind.DEPENDENT_CARE else ""),
+                paid,
+                in_flex,
+                "expense",
+            )
+            for line, paid, in_flex in zip(result.expenses, no.after_tax, flex.after_tax, strict=True)
+        ),
         TableRow(f"{wording.title} Net Pay", no.take_home, flex.take_home, "total"),
     )
 
@@ -180,8 +188,16 @@ def _chart(result: Illustration) -> Chart:
     shared = min(base, with_plan)
     bars = (
         Bar("Without the plan", result.no_plan.take_home, 6, 19, base, bar_x + base, Decimal(0), bar_x + base + 5),
-        Bar("With the plan", result.flex_plan.take_home, 36, 49, shared, bar_x + shared,
-            with_plan - shared, bar_x + with_plan + 5),
+        Bar(
+            "With the plan",
+            result.flex_plan.take_home,
+            36,
+            49,
+            shared,
+            bar_x + shared,
+            with_plan - shared,
+            bar_x + with_plan + 5,
+        ),
     )
     return Chart(width=width, height=62, bar_x=bar_x, bar_height=bar_height, bars=bars)
 
@@ -207,8 +223,18 @@ def _care(care: CareComparison | None, result: Illustration) -> CareView | None:
         verdict = "The FSA and the credit save the same."
     people = "1 person" if care.qualifying_individuals == 1 else "2 or more"
     limit_note = f"limit for {people}" if care.credit_expenses < care.annual_expenses else "all of them"
-    return CareView(label, care.annual_expenses, care.fsa_saving, care.credit_expenses,
-                    care.credit_percent, care.credit, care.credit_allowed, limit_note, verdict, advice)
+    return CareView(
+        label,
+        care.annual_expenses,
+        care.fsa_saving,
+        care.credit_expenses,
+        care.credit_percent,
+        care.credit,
+        care.credit_allowed,
+        limit_note,
+        verdict,
+        advice,
+    )
 
 
 def _source(no_plan_given: bool, flex_plan_given: bool, what: str, computed: str) -> str:
@@ -235,30 +261,45 @@ def _footnotes(data: TaxSavingsInput, result: Illustration, wording: Wording) ->
     fica = taxtables.fica_table().years[year]
     no, flex = result.no_plan, result.flex_plan
     status = _STATUS_WORDS[result.filing_status.value]
-    federal = _source(no.federal_given, flex.federal_given, "Federal tax",
-                      f"what your employer would withhold for {year} with “{status}” as the filing status on"
-                      f" your Form W-4, figured as payroll systems do (IRS Publication 15-T, percentage method"
-                      f" for automated payroll)")
+    federal = _source(
+        no.federal_given,
+        flex.federal_given,
+        "Federal tax",
+        f"what your employer would withhold for {year} with “{status}” as the filing status on"
+        f" your Form W-4, figured as payroll systems do (IRS Publication 15-T, percentage method"
+        f" for automated payroll)",
+    )
     rule = taxtables.state_rule(data.tax.state, year)
     state_name = taxtables.state_table().states[data.tax.state].name if rule is not None else data.tax.state
-    state = _source(no.state_given, flex.state_given, "State tax",
-                    f"zero: {state_name} has no income tax on wages" if rule and rule.kind == "none"
-                    else f"what {state_name} would withhold for {year}")
+    state = _source(
+        no.state_given,
+        flex.state_given,
+        "State tax",
+        f"zero: {state_name} has no income tax on wages"
+        if rule and rule.kind == "none"
+        else f"what {state_name} would withhold for {year}",
+    )
     if no.federal_given and no.state_given and flex.federal_given and flex.state_given:
         taxes = "Federal and state tax amounts are the figures in the plan's brochure, not figured here."
     else:
         taxes = f"{federal} {state}"
     if flex.given_estimated:
-        taxes += (f" Without the dependent care FSA, the Flex Plan column's brochure figures are estimated:"
-                  f" {_care_label(result)}'s share of their saving is added back.")
-    additional = (f", and {fica.additional_medicare_percent}% more Medicare tax on pay over"
-                  f" {format_dollars(fica.additional_medicare_over)} a year"
-                  if no.exact_taxable * result.periods > fica.additional_medicare_over else "")
+        taxes += (
+            f" Without the dependent care FSA, the Flex Plan column's brochure figures are estimated:"
+            f" {_care_label(result)}'s share of their saving is added back."
+        )
+    additional = (
+        f", and {fica.additional_medicare_percent}% more Medicare tax on pay over"
+        f" {format_dollars(fica.additional_medicare_over)} a year"
+        if no.exact_taxable * result.periods > fica.additional_medicare_over
+        else ""
+    )
     notes = [
         VARIES,
         f"{taxes} FICA / Medicare is the Social Security and Medicare tax on wages (FICA: the Federal"
         f" Insurance Contributions Act): {fica.social_security_percent}% Social Security tax on pay up to"
-        f" {format_dollars(fica.social_security_wage_base)} a year and {fica.medicare_percent}% Medicare tax{additional},"
+        f" {format_dollars(fica.social_security_wage_base)} a year"
+        f" and {fica.medicare_percent}% Medicare tax{additional},"
         f" on your pay after the flex plan ({year} rates).",
         f"Whole dollars: each tax is figured on your exact pay and expenses{_cents(data, result)}, then rounded"
         f" to the nearest dollar (50 cents rounds up); the other lines are worked out from the amounts shown,"
@@ -292,8 +333,12 @@ def build_tax_savings(data: TaxSavingsInput) -> TaxSavingsView:
     admin = _administrator(data)
     # Federal and state given for both columns are the brochure's own figures, not the tax
     # year's withholding: the page must not date them to a year it did not compute.
-    given = (result.no_plan.federal_given and result.no_plan.state_given
-             and result.flex_plan.federal_given and result.flex_plan.state_given)
+    given = (
+        result.no_plan.federal_given
+        and result.no_plan.state_given
+        and result.flex_plan.federal_given
+        and result.flex_plan.state_given
+    )
     source = BROCHURE if given else f"Tax year {data.tax.year}"
     frequency = f"{wording.title.lower()} pay"
     subtitle = tuple(part for part in (data.plan.name, source, frequency) if part)
@@ -310,9 +355,13 @@ def build_tax_savings(data: TaxSavingsInput) -> TaxSavingsView:
         annual_gain=result.annual_gain,
         gain_owner=f"{name}'s pocket" if name else "your pocket",
         gain_formula=f"{format_dollars(result.gain)} × {result.periods} {wording.unit}",
-        table_note=(f"†Paid from take-home pay in both columns: for {_care_label(result)} the child care tax"
-                    " credit saves you more than the dependent care FSA would (see Day care), so the gain"
-                    " leaves the FSA out." if result.credit_instead else None),
+        table_note=(
+            f"†Paid from take-home pay in both columns: for {_care_label(result)} the child care tax"
+            " credit saves you more than the dependent care FSA would (see Day care), so the gain"
+            " leaves the FSA out."
+            if result.credit_instead
+            else None
+        ),
         rows=_rows(result, wording),
         chart=_chart(result),
         care=_care(result.care, result),

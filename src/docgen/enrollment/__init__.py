@@ -1,1 +1,2 @@
-"""The portal's enrollment input: the model, its rules, claim expenses, plan limits and the administrator's business days."""
+"""The portal's enrollment input: the model, its rules, claim expenses, plan limits and the
+administrator's business days."""

@@ -15,6 +15,7 @@ from docgen.tax.tables import Table
 
 _DATA_DIR = Path(__file__).resolve().parent / "data"
 
+
 class YearLimits(Table):
     health_fsa_max: Decimal
     carryover_max: Decimal

@@ -52,9 +52,7 @@ def _iso_datetime(value: object) -> object:
     if not isinstance(value, str) or not re.fullmatch(
         r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?", value
     ):
-        raise PydanticCustomError(
-            "iso-datetime", "must be an ISO local date and time, YYYY-MM-DDTHH:MM:SS"
-        )
+        raise PydanticCustomError("iso-datetime", "must be an ISO local date and time, YYYY-MM-DDTHH:MM:SS")
     return _in_supported_years(value)
 
 
@@ -123,9 +121,7 @@ def _matching(rule: str, pattern: str, message: str) -> Any:
     return AfterValidator(check)
 
 
-IsoDate = Annotated[
-    date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})
-]
+IsoDate = Annotated[date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})]
 IsoDateTime = Annotated[
     datetime,
     BeforeValidator(_iso_datetime),
@@ -135,10 +131,12 @@ Money = Annotated[
     Decimal,
     BeforeValidator(_money),
     PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str),
-    WithJsonSchema({
-        "anyOf": [{"type": "string", "pattern": MONEY_PATTERN}, {"type": "number", "multipleOf": 0.01}],
-        "examples": ["1300.00"],
-    }),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "pattern": MONEY_PATTERN}, {"type": "number", "multipleOf": 0.01}],
+            "examples": ["1300.00"],
+        }
+    ),
 ]
 MaskedSSN = Annotated[
     SSN,
@@ -147,29 +145,35 @@ MaskedSSN = Annotated[
     WithJsonSchema({"type": "string", "pattern": r"^[0-9]{3}-?[0-9]{2}-?[0-9]{4}$"}),
 ]
 GroupId = Annotated[
-    str, _matching("digits", r"[0-9]{1,10}", "must be 1 to 10 digits"),
+    str,
+    _matching("digits", r"[0-9]{1,10}", "must be 1 to 10 digits"),
     WithJsonSchema({"type": "string", "pattern": r"^[0-9]{1,10}$"}),
 ]
 # Seed 000 step 3: "your 12 digit participant ID number".
 ParticipantId = Annotated[
-    str, _matching("participant-id", r"[0-9]{12}", "must be the 12-digit participant ID"),
+    str,
+    _matching("participant-id", r"[0-9]{12}", "must be the 12-digit participant ID"),
     WithJsonSchema({"type": "string", "pattern": r"^[0-9]{12}$"}),
 ]
 # Two digits: it is also the person code on the member's ID card (01, 02, ...).
 DependentId = Annotated[
-    str, _matching("dependent-id", r"[0-9]{2}", "must be a two-digit dependent ID, as \"01\""),
+    str,
+    _matching("dependent-id", r"[0-9]{2}", 'must be a two-digit dependent ID, as "01"'),
     WithJsonSchema({"type": "string", "pattern": r"^[0-9]{2}$"}),
 ]
 StateCode = Annotated[
-    str, _matching("state", r"[A-Z]{2}", "must be a two-letter USPS state code, as \"MT\""),
+    str,
+    _matching("state", r"[A-Z]{2}", 'must be a two-letter USPS state code, as "MT"'),
     WithJsonSchema({"type": "string", "pattern": r"^[A-Z]{2}$"}),
 ]
 ZipCode = Annotated[
-    str, _matching("zip", r"[0-9]{5}(-[0-9]{4})?", "must be a ZIP code, 12345 or 12345-6789"),
+    str,
+    _matching("zip", r"[0-9]{5}(-[0-9]{4})?", "must be a ZIP code, 12345 or 12345-6789"),
     WithJsonSchema({"type": "string", "pattern": r"^[0-9]{5}(-[0-9]{4})?$"}),
 ]
 Email = Annotated[
-    str, _matching("email", r"(|[^@\s]+@[^@\s]+\.[^@\s]+)", "must be an e-mail address or empty"),
+    str,
+    _matching("email", r"(|[^@\s]+@[^@\s]+\.[^@\s]+)", "must be an e-mail address or empty"),
 ]
 Text = Annotated[str, Field(max_length=200)]
 RequiredText = Annotated[str, Field(min_length=1, max_length=200)]
@@ -264,7 +268,9 @@ class NetworkAmounts(Frozen):
 # Logos are files in assets/logos/; only a plain file name is accepted (no paths, no URLs).
 LogoFile = Annotated[
     str,
-    _matching("logo-file", r"[A-Za-z0-9][A-Za-z0-9_-]*\.(png|svg)", "must be a .png or .svg file name in assets/logos/"),
+    _matching(
+        "logo-file", r"[A-Za-z0-9][A-Za-z0-9_-]*\.(png|svg)", "must be a .png or .svg file name in assets/logos/"
+    ),
     WithJsonSchema({"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_-]*\.(png|svg)$"}),
 ]
 # ISO/IEC 7812 card issuer number after the US health RID 80840 (WEDI guide): ten digits.
@@ -320,9 +326,9 @@ class Submission(Frozen):
     type: RequiredText
     window: DateRange
     submitted_at: IsoDateTime
-    confirmation_number: Annotated[
-        str, _matching("confirmation-number", r"[0-9]{1,20}", "must be digits")
-    ] | None = None
+    confirmation_number: Annotated[str, _matching("confirmation-number", r"[0-9]{1,20}", "must be digits")] | None = (
+        None
+    )
 
 
 class Address(Frozen):

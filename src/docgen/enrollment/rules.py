@@ -34,6 +34,7 @@ from docgen.parsing import Rule, parse_sections, run_rules
 COVERAGES = tuple(Coverage)
 FLEX_ACCOUNTS = tuple(FlexAccount)
 
+
 def enrollment_number(enrollment: Enrollment) -> str:
     """Group ID + participant ID + submission time as YYYYMMDDHHMMSS (seed 000, step 17)."""
     return (
@@ -178,16 +179,13 @@ def _check_election_basics(
         return
     for field in ("plan", "level", "effective_date"):
         if getattr(election, field) is None:
-            yield Problem(
-                f"{path}.{field}", "required-when-elected", "is required when the benefit is elected"
-            )
+            yield Problem(f"{path}.{field}", "required-when-elected", "is required when the benefit is elected")
     effective = election.effective_date
     if effective is not None and not plan_year.start <= effective <= plan_year.end:
         yield Problem(
             f"{path}.effective_date",
             "effective-in-plan-year",
-            f"must fall inside the plan year {plan_year.start.isoformat()}"
-            f" to {plan_year.end.isoformat()}",
+            f"must fall inside the plan year {plan_year.start.isoformat()} to {plan_year.end.isoformat()}",
         )
 
 
@@ -211,9 +209,7 @@ def _check_coverage(coverage: Coverage, enrollment: Enrollment) -> Iterator[Prob
         return
     # Seed 000 steps 13-14: "You must elect medical to be eligible for dental/vision."
     if coverage is not Coverage.MEDICAL and not (medical and medical.elected):
-        yield Problem(
-            f"{path}.elected", f"{name}-requires-medical", f"{name} requires medical to be elected"
-        )
+        yield Problem(f"{path}.elected", f"{name}-requires-medical", f"{name} requires medical to be elected")
     seen: set[str] = set()
     for index, dependent_id in enumerate(election.covered_dependents):
         item = f"{path}.covered_dependents[{index}]"
@@ -224,9 +220,7 @@ def _check_coverage(coverage: Coverage, enrollment: Enrollment) -> Iterator[Prob
         if dependent is None:
             yield Problem(item, "dependent-exists", f"no dependent has ID {dependent_id}")
         elif dependent.status is not DependentStatus.ACTIVE:
-            yield Problem(
-                item, "dependent-active", f"dependent {dependent_id} is not Active and cannot be covered"
-            )
+            yield Problem(item, "dependent-active", f"dependent {dependent_id} is not Active and cannot be covered")
         if coverage is not Coverage.MEDICAL and medical and medical.elected and dependent_id not in medical_covers:
             yield Problem(
                 item,
@@ -293,14 +287,10 @@ def _check_health_fsa(
         )
 
 
-def _check_dependent_care(
-    enrollment: Enrollment, election: FlexElection, periods: int
-) -> Iterator[Problem]:
+def _check_dependent_care(enrollment: Enrollment, election: FlexElection, periods: int) -> Iterator[Problem]:
     # IRC §129 limits all dependent-care assistance, employer contributions included.
     annual = per_pay_total(election) * periods
-    limit = dependent_care_limit(
-        enrollment.group.plan_year.start, enrollment.participant.tax_filing_status
-    )
+    limit = dependent_care_limit(enrollment.group.plan_year.start, enrollment.participant.tax_filing_status)
     if annual > limit:
         yield Problem(
             "elections.day_care_spending_account.per_pay_employee",
@@ -327,7 +317,9 @@ RULES: tuple[Rule[Enrollment], ...] = (
     Rule(("dependents[*].dependent_id",), _unique_dependent_ids),
     Rule(("dependents[*].status", "dependents[*].termination_date"), _termination_dates),
     *(
-        Rule((f"elections.{c.value}", "elections.medical", "group.plan_year", *_DEPENDENTS), partial(_check_coverage, c))
+        Rule(
+            (f"elections.{c.value}", "elections.medical", "group.plan_year", *_DEPENDENTS), partial(_check_coverage, c)
+        )
         for c in COVERAGES
     ),
     Rule(("group.flex", *(f"elections.{a.value}.elected" for a in FLEX_ACCOUNTS)), _flex_settings_present),

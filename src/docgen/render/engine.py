@@ -70,9 +70,7 @@ class ConfinedFetcher(URLFetcher):
             path = Path(url2pathname(parts.path)).resolve()
             if any(path.is_relative_to(root) for root in self._roots) and path.is_file():
                 content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(
-                    path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type}
-                )
+                return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
         self.refused.append(url)
         raise ResourceError(f"refused to fetch {url!r}: only assets/ and fonts/ are served")
 
@@ -107,13 +105,17 @@ def _layout(html: str, settings: Settings) -> Any:
     (the goldens and the determinism tests hold it to that).
     """
     if not bundled_fonts_only(_fontconfig_cache(settings)):
-        raise RenderError("fontconfig may see system fonts: call docgen.render.engine.use_bundled_fonts() before rendering")
+        raise RenderError(
+            "fontconfig may see system fonts: call docgen.render.engine.use_bundled_fonts() before rendering"
+        )
     fetcher = ConfinedFetcher((settings.assets_dir, settings.fonts_dir))
     try:
         stylesheets = [_stylesheet(href, settings.home) for href in _STYLESHEET_LINK.findall(html)]
         return FastHTML(
             _stylesheet(USER_AGENT_STYLESHEET, settings.home),
-            string=_STYLESHEET_LINK.sub("", html), base_url=settings.home.as_uri() + "/", url_fetcher=fetcher
+            string=_STYLESHEET_LINK.sub("", html),
+            base_url=settings.home.as_uri() + "/",
+            url_fetcher=fetcher,
         ).render(stylesheets=stylesheets, font_config=_font_config())
     except FatalURLFetchingError as exc:
         raise ResourceError(f"refused to fetch {', '.join(fetcher.refused)}") from exc
@@ -161,13 +163,15 @@ def _repeats_counted() -> Iterator[None]:
         engine_logger.removeFilter(counter)
         for (level, message), count in counter.counts.items():
             if count > 1:
-                engine_logger.log(level, "(the message above was repeated %d more times in this render: %s)",
-                                  count - 1, message[:200])
+                engine_logger.log(
+                    level, "(the message above was repeated %d more times in this render: %s)", count - 1, message[:200]
+                )
 
 
 @contextmanager
 def _rendering() -> Iterator[None]:
-    """What every layout runs inside: library warnings counted (the collector is the entry point's: render.collector)."""
+    """What every layout runs inside: library warnings counted (the collector is the entry
+    point's: render.collector)."""
     with _repeats_counted():
         yield
 

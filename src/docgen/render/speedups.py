@@ -44,9 +44,7 @@ import weasyprint
 from weasyprint import _find_base_url
 from weasyprint.urls import URLFetcher
 
-_VOID_ELEMENT = re.compile(
-    r"<(area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)\b([^>]*?)\s*/?>"
-)
+_VOID_ELEMENT = re.compile(r"<(area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)\b([^>]*?)\s*/?>")
 _NAMED_REFERENCE = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
 _XML_REFERENCES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _READ_DIFFERENTLY = re.compile(

@@ -58,14 +58,15 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.filters.update(
-        money=money, dollars=dollars, usd=usd, usdate=usdate, ustimestamp=ustimestamp, w3cdate=w3cdate
-    )
+    env.filters.update(money=money, dollars=dollars, usd=usd, usdate=usdate, ustimestamp=ustimestamp, w3cdate=w3cdate)
     return env
 
 
 # Block-level and table elements the templates use (not inline ones, where a space prints).
-_BLOCK_TAGS = "html|head|body|meta|link|title|base|style|table|thead|tbody|tfoot|tr|td|th|colgroup|col|div|section|header|h1|h2|h3|p|ul|li"
+_BLOCK_TAGS = (
+    "html|head|body|meta|link|title|base|style|table|thead|tbody|tfoot|tr|td|th|colgroup|col"
+    "|div|section|header|h1|h2|h3|p|ul|li"
+)
 _SPACE_BETWEEN_BLOCK_TAGS = re.compile(rf"(</?(?:{_BLOCK_TAGS})\b[^>]*>)\s+(?=</?(?:{_BLOCK_TAGS})\b)")
 
 
@@ -83,8 +84,10 @@ def compact_html(html: str) -> str:
 def render_html(template: str, view: object, metadata: DocumentMetadata) -> str:
     """Fill a kind's template with its view; the HTML is complete and standalone."""
     try:
-        html = environment().get_template(template).render(
-            view=view, meta=metadata, base_url=get_settings().home.as_uri() + "/"
+        html = (
+            environment()
+            .get_template(template)
+            .render(view=view, meta=metadata, base_url=get_settings().home.as_uri() + "/")
         )
     except jinja2.TemplateError as exc:
         raise RenderError(f"template {template}: {exc}") from exc

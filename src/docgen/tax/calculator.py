@@ -54,7 +54,7 @@ def state_withholding(wages: Decimal, periods: int, status: FilingStatus, rule: 
         return annual * rule.percent / HUNDRED / periods
     brackets = rule.brackets[status]
     tax = ZERO
-    for bracket, upper in zip(brackets, [*(b.over for b in brackets[1:]), None]):
+    for bracket, upper in zip(brackets, [*(b.over for b in brackets[1:]), None], strict=True):
         if annual > bracket.over:
             top = annual if upper is None else min(annual, upper)
             tax += (top - bracket.over) * bracket.percent / HUNDRED
@@ -141,8 +141,13 @@ class Illustration:
 
 
 def _column(
-    data: TaxSavingsInput, status: FilingStatus, lines: tuple[IllustratedExpense, ...], amounts: tuple[Decimal, ...],
-    in_plan: tuple[bool, ...], federal_given: Decimal | None, state_given: Decimal | None,
+    data: TaxSavingsInput,
+    status: FilingStatus,
+    lines: tuple[IllustratedExpense, ...],
+    amounts: tuple[Decimal, ...],
+    in_plan: tuple[bool, ...],
+    federal_given: Decimal | None,
+    state_given: Decimal | None,
     given_estimated: bool = False,
 ) -> TaxColumn:
     # Seed 003 prints whole dollars and its table adds up. Each tax is figured on the exact
@@ -150,9 +155,9 @@ def _column(
     # 15-T) and then rounded half-up to the dollar; every other line follows from printed lines.
     year, periods = data.tax.year, data.pay.frequency.periods
     gross = to_dollars(data.pay.amount)
-    flex = sum((amount for amount, pre_tax in zip(amounts, in_plan) if pre_tax), ZERO)
+    flex = sum((amount for amount, pre_tax in zip(amounts, in_plan, strict=True) if pre_tax), ZERO)
     taxable = gross - flex
-    exact = data.pay.amount - sum((line.amount for line, pre_tax in zip(lines, in_plan) if pre_tax), ZERO)
+    exact = data.pay.amount - sum((line.amount for line, pre_tax in zip(lines, in_plan, strict=True) if pre_tax), ZERO)
     if federal_given is not None:
         federal = to_dollars(federal_given)
     else:
@@ -167,22 +172,35 @@ def _column(
         state = to_dollars(state_withholding(exact, periods, status, rule))
     social = to_dollars(fica(exact, periods, taxtables.fica_table().years[year]))
     net = taxable - federal - state - social
-    after_tax = tuple(ZERO if pre_tax else amount for amount, pre_tax in zip(amounts, in_plan))
+    after_tax = tuple(ZERO if pre_tax else amount for amount, pre_tax in zip(amounts, in_plan, strict=True))
     return TaxColumn(
-        gross=gross, flex=flex, taxable=taxable, exact_taxable=exact, federal=federal, state=state,
-        fica=social, net=net, after_tax=after_tax, take_home=net - sum(after_tax, ZERO),
-        federal_given=federal_given is not None, state_given=state_given is not None,
+        gross=gross,
+        flex=flex,
+        taxable=taxable,
+        exact_taxable=exact,
+        federal=federal,
+        state=state,
+        fica=social,
+        net=net,
+        after_tax=after_tax,
+        take_home=net - sum(after_tax, ZERO),
+        federal_given=federal_given is not None,
+        state_given=state_given is not None,
         given_estimated=given_estimated and (federal_given is not None or state_given is not None),
     )
 
 
 def _without_fsa(
-    data: TaxSavingsInput, status: FilingStatus, lines: tuple[IllustratedExpense, ...], amounts: tuple[Decimal, ...],
-    no_plan: TaxColumn, flex_plan: TaxColumn,
+    data: TaxSavingsInput,
+    status: FilingStatus,
+    lines: tuple[IllustratedExpense, ...],
+    amounts: tuple[Decimal, ...],
+    no_plan: TaxColumn,
+    flex_plan: TaxColumn,
 ) -> TaxColumn:
     """The flex column with the day-care expenses paid after tax, as the credit's claimant has it."""
     in_plan = tuple(line.kind is not ExpenseKind.DEPENDENT_CARE for line in lines)
-    care = sum((amount for amount, pre_tax in zip(amounts, in_plan) if not pre_tax), ZERO)
+    care = sum((amount for amount, pre_tax in zip(amounts, in_plan, strict=True) if not pre_tax), ZERO)
     # A given (brochure) figure covers every expense; without the FSA it keeps the other
     # expenses' share of its saving: the day-care dollars' part of the flex dollars comes back.
     share = care / flex_plan.flex if flex_plan.flex else ZERO
@@ -192,15 +210,24 @@ def _without_fsa(
 
     override = data.overrides.flex_plan
     return _column(
-        data, status, lines, amounts, in_plan,
+        data,
+        status,
+        lines,
+        amounts,
+        in_plan,
         estimate(override.federal, no_plan.federal, flex_plan.federal),
-        estimate(override.state, no_plan.state, flex_plan.state), given_estimated=share > 0,
+        estimate(override.state, no_plan.state, flex_plan.state),
+        given_estimated=share > 0,
     )
 
 
 def _care(
-    data: TaxSavingsInput, lines: tuple[IllustratedExpense, ...], amounts: tuple[Decimal, ...],
-    no_plan: TaxColumn, flex_plan: TaxColumn, status: FilingStatus,
+    data: TaxSavingsInput,
+    lines: tuple[IllustratedExpense, ...],
+    amounts: tuple[Decimal, ...],
+    no_plan: TaxColumn,
+    flex_plan: TaxColumn,
+    status: FilingStatus,
 ) -> CareComparison | None:
     care = [line for line in lines if line.kind is ExpenseKind.DEPENDENT_CARE]
     if not care:
@@ -223,9 +250,15 @@ def _care(
     allowed = status is not FilingStatus.MARRIED_FILING_SEPARATELY
     credit = min(to_dollars(credit_expenses * percent / HUNDRED), without.federal * periods) if allowed else ZERO
     return CareComparison(
-        annual_expenses=annual, fsa_saving=fsa_saving, credit_expenses=credit_expenses,
-        credit_percent=percent, credit=credit, credit_allowed=allowed, agi=agi,
-        qualifying_individuals=individuals, without_fsa=without,
+        annual_expenses=annual,
+        fsa_saving=fsa_saving,
+        credit_expenses=credit_expenses,
+        credit_percent=percent,
+        credit=credit,
+        credit_allowed=allowed,
+        agi=agi,
+        qualifying_individuals=individuals,
+        without_fsa=without,
     )
 
 
@@ -233,20 +266,33 @@ def _check_columns(data: TaxSavingsInput, no_plan: TaxColumn, flex_plan: TaxColu
     problems = []
     w4 = data.tax.w4
     # Computed taxes stay under the pay unless the W-4 adds withholding or income to it.
-    computed_cause = ("tax.w4.extra_withholding" if w4.extra_withholding else
-                      "tax.w4.other_income" if w4.other_income else "pay.amount")
+    computed_cause = (
+        "tax.w4.extra_withholding"
+        if w4.extra_withholding
+        else "tax.w4.other_income"
+        if w4.other_income
+        else "pay.amount"
+    )
     for name, column in (("no_plan", no_plan), ("flex_plan", flex_plan)):
         if column.net < 0:
-            given = [f for f, is_given in (("federal", column.federal_given), ("state", column.state_given)) if is_given]
+            given = [
+                f for f, is_given in (("federal", column.federal_given), ("state", column.state_given)) if is_given
+            ]
             path = f"overrides.{name}.{given[0]}" if given else computed_cause
-            problems.append(Problem(path, "taxes-within-pay", f"the {name.replace('_', ' ')} taxes exceed its taxable pay"))
+            problems.append(
+                Problem(path, "taxes-within-pay", f"the {name.replace('_', ' ')} taxes exceed its taxable pay")
+            )
     for tax in ("federal", "state"):
         if getattr(flex_plan, tax) > getattr(no_plan, tax):
             path = f"overrides.flex_plan.{tax}" if getattr(flex_plan, f"{tax}_given") else f"overrides.no_plan.{tax}"
-            problems.append(Problem(
-                path, "flex-tax-not-higher",
-                f"the flex plan's {tax} tax must not exceed the no-plan amount: taxes do not rise when taxable pay falls",
-            ))
+            problems.append(
+                Problem(
+                    path,
+                    "flex-tax-not-higher",
+                    f"the flex plan's {tax} tax must not exceed the no-plan amount:"
+                    " taxes do not rise when taxable pay falls",
+                )
+            )
     return problems
 
 
@@ -260,10 +306,12 @@ def illustrate(data: TaxSavingsInput) -> Illustration:
     lines = expense_lines(data)
     amounts = tuple(to_dollars(line.amount) for line in lines)
     overrides = data.overrides
-    no_plan = _column(data, status, lines, amounts, tuple(False for _ in lines),
-                      overrides.no_plan.federal, overrides.no_plan.state)
-    every = _column(data, status, lines, amounts, tuple(True for _ in lines),
-                    overrides.flex_plan.federal, overrides.flex_plan.state)
+    no_plan = _column(
+        data, status, lines, amounts, tuple(False for _ in lines), overrides.no_plan.federal, overrides.no_plan.state
+    )
+    every = _column(
+        data, status, lines, amounts, tuple(True for _ in lines), overrides.flex_plan.federal, overrides.flex_plan.state
+    )
     problems = _check_columns(data, no_plan, every)
     if problems:
         raise InputError(problems)
@@ -273,7 +321,13 @@ def illustrate(data: TaxSavingsInput) -> Illustration:
     flex_plan = care.without_fsa if care is not None and care.credit_wins else every
     gain = flex_plan.take_home - no_plan.take_home
     return Illustration(
-        periods=data.pay.frequency.periods, expenses=lines, amounts=amounts,
-        no_plan=no_plan, flex_plan=flex_plan, gain=gain, annual_gain=gain * data.pay.frequency.periods,
-        care=care, filing_status=status,
+        periods=data.pay.frequency.periods,
+        expenses=lines,
+        amounts=amounts,
+        no_plan=no_plan,
+        flex_plan=flex_plan,
+        gain=gain,
+        annual_gain=gain * data.pay.frequency.periods,
+        care=care,
+        filing_status=status,
     )

@@ -153,9 +153,7 @@ def federal_years() -> tuple[int, ...]:
 def supported_years() -> tuple[int, ...]:
     """The tax years every table docgen figures with holds: Publication 15-T, FICA and the
     dependent-care credit (a state without a rule for the year takes its figures as input)."""
-    return tuple(
-        year for year in federal_years() if year in fica_table().years and year in care_credit_table().years
-    )
+    return tuple(year for year in federal_years() if year in fica_table().years and year in care_credit_table().years)
 
 
 @cache
