@@ -40,7 +40,7 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt | sysdeps
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,dask]'
 	touch $@
 
 sysdeps:

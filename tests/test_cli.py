@@ -267,8 +267,8 @@ def test_keys_list_and_revoke(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["keys", "revoke", "portal", "--db", db]) == 0
     assert main(["keys", "list", "--db", db]) == 0
     assert "revoked" in capsys.readouterr().out
-    assert main(["keys", "revoke", "nobody", "--db", db]) == 1
-    assert "no key is named 'nobody'" in capsys.readouterr().err
+    assert main(["keys", "revoke", "nobody", "--db", db]) == 2
+    assert "name: no key is named 'nobody' [key-name-known]" in capsys.readouterr().err
 
 
 def test_keys_need_a_known_scope(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from docgen.errors import StoreError
+from docgen.errors import InputError, StoreError
 from docgen.store import SCHEMA_VERSION, AuditEntry, Scope, Store, subject_hmac
 
 RENDER = frozenset({Scope.DOCUMENTS_RENDER})
@@ -50,12 +50,18 @@ def test_a_revoked_key_no_longer_authenticates(tmp_path: Path) -> None:
 def test_names_are_unique_and_revoking_needs_a_real_name(tmp_path: Path) -> None:
     store = Store(tmp_path / "docgen.db")
     store.create_key("portal", RENDER)
-    with pytest.raises(StoreError, match="'portal' exists"):
+    # A wrong name or scope is the caller's mistake (a usage error, exit 2), not a store failure.
+    with pytest.raises(InputError) as taken:
         store.create_key("portal", RENDER)
-    with pytest.raises(StoreError, match="no key is named 'nobody'"):
+    with pytest.raises(InputError) as unknown:
         store.revoke_key("nobody")
-    with pytest.raises(StoreError, match="at least one scope"):
+    with pytest.raises(InputError) as scopeless:
         store.create_key("empty", frozenset())
+    assert [str(p) for error in (taken, unknown, scopeless) for p in error.value.problems] == [
+        "name: a key named 'portal' exists (revoked names are kept for the audit log) [key-name-unique]",
+        "name: no key is named 'nobody' [key-name-known]",
+        "scope: a key needs at least one scope [key-scope]",
+    ]
     assert [key.name for key in store.list_keys()] == ["portal"]
 
 
@@ -101,7 +107,7 @@ def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) -> None:
 def test_a_failed_unit_of_work_leaves_nothing(tmp_path: Path) -> None:
     store = Store(tmp_path / "docgen.db")
     store.create_key("portal", RENDER)
-    with pytest.raises(StoreError):
+    with pytest.raises(InputError):
         store.create_key("portal", RENDER)
     # The refused create rolled back: the database is usable and unchanged.
     store.create_key("second", RENDER)

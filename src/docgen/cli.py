@@ -22,12 +22,13 @@ from docgen.documents.pipeline import (
     Options,
     document_html,
     documents_of,
+    example_files,
     input_schema,
     prepare,
     render,
     start_rendering,
 )
-from docgen.errors import DocgenError, GoldenMismatch, InputError, Problem
+from docgen.errors import ConfigError, DocgenError, GoldenMismatch, InputError, Problem
 from docgen.files import write_atomic
 from docgen.log import LOGGER, ShownFilter, shown
 from docgen.parsing import ROOT_PATH
@@ -43,11 +44,11 @@ BATCH_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 BATCH_EXIT_CODES = """\
 exit status:
   0        done: every record printed, or listed in errors.jsonl
-  1        stopped short (a worker or the Dask cluster lost, another run using --out):
-           re-run the same command to resume
+  1        stopped short (a worker or the Dask cluster lost): re-run the same command to resume
   2        bad input or options, including an input changed during the run
-           [batch-input-changed] and an output folder that cannot be written, full or
-           read-only [batch-out-writable]: fix it, then re-run the same command to resume
+           [batch-input-changed], an output folder that cannot be written, full or
+           read-only [batch-out-writable], and one in use by another job or another run
+           [batch-out-in-use]: fix it, then re-run the same command to resume
   130/143  stopped by SIGINT/SIGTERM: the pieces in flight were finished and kept;
            re-run the same command to resume (a second signal ends it at once, still resumable)
 """
@@ -164,7 +165,7 @@ def _cmd_examples(args: argparse.Namespace) -> int:
     with a note on stderr; it is not a failure, since the example is valid.
     """
     failures = 0
-    examples = sorted(args.folder.glob("*.json"))
+    examples = example_files(args.folder)
     if not examples:
         raise InputError([Problem(ROOT_PATH, "examples-present", f"no *.json files in {args.folder}")])
     for example in examples:
@@ -192,7 +193,14 @@ def _cmd_examples(args: argparse.Namespace) -> int:
 
 
 def _cmd_golden(args: argparse.Namespace) -> int:
-    from docgen import golden  # noqa: PLC0415  (pdfplumber only loads for this command)
+    try:
+        from docgen import golden  # noqa: PLC0415  (pdfplumber only loads for this command)
+    except ModuleNotFoundError as exc:
+        if exc.name != "pdfplumber":
+            raise
+        raise ConfigError(
+            "docgen golden needs pdfplumber: pip install 'docgen[test]' (make test installs it)"
+        ) from None
 
     selected = [case for case in golden.cases() if not args.only or case.kind in args.only]
     if args.update:

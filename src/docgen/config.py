@@ -109,8 +109,9 @@ def check_range(name: str, value: float, low: float, high: float) -> None:
 
 
 def default_workers() -> int:
-    """One render worker per core this process may run on."""
-    return max(1, len(os.sched_getaffinity(0)))
+    """One render worker per core this process may run on (the API's pool, the batch's processes)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, cores or 1)
 
 
 DEFAULT_BODY_LIMIT = 1024 * 1024

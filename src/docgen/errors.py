@@ -2,12 +2,13 @@
 
     DocgenError
     ├── ConfigError        a DOCGEN_* setting cannot be read
-    ├── InputError         the input breaks the schema or an enrollment rule (carries every Problem)
+    ├── InputError         the input or an option breaks the schema or a rule (carries every Problem);
+    │                      also a batch's --out folder in use or full, and an unknown API key name
     ├── UnknownKindError   no document kind has that name
     ├── RenderError        the layout engine failed on valid input
     ├── ResourceError      the renderer asked for a file outside assets/ and fonts/
     ├── GoldenMismatch     a rendered page differs from its reviewed golden
-    ├── BatchError         a batch job cannot go on (workers lost, output folder busy); re-run resumes
+    ├── BatchError         a batch job cannot go on (workers or the cluster lost); re-run resumes
     ├── StoreError         the API's key and audit database cannot be opened, read or written
     ├── RequestError       the API refuses a request before rendering it
     │   ├── MalformedRequest       the body is not JSON (400)

@@ -16,7 +16,7 @@ import pdfplumber
 from PIL import Image, ImageChops
 
 from docgen.config import get_settings
-from docgen.documents.pipeline import Options, documents_of, render_document
+from docgen.documents.pipeline import Options, documents_of, example_files, render_document
 from docgen.errors import Problem
 from docgen.files import write_atomic
 from docgen.render.raster import page_images, png_bytes
@@ -62,7 +62,7 @@ class GoldenCase:
 def cases(examples_dir: Path | None = None) -> Iterator[GoldenCase]:
     """Every PDF that `make run` writes: each example with each kind (and variant) that applies
     (its shape, its elections)."""
-    for example in sorted((examples_dir or get_settings().examples_dir).glob("*.json")):
+    for example in example_files(examples_dir or get_settings().examples_dir):
         for kind, variant, outcome in documents_of(example.read_bytes()):
             # A kind that does not apply (a declined account's claim form): make run skips it too.
             if not isinstance(outcome, Problem) and variant.options.get("format", "pdf") == "pdf":

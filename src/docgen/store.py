@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 
-from docgen.errors import StoreError
+from docgen.errors import InputError, Problem, StoreError
 
 SCHEMA_VERSION = 1
 
@@ -153,13 +153,21 @@ class Store:
     def create_key(self, name: str, scopes: frozenset[Scope]) -> str:
         """Store a new key under `name` and return it: the only time it exists in clear."""
         if not scopes:
-            raise StoreError("a key needs at least one scope")
+            raise InputError([Problem("scope", "key-scope", "a key needs at least one scope")])
         key_id = secrets.token_hex(8)
         key = f"{KEY_PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
         with self._transaction() as db:
             taken = db.execute("SELECT 1 FROM api_keys WHERE name = ?", (name,)).fetchone()
             if taken:
-                raise StoreError(f"a key named {name!r} exists (revoked names are kept for the audit log)")
+                raise InputError(
+                    [
+                        Problem(
+                            "name",
+                            "key-name-unique",
+                            f"a key named {name!r} exists (revoked names are kept for the audit log)",
+                        )
+                    ]
+                )
             db.execute(
                 "INSERT INTO api_keys (name, key_id, key_sha256, scopes, created_at) VALUES (?, ?, ?, ?, ?)",
                 (name, key_id, _digest(key), " ".join(sorted(s.value for s in scopes)), now()),
@@ -175,7 +183,7 @@ class Store:
         with self._transaction() as db:
             row = db.execute("SELECT revoked_at FROM api_keys WHERE name = ?", (name,)).fetchone()
             if row is None:
-                raise StoreError(f"no key is named {name!r}")
+                raise InputError([Problem("name", "key-name-known", f"no key is named {name!r}")])
             if row[0] is None:
                 db.execute("UPDATE api_keys SET revoked_at = ? WHERE name = ?", (now(), name))
 

@@ -13,6 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from docgen.api.errors import ANSWERS, EXCEPTION_HANDLERS
+from docgen.api.openapi import openapi
+from docgen.documents import KINDS
 from docgen.store import Scope
 from tests.api.conftest import JSON, Server, as_json
 from tests.conftest import load_jane
@@ -114,3 +117,25 @@ def _walk(node: Any) -> Any:
             yield from _walk(value)
     else:
         yield node
+
+
+def test_error_responses_are_generated_from_the_handler_table() -> None:
+    # Issue 20: one table (api/errors.py ANSWERS) gives both the handlers and /openapi.json's
+    # error responses, so a status handled but not published (or the reverse) cannot happen.
+    assert EXCEPTION_HANDLERS == {family: answer.handler for family, answer in ANSWERS.items()}
+    paths = openapi(KINDS)["paths"]
+    for path, method, route in (
+        ("/v1/documents/confirmation", "post", "documents"),
+        ("/v1/validate/id-card", "post", "documents"),
+        ("/metrics", "get", "metrics"),
+    ):
+        responses = paths[path][method]["responses"]
+        published = {status: response for status, response in responses.items() if int(status) >= 400}
+        handled = [answer for answer in ANSWERS.values() if route in answer.routes and answer.status is not None]
+        assert set(published) == {str(answer.status) for answer in handled}, path
+        for answer in handled:
+            response = published[str(answer.status)]
+            assert answer.description in response["description"], (path, answer.status)
+            assert set(answer.headers) <= set(response["headers"]), (path, answer.status)
+    assert set(paths["/v1/documents/confirmation"]["post"]["responses"]) >= {"401", "403", "422", "500", "503", "504"}
+    assert "Retry-After" in paths["/v1/documents/confirmation"]["post"]["responses"]["503"]["headers"]

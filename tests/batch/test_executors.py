@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from docgen.batch import run as batch_run
 from docgen.batch.executors import DaskExecutor, LocalExecutor
+from docgen.cli import main
 from tests.batch.conftest import (
     SMALL_LIMIT,
     FinishedJob,
@@ -115,3 +117,25 @@ def test_a_job_on_a_local_cluster_gives_the_local_runs_manifest(
         assert (out / name).read_bytes() == (small_job.out / name).read_bytes(), name
     for print_file in sorted(small_job.out.glob("print-*.pdf")):
         assert (out / print_file.name).read_bytes() == print_file.read_bytes(), print_file.name
+
+
+def test_a_scheduler_without_dask_installed_is_one_clear_option_problem(
+    small_input: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Dask is the optional extra docgen[dask]; without it --scheduler says so, before any work.
+    monkeypatch.setattr(batch_run, "dask_installed", lambda: False)
+    status = main(
+        [
+            "batch",
+            str(small_input),
+            "--kind",
+            "confirmation",
+            "--out",
+            str(tmp_path / "out"),
+            "--scheduler",
+            "tcp://127.0.0.1:1",
+        ]
+    )
+    assert status == 2
+    assert "scheduler: needs Dask's distributed package: pip install 'docgen[dask]'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from docgen.batch.output import atomic_text, remove_partial_files, write_print_file
+from docgen.batch.output import atomic_text, write_print_file
 from docgen.batch.piece import PieceTask, render_piece
 from docgen.batch.sample import lines
+from docgen.files import remove_partial_files
 from tests.batch.conftest import FinishedJob, one_document
 
 #: Issue 9: a print file at most this many times the bytes of its statements as one document.

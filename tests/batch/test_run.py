@@ -20,7 +20,7 @@ from docgen.batch.piece import PieceTask, render_piece
 from docgen.batch.run import LOCK_NAME, BatchOptions, _exclusive, run_batch
 from docgen.batch.sample import write_jsonl
 from docgen.cli import main
-from docgen.errors import BatchError, InputError
+from docgen.errors import InputError
 from tests.batch.conftest import (
     FinishedJob,
     batch_command,
@@ -132,8 +132,10 @@ def test_a_finished_run_leaves_no_lock_file(job100: FinishedJob) -> None:
 def test_a_second_run_is_refused_while_one_holds_the_folder(tmp_path: Path) -> None:
     with _exclusive(tmp_path):
         assert (tmp_path / LOCK_NAME).exists()
-        with pytest.raises(BatchError, match="another docgen batch is running"), _exclusive(tmp_path):
+        with pytest.raises(InputError) as caught, _exclusive(tmp_path):
             pass
+        assert [(p.path, p.rule) for p in caught.value.problems] == [("out", "batch-out-in-use")]
+        assert "another docgen batch is running" in caught.value.problems[0].message
     assert not (tmp_path / LOCK_NAME).exists()
 
 
@@ -160,7 +162,7 @@ def test_a_run_that_opened_the_lock_before_its_removal_does_not_share_the_folder
         try:
             with _exclusive(tmp_path):
                 outcome.append("B ran")
-        except BatchError:
+        except InputError:
             outcome.append("B refused")
 
     with _exclusive(tmp_path):  # A

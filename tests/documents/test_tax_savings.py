@@ -312,5 +312,5 @@ def test_married_filing_separately_is_told_plainly_the_credit_is_not_available()
     data["tax"]["filing_status"] = "married_filing_separately"
     data["expenses"][2]["amount"] = "200.00"  # within the 2,500 a year for a separate return
     care = build_tax_savings(parse_illustration(data)).care
-    assert care is not None and not care.credit_allowed and care.advice is None
+    assert care is not None and not care.figures.credit_allowed and care.advice is None
     assert care.verdict == "The credit is not available to married people who file separate tax returns."

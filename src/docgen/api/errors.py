@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
@@ -90,6 +91,25 @@ async def internal_error(request: Request, exc: Exception) -> Response:
     return error_response(request, 500, "internal", f"internal error; request id {request_id(request)}")
 
 
+@dataclass(frozen=True)
+class Answer:
+    """How the API answers one exception family, and what /openapi.json says about it."""
+
+    #: None: the exception carries its own status (Starlette's 404 and 405).
+    status: int | None
+    handler: Handler
+    description: str
+    #: Response headers beyond X-Request-ID, with their JSON types, as OpenAPI declares them.
+    headers: Mapping[str, str] = field(default_factory=dict)
+    #: The body: "Error" ({"error": {code, message, request_id}}) or "Problems" ({"errors": [...]}).
+    schema: str = "Error"
+    #: The routes that can answer so: "documents" (render and validate), "metrics"; none for an
+    #: answer no documented operation gives (an unknown path, a client that hung up).
+    routes: frozenset[str] = frozenset({"documents"})
+
+
+_BOTH = frozenset({"documents", "metrics"})
+_UNDOCUMENTED: frozenset[str] = frozenset()
 _CODES: dict[type[Exception], str] = {
     WorkerLost: "worker-lost",
     RenderError: "render-failed",
@@ -97,26 +117,57 @@ _CODES: dict[type[Exception], str] = {
     StoreError: "store-unavailable",
 }
 
-#: The one table: exception class -> response. Starlette checks each class's MRO against it.
-EXCEPTION_HANDLERS: dict[Any, Handler] = {
-    InputError: _problems,
-    MalformedRequest: _simple(400, "malformed-json"),
-    Unauthenticated: _simple(401, "unauthenticated", {"WWW-Authenticate": 'Bearer realm="docgen"'}),
-    Forbidden: _simple(403, "forbidden"),
-    UnknownKindError: _simple(404, "unknown-kind"),
+#: The one table: exception class -> answer. Starlette checks each class's MRO against it, and
+#: /openapi.json's error responses are generated from it (api/openapi.py).
+ANSWERS: dict[type[BaseException], Answer] = {
+    InputError: Answer(
+        422,
+        _problems,
+        "The input breaks the schema or a rule: every problem, as `docgen validate` prints them",
+        schema="Problems",
+    ),
+    MalformedRequest: Answer(400, _simple(400, "malformed-json"), "The body is not well-formed JSON"),
+    Unauthenticated: Answer(
+        401,
+        _simple(401, "unauthenticated", {"WWW-Authenticate": 'Bearer realm="docgen"'}),
+        "No API key, or an unknown or revoked one",
+        {"WWW-Authenticate": "string"},
+        routes=_BOTH,
+    ),
+    Forbidden: Answer(
+        403, _simple(403, "forbidden"), "The key lacks the route's scope (documents:render, metrics:read)", routes=_BOTH
+    ),
+    UnknownKindError: Answer(404, _simple(404, "unknown-kind"), "No document kind by that name", routes=_UNDOCUMENTED),
     # RFC 9110 §15.5.9: the server will not wait longer for this request, so it closes the connection.
-    ClientTimeout: _simple(408, "client-timeout", {"Connection": "close"}),
-    BodyTooLarge: _simple(413, "body-too-large"),
-    UnsupportedMediaType: _simple(415, "unsupported-media-type"),
-    PoolFull: _pool_full,
-    RenderTimeout: _simple(504, "render-timeout"),
-    WorkerLost: _failed,
-    RenderError: _failed,
-    ResourceError: _failed,
-    StoreError: _failed,
-    HTTPException: _http,
+    ClientTimeout: Answer(
+        408,
+        _simple(408, "client-timeout", {"Connection": "close"}),
+        "The body did not arrive within the client timeout; the connection is closed",
+        {"Connection": "string"},
+    ),
+    BodyTooLarge: Answer(413, _simple(413, "body-too-large"), "The body is larger than the configured limit"),
+    UnsupportedMediaType: Answer(
+        415, _simple(415, "unsupported-media-type"), "The body is not sent as application/json"
+    ),
+    PoolFull: Answer(503, _pool_full, "Every render worker is busy and the queue is full", {"Retry-After": "integer"}),
+    RenderTimeout: Answer(
+        504, _simple(504, "render-timeout"), "The render ran over its time limit (its worker was replaced)"
+    ),
+    WorkerLost: Answer(500, _failed, "A render worker died during the request (it was replaced)"),
+    RenderError: Answer(500, _failed, "Rendering failed on a valid input"),
+    ResourceError: Answer(500, _failed, "A template asked for a file outside assets/ and fonts/"),
+    StoreError: Answer(500, _failed, "The key and audit database cannot be read or written", routes=_BOTH),
+    HTTPException: Answer(None, _http, "An unknown path (404) or a method the route lacks (405)", routes=_UNDOCUMENTED),
     # The client hung up before its body was complete: nobody reads this answer, but it is
     # the client's doing, so neither a 500 nor an error in the log.
-    ClientDisconnect: _simple(400, "incomplete-body", message="the client closed the connection during the body"),
-    Exception: internal_error,
+    ClientDisconnect: Answer(
+        400,
+        _simple(400, "incomplete-body", message="the client closed the connection during the body"),
+        "The client closed the connection during the body",
+        routes=_UNDOCUMENTED,
+    ),
+    Exception: Answer(500, internal_error, "Another fault of the server", routes=_BOTH),
 }
+
+#: What Starlette is given: the handler of each answer.
+EXCEPTION_HANDLERS: dict[Any, Handler] = {family: answer.handler for family, answer in ANSWERS.items()}

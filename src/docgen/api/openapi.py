@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from docgen import __version__
+from docgen.api.errors import ANSWERS
 from docgen.documents.pipeline import Kind
 
 _REF = "#/components/schemas/{model}"
@@ -61,36 +62,26 @@ _HEALTH = {
 _REQUEST_ID = {"X-Request-ID": {"description": "The request's id, also in error bodies", "schema": {"type": "string"}}}
 
 
-def _error(description: str, headers: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    return {
-        "description": description,
-        "headers": {**_REQUEST_ID, **(headers or {})},
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
-
-
-_SECURED_ERRORS = {
-    "401": _error("No API key, or an unknown or revoked one", {"WWW-Authenticate": {"schema": {"type": "string"}}}),
-    "403": _error("The key lacks the documents:render scope"),
-}
-_INPUT_ERRORS = {
-    "400": _error("The body is not well-formed JSON"),
-    "408": _error("The body did not arrive within the client timeout; the connection is closed"),
-    "413": _error("The body is larger than the configured limit"),
-    "415": _error("The body is not sent as application/json"),
-    "422": {
-        "description": "The input breaks the schema or a rule: every problem, as `docgen validate` prints them",
-        "headers": _REQUEST_ID,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problems"}}},
-    },
-}
-_POOL_ERRORS = {
-    "500": _error("A render worker died during the request (it was replaced), or another fault of the server"),
-    "503": _error(
-        "Every render worker is busy and the queue is full", {"Retry-After": {"schema": {"type": "integer"}}}
-    ),
-    "504": _error("The render ran over its time limit (its worker was replaced)"),
-}
+def error_responses(route: str) -> dict[str, Any]:
+    """The error responses of a route, from the API's one table of answers (api/errors.py ANSWERS):
+    each status with every family's description, its headers and its body's schema."""
+    responses: dict[str, Any] = {}
+    for answer in ANSWERS.values():
+        if route not in answer.routes or answer.status is None:
+            continue
+        response = responses.setdefault(
+            str(answer.status),
+            {
+                "description": [],
+                "headers": dict(_REQUEST_ID),
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{answer.schema}"}}},
+            },
+        )
+        response["description"].append(answer.description)
+        response["headers"].update({name: {"schema": {"type": kind}} for name, kind in answer.headers.items()})
+    for response in responses.values():
+        response["description"] = "; or ".join(response["description"])
+    return dict(sorted(responses.items()))
 
 
 def _parameters(options: type[BaseModel], schemas: dict[str, Any]) -> list[dict[str, Any]]:
@@ -104,6 +95,19 @@ def _parameters(options: type[BaseModel], schemas: dict[str, Any]) -> list[dict[
     ]
 
 
+def _kind_operation(
+    action: str, summary: str, ok: dict[str, Any], kind: Kind, body_ref: str, schemas: dict[str, Any]
+) -> dict[str, Any]:
+    """A POST route of a kind: its options as query parameters, its input shape as the body."""
+    return {
+        "operationId": f"{action}_{kind.name.replace('-', '_')}",
+        "summary": summary,
+        "parameters": _parameters(kind.options, schemas),
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": body_ref}}}},
+        "responses": {"200": ok, **error_responses("documents")},
+    }
+
+
 def _document_operation(kind: Kind, body_ref: str, schemas: dict[str, Any]) -> dict[str, Any]:
     media = {media_type: {"schema": {"type": "string", "format": "binary"}} for media_type in kind.media_types}
     headers = {
@@ -115,37 +119,14 @@ def _document_operation(kind: Kind, body_ref: str, schemas: dict[str, Any]) -> d
         "Content-Disposition": {"schema": {"type": "string"}},
         "Cache-Control": {"schema": {"type": "string", "enum": ["no-store"]}},
     }
-    return {
-        "operationId": f"render_{kind.name.replace('-', '_')}",
-        "summary": f"Render {kind.description}",
-        "parameters": _parameters(kind.options, schemas),
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": body_ref}}}},
-        "responses": {
-            "200": {"description": "The document", "headers": headers, "content": media},
-            **_SECURED_ERRORS,
-            **_INPUT_ERRORS,
-            **_POOL_ERRORS,
-        },
-    }
+    ok = {"description": "The document", "headers": headers, "content": media}
+    return _kind_operation("render", f"Render {kind.description}", ok, kind, body_ref, schemas)
 
 
 def _validate_operation(kind: Kind, body_ref: str, schemas: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "operationId": f"validate_{kind.name.replace('-', '_')}",
-        "summary": f"Check an input for {kind.name} against the schema and every rule; renders nothing",
-        "parameters": _parameters(kind.options, schemas),
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": body_ref}}}},
-        "responses": {
-            "200": {
-                "description": "Valid",
-                "headers": _REQUEST_ID,
-                "content": {"application/json": {"schema": _VALID}},
-            },
-            **_SECURED_ERRORS,
-            **_INPUT_ERRORS,
-            **_POOL_ERRORS,
-        },
-    }
+    summary = f"Check an input for {kind.name} against the schema and every rule; renders nothing"
+    ok = {"description": "Valid", "headers": _REQUEST_ID, "content": {"application/json": {"schema": _VALID}}}
+    return _kind_operation("validate", summary, ok, kind, body_ref, schemas)
 
 
 def _open(
@@ -155,7 +136,11 @@ def _open(
         "200": {"description": summary, "headers": _REQUEST_ID, "content": {media_type: {"schema": schema}}}
     }
     if not_ready:
-        responses["503"] = _error("No render worker is ready")
+        responses["503"] = {
+            "description": "No render worker is ready",
+            "headers": _REQUEST_ID,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
     return {"get": {"summary": summary, "security": [], "responses": responses}}
 
 
@@ -186,8 +171,7 @@ def openapi(kinds: Mapping[str, Kind]) -> dict[str, Any]:
                     "headers": _REQUEST_ID,
                     "content": {"text/plain": {"schema": {"type": "string"}}},
                 },
-                "401": _SECURED_ERRORS["401"],
-                "403": _error("The key lacks the metrics:read scope"),
+                **error_responses("metrics"),
             },
         }
     }

@@ -95,10 +95,6 @@ class RenderPool:
         """Requests admitted but not yet given a worker: the queue depth."""
         return self.admitted - self.busy
 
-    @property
-    def pids(self) -> list[int]:
-        return sorted(pid for worker in self._workers if (pid := worker.pid) is not None)
-
     def start(self) -> None:
         for _ in range(self.size):
             self._spawn()

@@ -28,6 +28,7 @@ from docgen.documents.mailing import (
 from docgen.errors import InputError, Problem
 from docgen.glyphs import FONT_REGULAR, css_words, text_width_pt
 from docgen.render.barcodes import svg_data_uri
+from docgen.units import POINTS_PER_INCH
 
 PAGE_WIDTH_IN = 8.5
 PAGE_HEIGHT_IN = 11.0
@@ -59,7 +60,6 @@ RECIPIENT_LEADING_PT = 10.5
 RETURN_FONT_PT = 8.0
 RETURN_LEADING_PT = 9.0
 FONT_BOLD = "LiberationSans-Bold.ttf"
-POINTS_PER_INCH = 72
 
 
 @dataclass(frozen=True)

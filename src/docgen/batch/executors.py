@@ -7,6 +7,7 @@ main process (the only writer of the job's files) holds a few pieces at a time, 
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import multiprocessing
 import os
 import signal
@@ -24,6 +25,7 @@ from concurrent.futures import (
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
+from docgen.config import default_workers
 from docgen.errors import BatchError
 
 T = TypeVar("T")
@@ -44,11 +46,6 @@ class Executor(Protocol):
     def map_unordered(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]: ...
 
     def close(self) -> None: ...
-
-
-def default_workers() -> int:
-    """The machine's cores available to this process."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def watch_parent_by_polling(parent: int, interval_s: float = PARENT_CHECK_S) -> None:
@@ -162,6 +159,11 @@ class DaskExecutor:
 
     def close(self) -> None:
         self._client.close()
+
+
+def dask_installed() -> bool:
+    """Whether Dask's distributed package is here: an optional extra, `pip install 'docgen[dask]'`."""
+    return importlib.util.find_spec("distributed") is not None
 
 
 def make_executor(workers: int | None, scheduler: str | None) -> LocalExecutor | DaskExecutor:

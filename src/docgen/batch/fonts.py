@@ -136,6 +136,7 @@ def _decoded(stream: StreamObject) -> bytes:
 def _face(program: bytes) -> TTFont:
     try:
         return TTFont(io.BytesIO(program), recalcTimestamp=False)
+    # fontTools asserts on malformed tables while parsing: such a font is left unshared, not fatal.
     except (TTLibError, OSError, AssertionError, ValueError) as exc:
         raise _NotShareable(f"font program: {exc}") from exc
 

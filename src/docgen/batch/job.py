@@ -307,10 +307,6 @@ class Job:
 
     # --- reports ----------------------------------------------------------------------------
 
-    @property
-    def finished(self) -> bool:
-        return bool(self._flag("finished"))
-
     def finish(self) -> None:
         self._db.execute("UPDATE job SET finished = 1")
 
@@ -335,7 +331,3 @@ class Job:
         query = "SELECT line, participant_id, errors FROM records WHERE errors IS NOT NULL ORDER BY line"
         for line, participant, errors in self._db.execute(query):
             yield line, participant, json.loads(errors)
-
-    def trackings(self) -> Iterator[tuple[int, str | None]]:
-        """(piece, IMb tracking code), in piece order."""
-        yield from self._db.execute("SELECT piece, tracking FROM pieces ORDER BY piece")

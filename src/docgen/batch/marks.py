@@ -13,8 +13,9 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import DecodedStreamObject, NameObject
 
 from docgen.errors import RenderError
+from docgen.render.barcodes import dark_runs
+from docgen.units import POINTS_PER_INCH
 
-POINTS_PER_INCH = 72
 #: The mark is an ECC 200 Data Matrix in the page's bottom-left corner, clear of the running
 #: footer (which starts 0.6 in from the left edge) and of both fold lines.
 MARK_LEFT_IN = 0.2
@@ -78,17 +79,10 @@ def mark_operators(mark: Mark) -> bytes:
     # dark modules merged into horizontal runs.
     size = len(rows) + 2
     ops = [f"q 1 g {left - module:.3f} {bottom - module:.3f} {size * module:.3f} {size * module:.3f} re f 0 g"]
-    for index, row in enumerate(rows):
+    dark = ((column, index) for index, row in enumerate(rows) for column, is_dark in enumerate(row) if is_dark)
+    for index, start, length in dark_runs(dark):
         y = bottom + (len(rows) - 1 - index) * module
-        column = 0
-        while column < len(row):
-            if not row[column]:
-                column += 1
-                continue
-            start = column
-            while column < len(row) and row[column]:
-                column += 1
-            ops.append(f"{left + start * module:.3f} {y:.3f} {(column - start) * module:.3f} {module:.3f} re")
+        ops.append(f"{left + start * module:.3f} {y:.3f} {length * module:.3f} {module:.3f} re")
     ops.append("f Q")
     return "\n".join(ops).encode("ascii")
 

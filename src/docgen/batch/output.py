@@ -10,8 +10,6 @@ import csv
 import errno
 import gc
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -21,12 +19,12 @@ from typing import BinaryIO, TextIO
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
+from docgen import files
 from docgen.batch.fonts import share_fonts
 from docgen.batch.job import Totals
 from docgen.errors import BatchError, InputError, Problem
 
 MANIFEST_COLUMNS = ("piece", "participant_id", "zip", "pages", "sheets", "file", "first_page", "last_page", "sha256")
-TEMP_SUFFIX = ".part"
 #: Passes of compress_identical_objects: each drops the objects only dropped objects referred
 #: to, and merges objects made identical by the pass before. A piece's replaced font is a chain
 #: of four (Type0 font, CIDFont, descriptor, font program); one more pass finds nothing to do.
@@ -70,44 +68,16 @@ def spool_name(piece: int) -> str:
 
 
 @contextmanager
-def _temporary(path: Path) -> Iterator[Path]:
-    """A temporary name beside `path`, renamed to it when the block completes, removed otherwise.
-
-    A refused write names `path` (a failed write(2) or fsync(2) names no file of its own)."""
-    with writing(path):
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
-        os.close(fd)
-        tmp = Path(name)
-        try:
-            yield tmp
-            os.chmod(tmp, 0o644)
-            tmp.replace(path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-
-
-@contextmanager
 def atomic_binary(path: Path) -> Iterator[BinaryIO]:
-    """Write `path` whole or not at all (fsynced before the rename)."""
-    with _temporary(path) as tmp, tmp.open("wb") as handle:
+    """files.atomic_binary, a refused write naming `path` (a failed write(2) or fsync(2) names no file of its own)."""
+    with writing(path), files.atomic_binary(path) as handle:
         yield handle
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 @contextmanager
 def atomic_text(path: Path) -> Iterator[TextIO]:
-    with _temporary(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as handle:
+    with writing(path), files.atomic_text(path) as handle:
         yield handle
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def remove_partial_files(folder: Path) -> None:
-    """Temporary files a killed run left behind (never complete, never referenced)."""
-    for leftover in folder.glob(f".*{TEMP_SUFFIX}"):
-        leftover.unlink(missing_ok=True)
 
 
 def write_print_file(path: Path, pieces: Sequence[tuple[int, Path]], title: str) -> list[tuple[int, int, int]]:

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from docgen.batch import envelope as envelopes
 from docgen.batch import imb
-from docgen.batch.executors import make_executor
+from docgen.batch.executors import dask_installed, make_executor
 from docgen.batch.job import (
     DB_NAME,
     Job,
@@ -29,7 +29,6 @@ from docgen.batch.job import (
 from docgen.batch.output import (
     atomic_binary,
     print_file_name,
-    remove_partial_files,
     spool_name,
     unwritable,
     write_errors,
@@ -43,6 +42,7 @@ from docgen.batch.progress import reporter
 from docgen.batch.source import Source
 from docgen.documents import KINDS
 from docgen.errors import BatchError, InputError, Problem
+from docgen.files import remove_partial_files
 from docgen.log import LOGGER
 
 DEFAULT_PIECE_LIMIT = 500
@@ -91,6 +91,9 @@ def _settings(options: BatchOptions) -> tuple[JobSettings, imb.MailerId | None, 
         problems.append(
             Problem("kind", "batch-kind-mailable", f"must be a kind with a mailing layout: {', '.join(mailable)}")
         )
+    if options.scheduler is not None and not dask_installed():
+        message = "needs Dask's distributed package: pip install 'docgen[dask]' (make run and make test install it)"
+        problems.append(Problem("scheduler", "dask-installed", message))
     if options.piece_limit < 1:
         problems.append(Problem("piece_limit", "range", "must be at least 1"))
     if options.workers is not None and options.workers < 1:
@@ -142,7 +145,9 @@ def _exclusive(folder: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.close()
-            raise BatchError(f"another docgen batch is running in {folder}") from None
+            # The same family as a folder holding another job (job.py): the --out folder is in use.
+            message = f"another docgen batch is running in {folder}; wait for it to end or choose another --out folder"
+            raise InputError([Problem("out", "batch-out-in-use", message)]) from None
         if _same_file(handle, path):
             break
         handle.close()  # locked the file a finishing run had just removed: lock the folder's own

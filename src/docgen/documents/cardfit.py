@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from docgen.errors import Problem
 from docgen.glyphs import FONT_BOLD, FONT_REGULAR, wrapped_lines
+from docgen.units import POINTS_PER_MM
 
-_PT_PER_MM = 72 / 25.4
 #: The CSS classes of a field's sizes, largest first (idcard.css gives each its size).
 SIZE_CLASSES = ("normal", "long", "longest")
 
@@ -34,7 +34,7 @@ class Box:
         """The largest size class at which `text` fits, or None when it fits at none."""
         font = FONT_BOLD if self.bold else FONT_REGULAR
         for size_class, size in zip(SIZE_CLASSES, self.sizes_pt, strict=False):
-            if wrapped_lines(text, self.width_mm * _PT_PER_MM, size, font, breaks_words=False) <= self.lines:
+            if wrapped_lines(text, self.width_mm * POINTS_PER_MM, size, font, breaks_words=False) <= self.lines:
                 return size_class
         return None
 
@@ -114,7 +114,7 @@ def block_refusal(fields: list[Field], box: Box) -> Problem | None:
     """A problem naming the longest line when a block's lines (a name and an address, each
     wrapped) need more lines than its box has."""
     font = FONT_BOLD if box.bold else FONT_REGULAR
-    size, width = box.sizes_pt[-1], box.width_mm * _PT_PER_MM
+    size, width = box.sizes_pt[-1], box.width_mm * POINTS_PER_MM
     if sum(wrapped_lines(f.text, width, size, font, breaks_words=False) for f in fields) <= box.lines:
         return None
     longest = max(fields, key=lambda field: len(field.text))

@@ -24,6 +24,7 @@ from docgen.glyphs import FONT_BOLD, FONT_REGULAR, wrapped_lines
 from docgen.money import ZERO
 from docgen.render.barcodes import qr_data_uri
 from docgen.render.metadata import DocumentMetadata
+from docgen.units import POINTS_PER_INCH
 
 HEALTH_FSA_KIND = "health-fsa-claim"
 DEPENDENT_CARE_KIND = "dependent-care-claim"
@@ -100,7 +101,7 @@ class ExpenseRow:
 # 4 pt a side and 2.5 pt above and below, ruled 0.5 pt; 9 pt type on 1.3 leading. A ruled
 # blank line is 16 pt high and padded, under a 0.75 pt rule; the note pointing to the
 # continued sheet is one line padded 3 pt.
-_TABLE_WIDTH_PT = (8.5 - 2 * 0.6) * 72
+_TABLE_WIDTH_PT = (8.5 - 2 * 0.6) * POINTS_PER_INCH
 _WRAPPING_COLUMNS = (0.23, 0.20, 0.30)
 _TYPE_PT, _LEADING = 9.0, 1.3
 # A cell's text is its column less 8 pt of padding and its share of the rules (collapsed: a

@@ -8,6 +8,7 @@ that built (`render`, `document_html`, `render_mailed`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
@@ -41,6 +42,7 @@ __all__ = [
     "Variant",
     "document_html",
     "documents_of",
+    "example_files",
     "get_shape",
     "input_schema",
     "mailed_html",
@@ -62,6 +64,11 @@ def start_rendering() -> None:
 def warm_up() -> None:
     """Load Pango and the bundled fonts, so a server's first request is not the slow one."""
     html_to_pdf("<!DOCTYPE html><html><body><p>ready</p></body></html>")
+
+
+def example_files(folder: Path) -> list[Path]:
+    """The inputs in a folder of examples, in the order `make run` renders them and the goldens hold them."""
+    return sorted(path for path in folder.glob("*.json") if path.is_file())
 
 
 def input_schema(shape_name: str) -> dict[str, object]:

@@ -25,9 +25,10 @@ from docgen.enrollment.model import (
 from docgen.errors import InputError, Problem
 from docgen.parsing import Rule
 from docgen.render.metadata import DocumentMetadata
+from docgen.units import POINTS_PER_INCH
 
 #: The statement body's width: Letter less statement.css's 0.6 in side margins and the table's rules.
-_BODY_WIDTH_PT = (8.5 - 2 * 0.6) * 72 - 1.5
+_BODY_WIDTH_PT = (8.5 - 2 * 0.6) * POINTS_PER_INCH - 1.5
 #: statement.css: cells 9 pt, headers 8 pt bold, 3 pt padding each side (table.grid.fit-columns).
 _GRID_FONT = TableFont(cell_pt=9, header_pt=8, padding_pt=6)
 

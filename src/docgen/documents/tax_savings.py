@@ -83,13 +83,10 @@ class Chart:
 
 @dataclass(frozen=True)
 class CareView:
+    """The day-care comparison as printed: the calculator's figures and the words about them."""
+
     label: str
-    annual_expenses: Decimal
-    fsa_saving: Decimal
-    credit_expenses: Decimal
-    credit_percent: Decimal
-    credit: Decimal
-    credit_allowed: bool
+    figures: CareComparison
     limit_note: str
     verdict: str
     #: When the credit wins: what the table did about it and how to claim the credit.
@@ -223,18 +220,7 @@ def _care(care: CareComparison | None, result: Illustration) -> CareView | None:
         verdict = "The FSA and the credit save the same."
     people = "1 person" if care.qualifying_individuals == 1 else "2 or more"
     limit_note = f"limit for {people}" if care.credit_expenses < care.annual_expenses else "all of them"
-    return CareView(
-        label,
-        care.annual_expenses,
-        care.fsa_saving,
-        care.credit_expenses,
-        care.credit_percent,
-        care.credit,
-        care.credit_allowed,
-        limit_note,
-        verdict,
-        advice,
-    )
+    return CareView(label, care, limit_note, verdict, advice)
 
 
 def _source(no_plan_given: bool, flex_plan_given: bool, what: str, computed: str) -> str:

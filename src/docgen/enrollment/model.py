@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Protocol
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     PlainSerializer,
     PlainValidator,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from docgen.money import has_at_most_cents
 from docgen.parsing import parse_model
@@ -110,15 +113,29 @@ def _ssn(value: object) -> SSN:
         raise PydanticCustomError("ssn", str(exc)) from None
 
 
-def _matching(rule: str, pattern: str, message: str) -> Any:
-    compiled = re.compile(pattern)
+@dataclass(frozen=True)
+class _Matching:
+    """A string that must match `pattern` whole, refused with the rule id and message; the
+    JSON Schema publishes the same pattern, so the two cannot drift apart."""
 
-    def check(value: str) -> str:
-        if not compiled.fullmatch(value):
-            raise PydanticCustomError(rule, message)
-        return value
+    rule: str
+    pattern: str
+    message: str
 
-    return AfterValidator(check)
+    def __get_pydantic_core_schema__(self, source: type[Any], handler: GetCoreSchemaHandler) -> CoreSchema:
+        compiled = re.compile(self.pattern)
+
+        def check(value: str) -> str:
+            if not compiled.fullmatch(value):
+                raise PydanticCustomError(self.rule, self.message)
+            return value
+
+        return core_schema.no_info_after_validator_function(check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        published = handler(schema)
+        published["pattern"] = f"^{self.pattern}$"
+        return published
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})]
@@ -146,34 +163,29 @@ MaskedSSN = Annotated[
 ]
 GroupId = Annotated[
     str,
-    _matching("digits", r"[0-9]{1,10}", "must be 1 to 10 digits"),
-    WithJsonSchema({"type": "string", "pattern": r"^[0-9]{1,10}$"}),
+    _Matching("digits", r"[0-9]{1,10}", "must be 1 to 10 digits"),
 ]
 # Seed 000 step 3: "your 12 digit participant ID number".
 ParticipantId = Annotated[
     str,
-    _matching("participant-id", r"[0-9]{12}", "must be the 12-digit participant ID"),
-    WithJsonSchema({"type": "string", "pattern": r"^[0-9]{12}$"}),
+    _Matching("participant-id", r"[0-9]{12}", "must be the 12-digit participant ID"),
 ]
 # Two digits: it is also the person code on the member's ID card (01, 02, ...).
 DependentId = Annotated[
     str,
-    _matching("dependent-id", r"[0-9]{2}", 'must be a two-digit dependent ID, as "01"'),
-    WithJsonSchema({"type": "string", "pattern": r"^[0-9]{2}$"}),
+    _Matching("dependent-id", r"[0-9]{2}", 'must be a two-digit dependent ID, as "01"'),
 ]
 StateCode = Annotated[
     str,
-    _matching("state", r"[A-Z]{2}", 'must be a two-letter USPS state code, as "MT"'),
-    WithJsonSchema({"type": "string", "pattern": r"^[A-Z]{2}$"}),
+    _Matching("state", r"[A-Z]{2}", 'must be a two-letter USPS state code, as "MT"'),
 ]
 ZipCode = Annotated[
     str,
-    _matching("zip", r"[0-9]{5}(-[0-9]{4})?", "must be a ZIP code, 12345 or 12345-6789"),
-    WithJsonSchema({"type": "string", "pattern": r"^[0-9]{5}(-[0-9]{4})?$"}),
+    _Matching("zip", r"[0-9]{5}(-[0-9]{4})?", "must be a ZIP code, 12345 or 12345-6789"),
 ]
 Email = Annotated[
     str,
-    _matching("email", r"(|[^@\s]+@[^@\s]+\.[^@\s]+)", "must be an e-mail address or empty"),
+    _Matching("email", r"(|[^@\s]+@[^@\s]+\.[^@\s]+)", "must be an e-mail address or empty"),
 ]
 Text = Annotated[str, Field(max_length=200)]
 RequiredText = Annotated[str, Field(min_length=1, max_length=200)]
@@ -247,7 +259,7 @@ class Administrator(Frozen):
 
 
 class Rx(Frozen):
-    bin: Annotated[str, _matching("rx-bin", r"[0-9]{6}", "must be the six-digit NCPDP RxBIN")]
+    bin: Annotated[str, _Matching("rx-bin", r"[0-9]{6}", "must be the six-digit NCPDP RxBIN")]
     # NCPDP Pharmacy ID Card Implementation Guide: RxPCN up to 10 characters, RxGRP up to 15.
     pcn: Annotated[str, Field(max_length=10)]
     group: Annotated[str, Field(max_length=15)]
@@ -268,16 +280,14 @@ class NetworkAmounts(Frozen):
 # Logos are files in assets/logos/; only a plain file name is accepted (no paths, no URLs).
 LogoFile = Annotated[
     str,
-    _matching(
+    _Matching(
         "logo-file", r"[A-Za-z0-9][A-Za-z0-9_-]*\.(png|svg)", "must be a .png or .svg file name in assets/logos/"
     ),
-    WithJsonSchema({"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_-]*\.(png|svg)$"}),
 ]
 # ISO/IEC 7812 card issuer number after the US health RID 80840 (WEDI guide): ten digits.
 IssuerNumber = Annotated[
     str,
-    _matching("issuer-number", r"[0-9]{10}", "must be the ten digits that follow 80840"),
-    WithJsonSchema({"type": "string", "pattern": r"^[0-9]{10}$"}),
+    _Matching("issuer-number", r"[0-9]{10}", "must be the ten digits that follow 80840"),
 ]
 
 
@@ -326,7 +336,7 @@ class Submission(Frozen):
     type: RequiredText
     window: DateRange
     submitted_at: IsoDateTime
-    confirmation_number: Annotated[str, _matching("confirmation-number", r"[0-9]{1,20}", "must be digits")] | None = (
+    confirmation_number: Annotated[str, _Matching("confirmation-number", r"[0-9]{1,20}", "must be digits")] | None = (
         None
     )
 

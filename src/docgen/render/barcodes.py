@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import qrcode
 from pdf417gen.compaction import compact
@@ -22,10 +22,11 @@ PDF417_ROW_RATIO = 3
 PDF417_QUIET_ZONE = 2
 
 
-def _runs(codes: list[list[int]]) -> Iterator[tuple[int, int, int]]:
-    """Dark modules merged into horizontal runs: (row, first column, length)."""
+def dark_runs(dark: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
+    """Dark modules, given as (column, row), merged into horizontal runs: (row, first column,
+    length), so a symbol is drawn as a few rectangles, not one per module."""
     by_row: dict[int, list[int]] = {}
-    for column, row in modules(codes):
+    for column, row in sorted(dark, key=lambda cell: (cell[1], cell[0])):
         by_row.setdefault(row, []).append(column)
     for row, columns in sorted(by_row.items()):
         start = previous = columns[0]
@@ -127,7 +128,7 @@ def pdf417_svg(payload: str, aspect: float = 4.0, security_level: int = 3) -> st
     # its own graphics state, and a card's symbol has hundreds of bars (half the card's render).
     bars = "".join(
         f"M{start + quiet} {row * PDF417_ROW_RATIO + quiet}h{length}v{PDF417_ROW_RATIO}h{-length}z"
-        for row, start, length in _runs(codes)
+        for row, start, length in dark_runs(modules(codes))
     )
     total_w, total_h = width + 2 * quiet, height * PDF417_ROW_RATIO + 2 * quiet
     return (

@@ -120,13 +120,15 @@ def _layout(html: str, settings: Settings) -> Any:
     except FatalURLFetchingError as exc:
         raise ResourceError(f"refused to fetch {', '.join(fetcher.refused)}") from exc
     except (ValueError, OSError, AssertionError) as exc:
+        # WeasyPrint checks its own layout invariants with assert: one that fails on a valid
+        # document is the engine's fault, reported as such (500), never passed off as the input's.
         raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
 
 
 def _write(document: Any, started: float) -> bytes:
     try:
         pdf = document.write_pdf()
-    except (ValueError, OSError, AssertionError) as exc:
+    except (ValueError, OSError, AssertionError) as exc:  # as in _layout: pydyf's and WeasyPrint's asserts
         raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
     if not isinstance(pdf, bytes):
         raise RenderError("WeasyPrint returned no PDF")

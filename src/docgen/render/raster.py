@@ -7,7 +7,8 @@ import io
 import pypdfium2 as pdfium
 from PIL import Image
 
-POINTS_PER_INCH = 72
+from docgen.errors import RenderError
+from docgen.units import POINTS_PER_INCH
 
 
 def page_images(pdf: bytes, dpi: int = 96) -> list[Image.Image]:
@@ -43,7 +44,7 @@ def card_png(pdf: bytes, page_index: int) -> bytes:
         document.close()
     width, height = CARD_PIXELS
     if image.width < width or image.height < height:
-        raise ValueError(f"card page rendered at {image.size}, smaller than {CARD_PIXELS}")
+        raise RenderError(f"card page rendered at {image.size}, smaller than {CARD_PIXELS}")
     return png_bytes(image.crop((0, 0, width, height)))
 
 

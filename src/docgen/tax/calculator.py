@@ -7,7 +7,7 @@ from decimal import ROUND_CEILING, Decimal
 
 from docgen.enrollment.model import FilingStatus
 from docgen.errors import InputError, Problem
-from docgen.money import to_dollars
+from docgen.money import ZERO, to_dollars
 from docgen.tax import tables as taxtables
 from docgen.tax.input import W4, ExpenseKind, TaxSavingsInput
 from docgen.tax.rules import (
@@ -19,7 +19,6 @@ from docgen.tax.rules import (
 from docgen.tax.tables import CareCreditYear, FicaYear, Pub15T, StateRule
 
 HUNDRED = Decimal(100)
-ZERO = Decimal(0)
 
 
 # --- the three taxes, per pay period, unrounded --------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any
 
@@ -24,9 +23,8 @@ from docgen.enrollment.model import (
 )
 from docgen.errors import InputError
 from docgen.glyphs import check_printable
+from docgen.money import ZERO
 from docgen.parsing import Rule, parse_sections, run_rules
-
-ZERO = Decimal("0.00")
 
 
 class PayFrequency(str, Enum):

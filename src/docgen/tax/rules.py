@@ -10,11 +10,10 @@ from decimal import Decimal
 from docgen.enrollment.model import FilingStatus, FlexAccount
 from docgen.enrollment.rules import dependent_care_limit
 from docgen.errors import Problem
-from docgen.money import format_dollars, format_money, to_dollars
+from docgen.money import ZERO, format_dollars, format_money, to_dollars
 from docgen.tax import tables as taxtables
 from docgen.tax.input import ExpenseKind, TaxSavingsInput
 
-ZERO = Decimal("0.00")
 _ELECTION_KINDS = {
     FlexAccount.HEALTH_FSA: (ExpenseKind.MEDICAL, "Health FSA"),
     FlexAccount.DEPENDENT_CARE: (ExpenseKind.DEPENDENT_CARE, "Day care FSA"),
