@@ -1,4 +1,5 @@
-"""Errors become responses here, in one exception_handlers table; no body names personal data."""
+"""Errors become responses here, in one table of answers that also gives /openapi.json its error
+responses; no body names personal data."""
 
 from __future__ import annotations
 
