@@ -396,13 +396,14 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument(
         "--envelope",
         metavar="STOCK",
-        help="window envelope stock (default 10-double-window: #10, 4-1/2 x 1-1/8 in address window); see the README",
+        help="window envelope stock (default 10-double-window: #10, 4-1/2 x 1-1/8 in address window);"
+        " see docs/batch.md",
     )
     batch.add_argument(
         "--fold-panel",
         type=float,
         metavar="INCHES",
-        help="address panel the folder sets, top edge to first fold (default 3.875 = 3-7/8 in; see the README)",
+        help="address panel the folder sets, top edge to first fold (default 3.875 = 3-7/8 in; see docs/batch.md)",
     )
     batch.add_argument(
         "--scheduler", metavar="ADDRESS", help="Dask scheduler address (tcp://HOST:PORT): render on that cluster"

@@ -28,7 +28,7 @@ RECIPIENT = envelopes.DEFAULT_GEOMETRY.envelope.recipient
 RETURN = envelopes.DEFAULT_GEOMETRY.envelope.returns
 
 
-#: The stock and fold the README tells the mailroom to set, stated here independently of envelopes.py:
+#: The stock and fold docs/batch.md tells the mailroom to set, stated here independently of envelopes.py:
 #: #10 envelope 9-1/2 x 4-1/8 in, address window 4-1/2 x 1-1/8 in at 7/8 in from the left and
 #: 1/2 in from the bottom, return window 3-1/2 x 1 in at 5/8 in and 2-1/2 in; Letter page 8-1/2 in
 #: wide folded with a 3-7/8 in address panel.
@@ -48,7 +48,7 @@ CORNERS = [(slide, drop) for slide in (0.0, ENVELOPE_W - INSERT_W) for drop in (
 
 
 def test_documented_page_coordinates() -> None:
-    # README, "The address page and the envelope": the numbers a printer sets up a proof against.
+    # docs/batch.md, "The address page and the envelope": the numbers a printer sets up a proof against.
     shape = envelopes.DEFAULT_GEOMETRY
     assert (shape.sideways_play, shape.vertical_play) == (1.0, 0.25)
     assert astuple(shape.recipient_area) == pytest.approx((1.0, 2.625, 4.25, 3.25), abs=1e-4)

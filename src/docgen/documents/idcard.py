@@ -36,7 +36,7 @@ from docgen.render.metadata import DocumentMetadata
 SUBSCRIBER_CODE = "00"
 #: US health-care Registered Application Provider Identifier for card issuers (WEDI guide).
 HEALTH_RID = "80840"
-#: Payload format tag of the PDF417 symbol (see README, "ID card barcode").
+#: Payload format tag of the PDF417 symbol (see docs/documents.md, "ID card barcode").
 PAYLOAD_TAG = "HIC1"
 #: The PDF417 box on the card back (width, height in mm), as in assets/css/idcard.css.
 BARCODE_BOX_MM = (78.6, 11.0)
