@@ -42,7 +42,8 @@ def assert_pixels(request: pytest.FixtureRequest) -> AssertPixels:
         expected = _image_of(grid)
         width, height = expected.size
         html = (
-            f'<html><head><base href="{get_settings().home.as_uri()}/">'
+            # lang: every PDF is tagged PDF/UA-1 (issue 21), and WeasyPrint logs an error without it.
+            f'<html lang="en"><head><base href="{get_settings().home.as_uri()}/">'
             '<link rel="stylesheet" href="assets/css/base.css">'
             f"<style>@page {{ size: {width}px {height}px; margin: 0 }} body {{ margin: 0 }}</style>"
             f"</head><body>{body}</body></html>"
