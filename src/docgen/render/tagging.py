@@ -26,6 +26,7 @@ upgrade shows what it now writes itself.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator, Mapping
 
 import pikepdf
@@ -37,8 +38,6 @@ WRITTEN_FOR = "70.0"
 
 _TABLE_PARTS = frozenset({"/Table", "/THead", "/TBody", "/TFoot", "/TR", "/TH", "/TD"})
 _CELLS = frozenset({"/TH", "/TD"})
-#: The marked-content tag of a pagination artifact (PDF 1.7 14.8.2.2.2): running heads, page numbers.
-_PAGINATION = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
 
 
 def _kids(element: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
@@ -49,11 +48,15 @@ def _kids(element: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
             yield kid
 
 
-def _walk(element: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
-    """The element and every element below it, depth first in reading order."""
-    yield element
-    for kid in _kids(element):
-        yield from _walk(kid)
+def _elements(root: pikepdf.Object) -> list[pikepdf.Dictionary]:
+    """Every structure element below the root, depth first in reading order."""
+    found: list[pikepdf.Dictionary] = []
+    stack = list(reversed(list(_kids(root))))
+    while stack:
+        element = stack.pop()
+        found.append(element)
+        stack.extend(reversed(list(_kids(element))))
+    return found
 
 
 def _table_cells(table: pikepdf.Dictionary) -> Iterator[tuple[pikepdf.Dictionary, pikepdf.Dictionary]]:
@@ -121,50 +124,48 @@ def _orphans(pdf: pikepdf.Pdf, reachable: set[tuple[int, int]]) -> dict[int, set
     return orphans
 
 
-def _mcid(operands: list[pikepdf.Object]) -> int | None:
-    if len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]:
-        return int(operands[1].MCID)
-    return None
-
-
-#: Operators that paint (PDF 1.7 8.5.3, 8.8, 8.9.7, 8.7.4.2; pikepdf names an inline image
-#: "INLINE IMAGE") and that show text (9.4.3).
-_PAINTS = frozenset({"f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "Do", "sh", "INLINE IMAGE"})
-_SHOWS_TEXT = frozenset({"Tj", "TJ", "'", '"'})
+# Page content is read by its tokens, not parsed: parsing every operator into Python objects
+# (pikepdf.parse_content_stream) cost more than half of this module's time, and issue 21 holds
+# tagging to 10% of a render. That is sound for what WeasyPrint writes: text as hex strings and
+# no inline images, so no string or image data can hold these tokens; a page that has literal
+# strings, inline images or marked content nested in its margins is refused, never misread.
+_MARKED = re.compile(rb"/[A-Za-z]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC(?=\s)")
+_END = re.compile(rb"(?<=\s)EMC(?=\s|$)")
+_NESTED = re.compile(rb"(?<=\s)(?:BDC|BMC)(?=\s|$)")
+#: Operators that show text (PDF 1.7 9.4.3) and that paint (8.5.3, 8.8, 8.9.7).
+_SHOWS_TEXT = re.compile(rb"[\s\]>]T[Jj](?=\s|$)")
+_PAINTS = re.compile(rb"(?<=\s)(?:f\*?|F|B\*?|b\*?|S|s|Do|sh)(?=\s|$)")
+_UNREAD = re.compile(rb"\sBI\s")
+#: A pagination artifact (PDF 1.7 14.8.2.2.2): running heads and feet, page numbers.
+_PAGINATION = b"/Artifact <</Type /Pagination>> BDC"
 
 
 def _mark_margins(pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int]) -> set[int]:
     """Rewrite the page's orphan marked content as pagination artifacts, except sequences that paint
     without showing text (the margin's image: a QR code is drawn as paths), which keep their MCID;
     returns those MCIDs."""
-    rewritten: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
-    # per open sequence: its MCID when it is an orphan, else None
-    open_sequences: list[int | None] = []
-    painted: set[int] = set()
-    texts: set[int] = set()
-    for instruction in pikepdf.parse_content_stream(page):
-        operator = str(instruction.operator)
-        if operator == "BDC":
-            mcid = _mcid(list(instruction.operands))
-            open_sequences.append(mcid if mcid in orphans else None)
-        elif operator == "BMC":
-            open_sequences.append(None)
-        elif operator == "EMC" and open_sequences:
-            open_sequences.pop()
-        elif operator in _PAINTS or operator in _SHOWS_TEXT:
-            innermost = next((mcid for mcid in reversed(open_sequences) if mcid is not None), None)
-            if innermost is not None:
-                (texts if operator in _SHOWS_TEXT else painted).add(innermost)
-        rewritten.append(instruction)
-    images = painted - texts
-    for index, instruction in enumerate(rewritten):
-        if str(instruction.operator) == "BDC":
-            mcid = _mcid(list(instruction.operands))
-            if mcid in orphans and mcid not in images:
-                rewritten[index] = pikepdf.ContentStreamInstruction(
-                    [pikepdf.Name.Artifact, _PAGINATION], instruction.operator
-                )
-    page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(rewritten))
+    if isinstance(page.obj.get("/Contents"), pikepdf.Array):
+        page.contents_coalesce()
+    content = page.Contents.read_bytes()
+    if b"(" in content or _UNREAD.search(content):
+        raise RenderError(f"page {page.index + 1}'s content has strings or inline images tagging does not read")
+    pieces: list[bytes] = []
+    images: set[int] = set()
+    done = 0
+    for match in _MARKED.finditer(content):
+        mcid = int(match.group(1))
+        if mcid not in orphans:
+            continue
+        end = _END.search(content, match.end())
+        body = content[match.end() : end.start() if end else len(content)]
+        if end is None or _NESTED.search(body):
+            raise RenderError(f"page {page.index + 1}'s margin content {mcid} is not a flat marked sequence")
+        if _PAINTS.search(body) and not _SHOWS_TEXT.search(body):
+            images.add(mcid)
+            continue
+        pieces += [content[done : match.start()], _PAGINATION]
+        done = match.end()
+    page.Contents = pdf.make_stream(b"".join([*pieces, content[done:]]))
     return images
 
 
@@ -209,12 +210,10 @@ def complete(pdf_bytes: bytes, margin_figures: Mapping[int, str] | None = None) 
         if "/StructTreeRoot" not in pdf.Root:
             raise RenderError("the written PDF has no structure tree to complete (written without pdf/ua-1?)")
         root = pdf.Root.StructTreeRoot
-        reachable: set[tuple[int, int]] = set()
-        for top in _kids(root):
-            for element in _walk(top):
-                reachable.add(element.objgen)
-                if element.S == "/Table":
-                    _complete_table(element)
+        elements = _elements(root)
+        reachable = {element.objgen for element in elements}
+        for table in [element for element in elements if element.S == "/Table"]:
+            _complete_table(table)  # a layout table retags its own parts, never a table nested in it
         orphans = _orphans(pdf, reachable)
         figures: dict[int, dict[int, pikepdf.Dictionary]] = {}
         document = next(_kids(root))
@@ -234,5 +233,9 @@ def complete(pdf_bytes: bytes, margin_figures: Mapping[int, str] | None = None) 
                 figure = figures.get(key, {}).get(mcid)
                 entries[mcid] = figure if figure is not None else pikepdf.Object.parse(b"null")
         out = io.BytesIO()
-        pdf.save(out, deterministic_id=True)
+        # Streams WeasyPrint compressed are copied as they are (decoding and compressing them
+        # again was most of the save); the rewritten page contents are compressed.
+        pdf.save(
+            out, deterministic_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none, fix_metadata_version=False
+        )
     return out.getvalue()
