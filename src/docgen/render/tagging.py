@@ -233,8 +233,7 @@ def complete(pdf_bytes: bytes, margin_figures: Mapping[int, str] | None = None) 
                 figure = figures.get(key, {}).get(mcid)
                 entries[mcid] = figure if figure is not None else pikepdf.Object.parse(b"null")
         out = io.BytesIO()
-        # Streams WeasyPrint compressed are copied as they are (decoding and compressing them
-        # again was most of the save); the rewritten page contents are compressed.
+        # Streams are kept as WeasyPrint compressed them; the rewritten page contents are compressed.
         pdf.save(
             out, deterministic_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none, fix_metadata_version=False
         )
