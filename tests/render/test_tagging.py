@@ -271,3 +271,12 @@ def test_what_tagging_adds_that_weasyprint_70_does_not() -> None:
 def test_the_same_pdf_is_completed_to_the_same_bytes() -> None:
     statement = _weasyprint_alone("confirmation")
     assert tagging.complete(statement) == tagging.complete(statement)
+
+
+def test_a_print_run_of_several_sheets_has_one_h1() -> None:
+    # large-family: 13 cards on two sheets of fronts, each with the title at its head.
+    data = (get_settings().home / "examples" / "large-family.json").read_bytes()
+    with pikepdf.open(io.BytesIO(render(prepare("id-card", data, {"sheet": True})).content)) as pdf:
+        roles = [str(element.S) for element in _tree(pdf)]
+        pages = len(pdf.pages)
+    assert pages == 4 and roles.count("/H1") == 1
