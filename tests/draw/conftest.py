@@ -123,7 +123,8 @@ def assert_pixels(request: pytest.FixtureRequest) -> AssertPixels:
         width, height = size or (len(expected[0][0]), len(expected[0]))
         links = "".join(f'<link rel="stylesheet" href="assets/css/{name}">' for name in ("base.css", *stylesheets))
         html = (
-            f'<!DOCTYPE html><html><head><base href="{get_settings().home.as_uri()}/">{links}'
+            # lang: every PDF is tagged PDF/UA-1 (issue 21), and WeasyPrint logs an error without it.
+            f'<!DOCTYPE html><html lang="en"><head><base href="{get_settings().home.as_uri()}/">{links}'
             f"<style>@page {{ size: {width}px {height}px; margin: 0 }}\n{css}</style>"
             f'</head><body class="{body_class}">{body}</body></html>'
         )

@@ -49,8 +49,8 @@ def test_data_uri_carries_the_svg() -> None:
 @pytest.mark.parametrize(("dpi", "size"), [(96, "0.8in"), (150, "0.8in"), (200, "0.6in")])
 def test_decodes_from_a_rendered_page(dpi: int, size: str) -> None:
     html = (
-        "<html><head><style>@page { size: 2in 2in; margin: 0.25in }</style></head>"
-        f'<body><img src="{qr_data_uri(TEXT, size)}"></body></html>'
+        '<html lang="en"><head><style>@page { size: 2in 2in; margin: 0.25in }</style></head>'
+        f'<body><img alt="QR code" src="{qr_data_uri(TEXT, size)}"></body></html>'
     )
     (image,) = page_images(html_to_pdf(html), dpi=dpi)
     found = zxingcpp.read_barcodes(image)
@@ -60,8 +60,8 @@ def test_decodes_from_a_rendered_page(dpi: int, size: str) -> None:
 def test_decodes_from_a_black_and_white_fax_resolution_scan() -> None:
     # A faxed form arrives at about 200 dpi, one bit per pixel.
     html = (
-        "<html><head><style>@page { size: 2in 2in; margin: 0.25in }</style></head>"
-        f'<body><img src="{qr_data_uri(TEXT, "0.8in")}"></body></html>'
+        '<html lang="en"><head><style>@page { size: 2in 2in; margin: 0.25in }</style></head>'
+        f'<body><img alt="QR code" src="{qr_data_uri(TEXT, "0.8in")}"></body></html>'
     )
     (image,) = page_images(html_to_pdf(html), dpi=200)
     fax = image.convert("1")
@@ -77,8 +77,9 @@ def test_pdf417_carries_utf8_under_eci_26_and_decodes_to_the_exact_text(name: st
     # Issue 17: raw UTF-8 with no ECI reads as NÃºÃ±ez on a scanner using PDF417's default set.
     payload = f"HIC1\nNAM={name}"
     html = (
-        "<html><head><style>@page { size: 3.5in 1in; margin: 0.1in }</style></head>"
-        f'<body><img style="width: 3.2in; height: 0.6in" src="{svg_data_uri(pdf417_svg(payload, aspect=3.2 / 0.6))}">'
+        '<html lang="en"><head><style>@page { size: 3.5in 1in; margin: 0.1in }</style></head>'
+        '<body><img alt="PDF417" style="width: 3.2in; height: 0.6in" '
+        f'src="{svg_data_uri(pdf417_svg(payload, aspect=3.2 / 0.6))}">'
         "</body></html>"
     )
     (image,) = page_images(html_to_pdf(html), dpi=300)

@@ -142,7 +142,10 @@ def test_metadata_is_fixed_and_holds_no_personal_data(jane: dict[str, Any]) -> N
 
 def _three_pages() -> str:
     body = "".join(f'<p style="break-before: page">page {n}</p>' for n in (1, 2, 3))
-    return f"<html><head><style>@page {{ size: 3in 3in; margin: 0.5in }}</style></head><body>{body}</body></html>"
+    return (
+        '<html lang="en"><head><title>t</title><style>@page {{ size: 3in 3in; margin: 0.5in }}</style></head>'
+        f"<body>{body}</body></html>"
+    )
 
 
 def _numbered(pages: int) -> str:
@@ -152,13 +155,17 @@ def _numbered(pages: int) -> str:
     )
 
 
+def _mark_alt(page: int, pages: int) -> str:
+    return f"mark {page}/{pages}"
+
+
 @pytest.mark.parametrize("guess", [1, 3, 7])
 def test_page_marks_match_the_real_page_count_whatever_the_guess(guess: int) -> None:
-    pdf = marked_pdf(_three_pages(), _numbered, guess)
+    pdf = marked_pdf(_three_pages(), _numbered, guess, _mark_alt)
     pages = pdf_text(pdf)
     assert [f"mark {n}/3" in text for n, text in enumerate(pages, start=1)] == [True] * 3
     # A wrong first guess costs a second layout, never different bytes.
-    assert pdf == marked_pdf(_three_pages(), _numbered, 3)
+    assert pdf == marked_pdf(_three_pages(), _numbered, 3, _mark_alt)
     html = marked_html(_three_pages(), _numbered, guess)
     assert "@page :nth(3)" in html and "@page :nth(4)" not in html
 
@@ -169,7 +176,7 @@ def test_marks_that_move_content_are_refused() -> None:
         return 'body::after { content: "extra"; display: block; break-before: page }' if pages < 4 else ""
 
     with pytest.raises(RenderError, match="page count"):
-        marked_pdf(_three_pages(), growing, 1)
+        marked_pdf(_three_pages(), growing, 1, _mark_alt)
 
 
 def test_stylesheet_goes_into_the_head() -> None:
@@ -208,14 +215,14 @@ def test_the_engine_leaves_the_hosts_collector_alone(monkeypatch: pytest.MonkeyP
         return layout(html, settings)
 
     monkeypatch.setattr(render, "_layout", spy_layout)
-    html_to_pdf("<!DOCTYPE html><html><body><p>one</p></body></html>")
+    html_to_pdf('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><p>one</p></body></html>')
     assert seen == [True] and gc.isenabled()
 
 
 def test_a_repeated_engine_warning_is_logged_once_with_its_count(caplog: pytest.LogCaptureFixture) -> None:
     # Issue 25: one input made WeasyPrint log 128,401 identical .notdef lines.
     cells = "".join(f"<p>{chr(0x674E)}</p>" for _ in range(40))
-    html_to_pdf(f"<!DOCTYPE html><html><head><title>t</title></head><body>{cells}</body></html>")
+    html_to_pdf(f'<!DOCTYPE html><html lang="en"><head><title>t</title></head><body>{cells}</body></html>')
     lines = [r.getMessage() for r in caplog.records if r.name == "weasyprint" and r.levelno >= logging.WARNING]
     caplog.clear()  # seen: the autouse fixture would fail the test on them
     assert len(lines) == 2, lines

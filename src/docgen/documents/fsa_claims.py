@@ -281,6 +281,13 @@ class ClaimFormView:
         took 8 pages where 3 were guessed, and was laid out twice)."""
         return (3 if self.is_dependent_care else 2) + self.layout.continued_pages
 
+    def page_mark_alt(self, page: int, pages: int) -> str:
+        """What page `page`'s QR code holds, said to a screen reader (issue 21)."""
+        return (
+            f"QR code filing this page when it is returned: {self.title}, participant ID {self.participant_id}, "
+            f"page {page} of {pages}"
+        )
+
     def page_marks(self, pages: int) -> str:
         """CSS giving page i of `pages` its own QR code, in the top-right margin box.
 

@@ -127,6 +127,8 @@ class CardView:
     claims_to: tuple[str, ...]
     notice: str | None
     barcode_uri: str
+    #: The barcode's text alternative (issue 21): what a screen reader says the symbol holds.
+    barcode_alt: str
     payload: str
     metadata: DocumentMetadata
 
@@ -438,6 +440,10 @@ def _card_view(
         claims_to=tuple(field.text for field in _claims_fields(admin.name, card)),
         notice=card.notice,
         barcode_uri=svg_data_uri(pdf417_svg(payload, aspect=BARCODE_BOX_MM[0] / BARCODE_BOX_MM[1])),
+        barcode_alt=(
+            f"Barcode (PDF417) with the member ID {mid}, the member's name, the group and the pharmacy numbers "
+            "printed on this card, for a provider's scanner"
+        ),
         payload=payload,
         metadata=DocumentMetadata(
             title="Member ID Card",

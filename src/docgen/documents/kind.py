@@ -44,6 +44,10 @@ class PageMarkedView(Protocol):
         """CSS for a document laid out on `pages` pages."""
         ...
 
+    def page_mark_alt(self, page: int, pages: int) -> str:
+        """The text alternative of page `page`'s mark, an image in its margins (tagged as a Figure)."""
+        ...
+
 
 class NoOptions(BaseModel):  # type: ignore[explicit-any]  # pydantic: a model is built from **Any
     """The options of a kind that has none: any option given is a problem."""

@@ -9,7 +9,7 @@ import re
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -25,6 +25,7 @@ from docgen.config import Settings, bundled_fonts_only, get_settings, isolate_fo
 from docgen.errors import RenderError, ResourceError
 from docgen.log import LOGGER
 from docgen.render.speedups import FastHTML
+from docgen.render.tagging import complete
 from docgen.render.templating import with_stylesheet
 
 
@@ -125,13 +126,23 @@ def _layout(html: str, settings: Settings) -> Any:
         raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
 
 
-def _write(document: Any, started: float) -> bytes:
+#: Every PDF is tagged and declares PDF/UA-1 (issue 21): WeasyPrint writes the structure tree,
+#: /MarkInfo, /Lang from <html lang>, DisplayDocTitle and the XMP identification.
+PDF_VARIANT = "pdf/ua-1"
+
+
+def _write(
+    document: Any, started: float, margin_figures: Mapping[int, str] | None = None, tagged: bool = True
+) -> bytes:
+    """The laid-out document as a tagged PDF, completed by render.tagging where WeasyPrint stops."""
     try:
-        pdf = document.write_pdf()
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT) if tagged else document.write_pdf()
     except (ValueError, OSError, AssertionError) as exc:  # as in _layout: pydyf's and WeasyPrint's asserts
         raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
     if not isinstance(pdf, bytes):
         raise RenderError("WeasyPrint returned no PDF")
+    if tagged:
+        pdf = complete(pdf, margin_figures)
     LOGGER.debug("PDF written: %d bytes in %.0f ms", len(pdf), (time.perf_counter() - started) * 1000)
     return pdf
 
@@ -178,15 +189,17 @@ def _rendering() -> Iterator[None]:
         yield
 
 
-def html_to_pdf(html: str, settings: Settings | None = None) -> bytes:
-    """Lay out and write the PDF; the same HTML always gives the same bytes."""
+def html_to_pdf(html: str, settings: Settings | None = None, *, tagged: bool = True) -> bytes:
+    """Lay out and write the PDF, tagged PDF/UA-1 unless asked not to; the same HTML always gives the same bytes."""
     started = time.perf_counter()
     with _rendering():
-        return _write(_layout(html, settings or get_settings()), started)
+        return _write(_layout(html, settings or get_settings()), started, tagged=tagged)
 
 
 #: CSS that marks each page of a document laid out on the given number of pages.
 PageMarks = Callable[[int], str]
+#: The text alternative of page i of n's mark (an image in its margins): (i, n) -> text.
+MarkAlt = Callable[[int, int], str]
 
 
 def _marked_layout(html: str, marks: PageMarks, guess: int, settings: Settings) -> tuple[str, Any]:
@@ -213,8 +226,11 @@ def marked_html(html: str, marks: PageMarks, guess: int, settings: Settings | No
         return _marked_layout(html, marks, guess, settings or get_settings())[0]
 
 
-def marked_pdf(html: str, marks: PageMarks, guess: int, settings: Settings | None = None) -> bytes:
-    """The PDF of a document whose every page carries its own mark, such as "page i of n" in a QR code."""
+def marked_pdf(html: str, marks: PageMarks, guess: int, mark_alt: MarkAlt, settings: Settings | None = None) -> bytes:
+    """The PDF of a document whose every page carries its own mark, such as "page i of n" in a QR
+    code; each mark is tagged as a Figure with its text alternative from `mark_alt`."""
     started = time.perf_counter()
     with _rendering():
-        return _write(_marked_layout(html, marks, guess, settings or get_settings())[1], started)
+        document = _marked_layout(html, marks, guess, settings or get_settings())[1]
+        pages = len(document.pages)
+        return _write(document, started, {index: mark_alt(index + 1, pages) for index in range(pages)})
