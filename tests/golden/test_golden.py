@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from docgen import golden
+from tests.render.test_tagging import pdfua_reports
 
 FAILURES = Path(__file__).parent / "failures"
 CASES = list(golden.cases())
@@ -32,3 +33,17 @@ def test_a_changed_document_is_caught_and_a_diff_written(tmp_path: Path) -> None
     assert any("words or positions differ" in m for m in mismatches)
     assert any("of pixels differ" in m for m in mismatches)
     assert (tmp_path / "diff" / "jane-example" / "confirmation-page1-diff.png").is_file()
+
+
+def test_every_golden_pdf_passes_pdfua_check() -> None:
+    # Issue 21: `pdfua check` (the machine-checkable part of PDF/UA-1) finds nothing in any golden,
+    # run as anyone runs it; the goldens are what make run writes (test_render_matches_golden).
+    paths = [case.pdf_path for case in CASES]
+    reports = list(pdfua_reports(paths))
+    assert sorted(str(report["file"]) for report in reports) == sorted(map(str, paths))
+    findings = {
+        str(report["file"]): report["findings"]
+        for report in reports
+        if report["findings"] or report["summary"] != report["summary"] | {"errors": 0, "warnings": 0}
+    }
+    assert findings == {}

@@ -44,7 +44,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return pdfs
 
 
-def _pdfua_reports(paths: list[Path]) -> Iterator[dict[str, object]]:
+def pdfua_reports(paths: list[Path]) -> Iterator[dict[str, object]]:
     """`pdfua check --format json` on the files, run as anyone runs it; one JSON object per file."""
     done = subprocess.run(
         [sys.executable, "-m", "pdfua", "check", "--format", "json", *map(str, paths)],
@@ -73,7 +73,7 @@ def test_every_kind_passes_pdfua_check_without_error_or_warning(rendered: dict[s
             "dependent-care-claim",
         )
     } | {"mary/tax-savings.pdf"}
-    reports = list(_pdfua_reports(list(rendered.values())))
+    reports = list(pdfua_reports(list(rendered.values())))
     assert len(reports) == len(rendered)
     for report in reports:
         assert report["summary"] == report["summary"] | {"errors": 0, "warnings": 0}, report
