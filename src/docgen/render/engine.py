@@ -136,7 +136,7 @@ def _write(
 ) -> bytes:
     """The laid-out document as a tagged PDF, completed by render.tagging where WeasyPrint stops."""
     try:
-        pdf = document.write_pdf(pdf_variant=PDF_VARIANT) if tagged else document.write_pdf()
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT if tagged else None)
     except (ValueError, OSError, AssertionError) as exc:  # as in _layout: pydyf's and WeasyPrint's asserts
         raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
     if not isinstance(pdf, bytes):

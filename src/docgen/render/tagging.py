@@ -170,7 +170,12 @@ def _mark_margins(pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int]) -> se
 
 
 def _insert_figure(
-    pdf: pikepdf.Pdf, document: pikepdf.Dictionary, page_index: int, mcid: int, alt: str
+    pdf: pikepdf.Pdf,
+    pages: Mapping[tuple[int, int], int],
+    document: pikepdf.Dictionary,
+    page_index: int,
+    mcid: int,
+    alt: str,
 ) -> pikepdf.Dictionary:
     """A Figure holding the margin image's marked content, placed after the page's last top-level block."""
     page = pdf.pages[page_index].obj
@@ -184,7 +189,6 @@ def _insert_figure(
             Alt=pikepdf.String(alt),
         )
     )
-    pages = {pdf.pages[index].obj.objgen: index for index in range(len(pdf.pages))}
     kids = document.K
     position = len(kids)
     for number, kid in enumerate(kids):
@@ -217,6 +221,7 @@ def complete(pdf_bytes: bytes, margin_figures: Mapping[int, str] | None = None) 
         orphans = _orphans(pdf, reachable)
         figures: dict[int, dict[int, pikepdf.Dictionary]] = {}
         document = next(_kids(root))
+        pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
         for index, page in enumerate(pdf.pages):
             if index not in orphans:
                 continue
@@ -224,7 +229,7 @@ def complete(pdf_bytes: bytes, margin_figures: Mapping[int, str] | None = None) 
                 alt = (margin_figures or {}).get(index)
                 if not alt:
                     raise RenderError(f"the image in page {index + 1}'s margins has no text alternative")
-                figures.setdefault(index, {})[mcid] = _insert_figure(pdf, document, index, mcid, alt)
+                figures.setdefault(index, {})[mcid] = _insert_figure(pdf, pages, document, index, mcid, alt)
         nums = root.ParentTree.Nums
         for index in range(0, len(nums), 2):
             key = int(nums[index])
