@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+import pikepdf
 import pytest
 import zxingcpp
 from pypdf import PdfReader
@@ -65,6 +66,18 @@ def prose_of(kind: str, example: Path = JANE) -> str:
             parts.append(page.crop((0, 0, middle, page.height)).extract_text())
             parts.append(page.crop((middle, 0, page.width, page.height)).extract_text())
     return " ".join(" ".join(parts).split())
+
+
+def field_values(pdf: bytes) -> dict[str, str]:
+    """Each form field's value by its name, as a PDF viewer's form mode shows them (issue 21)."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return {str(field.T): str(field.get("/V", "")) for field in document.Root.AcroForm.Fields}
+
+
+def expense_values(pdf: bytes, column: str) -> list[str]:
+    """One column of step 2's lines, prefilled or not, in line order across every page."""
+    values = field_values(pdf)
+    return [values[f"expense-{number}-{column}"] for number in range(1, 100) if f"expense-{number}-date" in values]
 
 
 def page_codes(pdf: bytes) -> list[list[str]]:
@@ -255,7 +268,8 @@ def test_how_to_submit_and_how_you_are_paid(kind: str) -> None:
 def test_blank_form_has_ruled_lines_and_no_total(kind: str) -> None:
     html = document_html(prepare(kind, JANE.read_bytes()))
     assert html.count('<tr class="blank">') == BLANK_EXPENSE_LINES
-    assert '<td class="r num total"></td>' in html
+    # The total's box is a field left empty: the member's total also counts the lines they add.
+    assert field_values(rendered(kind))["total"] == ""
     # The only amount on the form page is the annual election: no total, no prefilled line.
     first_page = pdf_text(rendered(kind))[0]
     assert re.findall(r"\d[\d,]*\.\d\d", first_page) == ["1,300.00" if kind == "health-fsa-claim" else "2,600.00"]
@@ -263,16 +277,29 @@ def test_blank_form_has_ruled_lines_and_no_total(kind: str) -> None:
 
 def test_prefilled_lines_and_totals() -> None:
     text = text_of("health-fsa-claim", LARGE)
-    assert "07/12/2016 MARGARET ANNE Missoula Family Office visit copay 25.00" in text
-    assert "08/03/2016 – GABRIEL OKONKWO- Big Sky Physical Physical therapy, 6 sessions after 318.00" in text
+    # The printed lines prefill step 2's fields (issue 21), which a viewer shows and prints.
+    pdf = rendered("health-fsa-claim", LARGE)
+    lines = list(
+        zip(*(expense_values(pdf, column) for column in ("date", "person", "provider", "amount")), strict=True)
+    )
+    assert lines[0] == ("07/12/2016", "MARGARET ANNE OKONKWO-VANDERBILT (self)", "Missoula Family Medicine", "25.00")
+    assert lines[2] == (
+        "08/03/2016 –\n09/14/2016",
+        "GABRIEL OKONKWO-VANDERBILT (Child)",
+        "Big Sky Physical Therapy",
+        "318.00",
+    )
     # The printed lines' sum beside an empty box: the member's total counts the lines they add.
     assert "Total amount claimed (the printed lines on pages 1 and 2, 1,264.14, plus any you add)\n" in text
     assert text.count("Total amount claimed (") == 1  # once, on page 1, not on every page
     care = text_of("dependent-care-claim", LARGE)
     assert "Total amount claimed (the printed lines, 2,240.00, plus any you add)" in care
-    assert "Little Sprouts Learning" in care
+    care_providers = expense_values(rendered("dependent-care-claim", LARGE), "provider")
+    assert any(provider.startswith("Little Sprouts Learning") for provider in care_providers)
     # Each form prints only its own account's lines.
-    assert "Little Sprouts" not in text and "Orthodontics" not in care
+    health_providers = expense_values(pdf, "provider")
+    assert not any("Little Sprouts" in provider for provider in health_providers)
+    assert not any("Orthodontics" in provider for provider in care_providers)
 
 
 PREFILLED = [LARGE, PLAN_YEAR_2025_2026]
@@ -309,12 +336,13 @@ def test_lines_beyond_page_1_continue_on_a_sheet_of_their_own() -> None:
     ) in intro
     assert "Description of service or item" in continued and "CERTIFY" not in continued
     assert "KEEP THIS PAGE" in pages[2]
-    # Every printed line once, in input order across the two pages.
+    # Every printed line once, in input order across the two pages, then the blank lines.
     claims = [
         line for line in json.loads(LARGE.read_bytes())["claims"] if line["account"] == "medical_spending_account"
     ]
-    amounts = re.findall(r" (\d+\.\d\d)\n", first + "\n" + continued)
+    amounts = expense_values(rendered("health-fsa-claim", LARGE), "amount")
     assert amounts[: len(claims)] == [f"{Decimal(line['amount']):.2f}" for line in claims]
+    assert set(amounts[len(claims) :]) == {""}
 
 
 def test_printed_lines_that_fit_but_leave_no_room_for_blank_ones_get_a_sheet_of_blank_lines(
@@ -336,10 +364,14 @@ def test_printed_lines_that_fit_but_leave_no_room_for_blank_ones_get_a_sheet_of_
     assert isinstance(view, ClaimFormView)
     assert (view.layout.first_page_rows, view.layout.blank_rows) == (8, 0)
     assert view.layout.continued_blank_rows >= MIN_BLANK_EXPENSE_LINES and view.continued_rows == ()
-    pages = pdf_text(render_document("health-fsa-claim", data))
+    pdf = render_document("health-fsa-claim", data)
+    pages = pdf_text(pdf)
     assert "Blank lines to add other expenses on page 2, headed “Step 2, continued”" in pages[0]
     assert "Step 2, continued: expenses you are claiming RETURN WITH PAGE 1 IF USED" in pages[1]
-    assert "Prescription refill" not in pages[1] and "KEEP THIS PAGE" in pages[2]
+    assert "KEEP THIS PAGE" in pages[2]
+    descriptions = expense_values(pdf, "description")
+    assert descriptions[:8] == [f"Prescription refill {day}" for day in range(1, 9)]
+    assert len(descriptions) >= 8 + MIN_BLANK_EXPENSE_LINES and set(descriptions[8:]) == {""}
 
 
 _EXPENSE_TEXTS = {
@@ -515,7 +547,8 @@ def test_a_long_claim_runs_over_several_pages_each_indexed(jane: dict[str, Any])
     assert {ClaimPageIndex.parse(found[0]).pages for found in codes} == {len(codes)}
     text = "\n".join(pdf_text(pdf))
     assert "(the printed lines on pages 1 and 2, 200.20, plus any you add)" in text
-    assert text.count("Prescription refill") == 20
+    descriptions = expense_values(pdf, "description")
+    assert sum(description.startswith("Prescription refill") for description in descriptions) == 20
 
 
 @pytest.mark.parametrize("example", [JANE, EXAMPLES / "card-features.json"], ids=lambda p: p.stem)
@@ -577,8 +610,7 @@ def test_long_names_and_addresses_keep_certify_and_sign_on_page_1(
 def test_daytime_phone_is_the_work_phone_when_given(jane: dict[str, Any], home: str, work: str, shown: str) -> None:
     # Issue 18: "Daytime phone" printed the home phone; a processor calls in business hours.
     jane["participant"].update(home_phone=home, work_phone=work)
-    first_page = pdf_text(render_document("health-fsa-claim", json.dumps(jane)))[0]
-    assert f"Daytime phone {shown} E-mail" in first_page
+    assert field_values(render_document("health-fsa-claim", json.dumps(jane)))["daytime-phone"] == shown
 
 
 @pytest.mark.parametrize("kind", KINDS)

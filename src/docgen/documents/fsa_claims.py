@@ -137,6 +137,14 @@ def _row_height(row: ExpenseRow) -> float:
 
 
 @dataclass(frozen=True)
+class ExpenseEntry:
+    """A line of step 2's fields: its number (their names and tooltips) and any row prefilling it (issue 21)."""
+
+    number: int
+    row: ExpenseRow | None
+
+
+@dataclass(frozen=True)
 class ExpenseLayout:
     """Where the expense lines go: page 1 holds steps 1 to 4 whatever the input (issue 17), so
     printed lines beyond its room continue on a "Step 2, continued" sheet after it."""
@@ -265,13 +273,24 @@ class ClaimFormView:
         return ClaimPageIndex(self.kind, self.participant_id, self.plan_year_start, self.plan_year_end, page, pages)
 
     @property
-    def first_page_rows(self) -> tuple[ExpenseRow, ...]:
-        return self.rows[: self.layout.first_page_rows]
-
-    @property
     def continued_rows(self) -> tuple[ExpenseRow, ...]:
         """The printed lines of the "Step 2, continued" sheet (page 2 on); empty without one."""
         return self.rows[self.layout.first_page_rows :]
+
+    @property
+    def first_page_entries(self) -> tuple[ExpenseEntry, ...]:
+        """Page 1's lines, printed then blank, numbered from 1."""
+        return self._entries(self.rows[: self.layout.first_page_rows], self.layout.blank_rows, 1)
+
+    @property
+    def continued_entries(self) -> tuple[ExpenseEntry, ...]:
+        """The continued sheet's lines, numbered on from page 1's."""
+        start = 1 + self.layout.first_page_rows + self.layout.blank_rows
+        return self._entries(self.continued_rows, self.layout.continued_blank_rows, start)
+
+    @staticmethod
+    def _entries(rows: tuple[ExpenseRow, ...], blanks: int, start: int) -> tuple[ExpenseEntry, ...]:
+        return tuple(ExpenseEntry(n, row) for n, row in enumerate((*rows, *(None,) * blanks), start=start))
 
     @property
     def page_guess(self) -> int:
