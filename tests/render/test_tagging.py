@@ -229,10 +229,11 @@ def test_a_margin_image_without_a_text_alternative_is_refused() -> None:
         engine.html_to_pdf(html)
 
 
-def _weasyprint_alone(kind: str) -> bytes:
-    """The PDF as WeasyPrint writes it with pdf_variant="pdf/ua-1", before render.tagging."""
+def _weasyprint_alone(kind: str, completion: tagging.Completion | None = None) -> bytes:
+    """The PDF as WeasyPrint writes it with pdf_variant="pdf/ua-1", with render.tagging's completion or without."""
     html = document_html(prepare(kind, (get_settings().home / "examples" / "jane-example.json").read_bytes()))
-    return bytes(engine._layout(html, get_settings()).write_pdf(pdf_variant=engine.PDF_VARIANT))
+    document = engine._layout(html, get_settings())
+    return bytes(document.write_pdf(pdf_variant=engine.PDF_VARIANT, finisher=completion))
 
 
 def _gaps(pdf_bytes: bytes) -> dict[str, int]:
@@ -255,22 +256,22 @@ def test_what_tagging_adds_that_weasyprint_70_does_not() -> None:
     # Pinned: when WeasyPrint is upgraded, this shows what it now writes itself (and tagging.py
     # may shrink); tagging.WRITTEN_FOR moves with it.
     assert weasyprint.__version__ == tagging.WRITTEN_FOR == "70.0"
-    statement = _weasyprint_alone("confirmation")
-    before, after = _gaps(statement), _gaps(tagging.complete(statement))
+    before = _gaps(_weasyprint_alone("confirmation"))
+    after = _gaps(_weasyprint_alone("confirmation", tagging.Completion()))
     assert before["header cells without scope"] > 0 and after["header cells without scope"] == 0
     assert before["tables without a header cell"] > 0 and after["tables without a header cell"] == 0
     assert before["margin content outside the tree"] > 0 and after["margin content outside the tree"] == 0
-    claim = _weasyprint_alone("health-fsa-claim")
     # WeasyPrint leaves the margin's QR code out of the tree; tagging makes it a Figure (one per page).
     with pytest.raises(RenderError, match="no text alternative"):
-        tagging.complete(claim)
-    completed = tagging.complete(claim, {0: "QR code, page 1", 1: "QR code, page 2"})
-    assert _gaps(claim)["figures"] == 0 and _gaps(completed)["figures"] == 2
+        _weasyprint_alone("health-fsa-claim", tagging.Completion())
+    completed = _weasyprint_alone("health-fsa-claim", tagging.Completion({0: "QR code, page 1", 1: "QR code, page 2"}))
+    assert _gaps(_weasyprint_alone("health-fsa-claim"))["figures"] == 0 and _gaps(completed)["figures"] == 2
 
 
-def test_the_same_pdf_is_completed_to_the_same_bytes() -> None:
-    statement = _weasyprint_alone("confirmation")
-    assert tagging.complete(statement) == tagging.complete(statement)
+def test_the_same_document_is_completed_to_the_same_bytes() -> None:
+    assert _weasyprint_alone("confirmation", tagging.Completion()) == _weasyprint_alone(
+        "confirmation", tagging.Completion()
+    )
 
 
 def test_a_print_run_of_several_sheets_has_one_h1() -> None:
