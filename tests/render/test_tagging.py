@@ -16,32 +16,12 @@ import pytest
 import weasyprint
 
 from docgen.config import get_settings
-from docgen.documents.pipeline import Prepared, document_html, documents_of, prepare, render
+from docgen.documents.pipeline import document_html, prepare, render
 from docgen.errors import RenderError
 from docgen.render import engine, tagging
 from docgen.render.barcodes import qr_data_uri
 
-EXAMPLES = ("jane-example", "mary")
 JANE_MEMBER_ID = "779901618322-00"
-
-
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every PDF each example makes, as `make run` writes it: "example/file name" -> path."""
-    folder = tmp_path_factory.mktemp("tagged")
-    pdfs: dict[str, Path] = {}
-    for example in EXAMPLES:
-        source = get_settings().home / "examples" / f"{example}.json"
-        for _kind, _variant, prepared in documents_of(source.read_bytes()):
-            if not isinstance(prepared, Prepared):
-                continue
-            output = render(prepared)
-            if output.extension == "pdf":
-                path = folder / example / output.file_name
-                path.parent.mkdir(exist_ok=True)
-                path.write_bytes(output.content)
-                pdfs[f"{example}/{output.file_name}"] = path
-    return pdfs
 
 
 def pdfua_reports(paths: list[Path]) -> Iterator[dict[str, object]]:
@@ -280,3 +260,4 @@ def test_a_print_run_of_several_sheets_has_one_h1() -> None:
         roles = [str(element.S) for element in _tree(pdf)]
         pages = len(pdf.pages)
     assert pages == 4 and roles.count("/H1") == 1
+
