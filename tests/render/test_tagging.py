@@ -261,3 +261,30 @@ def test_a_print_run_of_several_sheets_has_one_h1() -> None:
         pages = len(pdf.pages)
     assert pages == 4 and roles.count("/H1") == 1
 
+
+def test_each_data_cell_names_the_header_cells_of_its_row_and_column(rendered: dict[str, Path]) -> None:
+    # WeasyPrint 70 writes a cell's /Headers from the HTML: a <th> is a column header unless it has
+    # scope="row" (its pdf/tags.py), so a row header without it heads no cell of its row.
+    # The claim forms' templates (another branch of issue 21) still need scope="row": left out here.
+    for name, path in ((name, path) for name, path in rendered.items() if not name.endswith("-claim.pdf")):
+        with pikepdf.open(path) as pdf:
+            for row in (element for element in _tree(pdf) if element.S == "/TR"):
+                cells = list(_kids(row))
+                row_headers = [
+                    bytes(cell.ID)
+                    for cell in cells
+                    if cell.S == "/TH" and _attribute(cell, "/Scope") == pikepdf.Name.Row and "/ID" in cell
+                ]
+                for cell in (cell for cell in cells if cell.S == "/TD" and row_headers):
+                    named = _attribute(cell, "/Headers")
+                    headers = [bytes(header) for header in named] if isinstance(named, pikepdf.Array) else []
+                    assert any(header in headers for header in row_headers), (name, row_headers, headers)
+
+
+def test_the_cards_network_columns_have_header_cells(tmp_path: Path) -> None:
+    # card-features: the cost-sharing rows under "In-Net" and "Out-of-Net" column heads.
+    data = (get_settings().home / "examples" / "card-features.json").read_bytes()
+    with pikepdf.open(io.BytesIO(render(prepare("id-card", data)).content)) as pdf:
+        headers = [element for element in _tree(pdf) if element.S == "/TH"]
+        column_heads = [_attribute(element, "/Scope") for element in headers if "/ID" in element]
+    assert column_heads.count(pikepdf.Name.Column) >= 4  # Pharmacy, Copays, In-Net, Out-of-Net
