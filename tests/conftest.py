@@ -56,19 +56,22 @@ def assert_no_logs(request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixt
 
     WeasyPrint reports what it cannot lay out or tag (an unknown property, a missing image, a
     structure element it cannot place) through its `weasyprint` logger, not Python warnings, so
-    filterwarnings=error never sees them. Records of the setup phase count too: a render in a
-    module- or session-scoped fixture logs there. Renders in other processes (the API's workers,
+    filterwarnings=error never sees them. WeasyPrint's records of the setup phase count too: a
+    render in a module- or session-scoped fixture logs there. Renders in other processes (the API's workers,
     batch executors, `docgen` subprocesses) log in those processes and are not seen here.
     """
     caplog.set_level(logging.WARNING)
     yield
     if request.node.get_closest_marker(ENGINE_LOGS_EXPECTED):
         return
+    # Setup-phase docgen records are left out: the batch's session fixtures run jobs whose invalid
+    # records docgen reports as errors by design (tests/batch/conftest.py, take_rejections).
+    call = caplog.get_records("call")
     noisy = [
         record
-        for when in ("setup", "call")
-        for record in caplog.get_records(when)
-        if record.levelno >= logging.WARNING and record.name.split(".")[0] in ("weasyprint", "docgen")
+        for record in [*caplog.get_records("setup"), *caplog.get_records("call")]
+        if record.levelno >= logging.WARNING
+        and record.name.split(".")[0] in (("weasyprint", "docgen") if record in call else ("weasyprint",))
     ]
     assert not noisy, [f"{r.name}: {r.getMessage()}" for r in noisy]
 
