@@ -16,32 +16,12 @@ import pytest
 import weasyprint
 
 from docgen.config import get_settings
-from docgen.documents.pipeline import Prepared, document_html, documents_of, prepare, render
+from docgen.documents.pipeline import document_html, prepare, render
 from docgen.errors import RenderError
 from docgen.render import engine, tagging
 from docgen.render.barcodes import qr_data_uri
 
-EXAMPLES = ("jane-example", "mary")
 JANE_MEMBER_ID = "779901618322-00"
-
-
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every PDF each example makes, as `make run` writes it: "example/file name" -> path."""
-    folder = tmp_path_factory.mktemp("tagged")
-    pdfs: dict[str, Path] = {}
-    for example in EXAMPLES:
-        source = get_settings().home / "examples" / f"{example}.json"
-        for _kind, _variant, prepared in documents_of(source.read_bytes()):
-            if not isinstance(prepared, Prepared):
-                continue
-            output = render(prepared)
-            if output.extension == "pdf":
-                path = folder / example / output.file_name
-                path.parent.mkdir(exist_ok=True)
-                path.write_bytes(output.content)
-                pdfs[f"{example}/{output.file_name}"] = path
-    return pdfs
 
 
 def pdfua_reports(paths: list[Path]) -> Iterator[dict[str, object]]:
@@ -281,3 +261,31 @@ def test_a_print_run_of_several_sheets_has_one_h1() -> None:
         roles = [str(element.S) for element in _tree(pdf)]
         pages = len(pdf.pages)
     assert pages == 4 and roles.count("/H1") == 1
+
+
+def test_each_data_cell_names_the_header_cells_of_its_row_and_column(rendered: dict[str, Path]) -> None:
+    # WeasyPrint 70 writes a cell's /Headers from the HTML: a <th> is a column header unless it has
+    # scope="row" (its pdf/tags.py), so a row header without it heads no cell of its row.
+    # The claim forms' templates (another branch of issue 21) still need scope="row": left out here.
+    for name, path in ((name, path) for name, path in rendered.items() if not name.endswith("-claim.pdf")):
+        with pikepdf.open(path) as pdf:
+            for row in (element for element in _tree(pdf) if element.S == "/TR"):
+                cells = list(_kids(row))
+                row_headers = [
+                    bytes(cell.ID)
+                    for cell in cells
+                    if cell.S == "/TH" and _attribute(cell, "/Scope") == pikepdf.Name.Row and "/ID" in cell
+                ]
+                for cell in (cell for cell in cells if cell.S == "/TD" and row_headers):
+                    named = _attribute(cell, "/Headers")
+                    headers = [bytes(header) for header in named] if isinstance(named, pikepdf.Array) else []
+                    assert any(header in headers for header in row_headers), (name, row_headers, headers)
+
+
+def test_the_cards_network_columns_have_header_cells(tmp_path: Path) -> None:
+    # card-features: the cost-sharing rows under "In-Net" and "Out-of-Net" column heads.
+    data = (get_settings().home / "examples" / "card-features.json").read_bytes()
+    with pikepdf.open(io.BytesIO(render(prepare("id-card", data)).content)) as pdf:
+        headers = [element for element in _tree(pdf) if element.S == "/TH"]
+        column_heads = [_attribute(element, "/Scope") for element in headers if "/ID" in element]
+    assert column_heads.count(pikepdf.Name.Column) >= 4  # Pharmacy, Copays, In-Net, Out-of-Net
