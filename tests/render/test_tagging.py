@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pdfplumber
 import pikepdf
 import pytest
 import weasyprint
@@ -20,6 +21,8 @@ from docgen.documents.pipeline import document_html, prepare, render
 from docgen.errors import RenderError
 from docgen.render import engine, tagging
 from docgen.render.barcodes import qr_data_uri
+from tests.render.test_reading_order import KINDS as READING_KINDS
+from tests.render.test_reading_order import MARGINS
 
 JANE_MEMBER_ID = "779901618322-00"
 
@@ -289,3 +292,38 @@ def test_the_cards_network_columns_have_header_cells(tmp_path: Path) -> None:
         headers = [element for element in _tree(pdf) if element.S == "/TH"]
         column_heads = [_attribute(element, "/Scope") for element in headers if "/ID" in element]
     assert column_heads.count(pikepdf.Name.Column) >= 4  # Pharmacy, Copays, In-Net, Out-of-Net
+
+
+def _artifact_chars(path: Path) -> list[tuple[int, float, float, str]]:
+    """(page, top, bottom, text) of every character drawn inside an /Artifact sequence."""
+    with pdfplumber.open(path) as document:
+        return [
+            (number, char["top"], char["bottom"], char["text"])
+            for number, page in enumerate(document.pages)
+            for char in page.chars
+            if char.get("tag") == "Artifact"
+        ]
+
+
+@pytest.mark.parametrize("name", list(READING_KINDS))
+def test_only_the_running_header_and_footer_are_artifacts(rendered: dict[str, Path], name: str) -> None:
+    # Issue 21: only running heads and feet, page numbers, rules and backgrounds are artifacts;
+    # text anywhere else on the page is content a screen reader must reach.
+    path = rendered[name]
+    top, bottom = MARGINS[READING_KINDS[name]]
+    with pdfplumber.open(path) as document:
+        heights = [float(page.height) for page in document.pages]
+    artifacts = _artifact_chars(path)
+    # The check reads something: every page but the card's has a running header or footer.
+    assert bool(artifacts) == (READING_KINDS[name] != "card"), name
+    for page, char_top, char_bottom, text in artifacts:
+        assert char_bottom <= top or char_top >= heights[page] - bottom, (name, page, text)
+    with pikepdf.open(path) as pdf:
+        # Every MCID a page draws maps to an element reachable from the root, for every kind.
+        assert all(in_tree for _page, _mcid, in_tree in _mapped_content(pdf)), name
+        mapped = {(page, mcid) for page, mcid, _in_tree in _mapped_content(pdf)}
+        assert all((page, mcid) in mapped for page, _tag, mcid in _marked_content(pdf) if mcid is not None), name
+        # Every figure says what it holds: more than a word or a file name.
+        for figure in (element for element in _tree(pdf) if element.S == "/Figure"):
+            alt = str(figure.get("/Alt", ""))
+            assert len(alt.split()) >= 3 and not alt.lower().endswith((".png", ".svg")), (name, alt)
