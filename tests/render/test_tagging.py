@@ -327,3 +327,14 @@ def test_only_the_running_header_and_footer_are_artifacts(rendered: dict[str, Pa
         for figure in (element for element in _tree(pdf) if element.S == "/Figure"):
             alt = str(figure.get("/Alt", ""))
             assert len(alt.split()) >= 3 and not alt.lower().endswith((".png", ".svg")), (name, alt)
+
+
+def test_a_page_with_annotations_tabs_in_structure_order() -> None:
+    # PDF/UA-1 7.18.3: a page with annotations (a link here, the claim forms' fields) has /Tabs /S.
+    html = (
+        '<!DOCTYPE html><html lang="en"><head><title>t</title></head>'
+        '<body><h1>Links</h1><p><a href="https://example.org/">example.org</a></p></body></html>'
+    )
+    with pikepdf.open(io.BytesIO(engine.html_to_pdf(html))) as pdf:
+        (page,) = pdf.pages
+        assert len(page.Annots) == 1 and page.Tabs == pikepdf.Name.S
