@@ -269,8 +269,7 @@ def test_a_print_run_of_several_sheets_has_one_h1() -> None:
 def test_each_data_cell_names_the_header_cells_of_its_row_and_column(rendered: dict[str, Path]) -> None:
     # WeasyPrint 70 writes a cell's /Headers from the HTML: a <th> is a column header unless it has
     # scope="row" (its pdf/tags.py), so a row header without it heads no cell of its row.
-    # The claim forms' templates (another branch of issue 21) still need scope="row": left out here.
-    for name, path in ((name, path) for name, path in rendered.items() if not name.endswith("-claim.pdf")):
+    for name, path in rendered.items():
         with pikepdf.open(path) as pdf:
             for row in (element for element in _tree(pdf) if element.S == "/TR"):
                 cells = list(_kids(row))
