@@ -7,7 +7,9 @@ docgen under `valgrind --tool=cachegrind --cache-sim=no` twice, rendering 1 and 
 bench/compare.py's members (the first render warms stylesheets and fonts), and prints the
 difference divided by 3: the instructions one more document costs. `--baseline REV` measures
 an earlier commit the same way (checked out into a temporary git worktree, as compare.py
-does). Needs Debian's `valgrind`; each count takes about half a minute. Not part of `make test`.
+does). `--tagging` measures the same documents written untagged, for what tagged PDF/UA-1 costs
+(issue 21 holds it to 1.10x). Needs Debian's `valgrind`; each count takes about half a minute.
+Not part of `make test`.
 """
 
 from __future__ import annotations
@@ -31,19 +33,31 @@ from compare import (  # noqa: E402  (bench/ is not a package)
 )
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def html_to_pdf(html: str, *, tagged: bool) -> bytes:
+    from docgen.render.engine import html_to_pdf as write  # noqa: PLC0415  (the checkout's, after its fonts are set)
+
+    return bytes(write(html, tagged=tagged))
+
+
 EXTRA = 3
 
 
-def render(kind: str, count: int) -> None:
+def render(kind: str, count: int, untagged: bool = False) -> None:
     use_checkout_fonts()
     pipeline = checkout_pipeline()
     held = checkout_collector()
     for data in members(count):
         with held():  # as the CLI, API and batch workers render (render.collector since issue 19)
-            pipeline.render_document(kind, data, KINDS[kind] or None)
+            if untagged:  # the same HTML through the same engine, written without the structure tree
+                html = pipeline.document_html(pipeline.prepare(kind, data, KINDS[kind] or None))
+                html_to_pdf(html, tagged=False)
+            else:
+                pipeline.render_document(kind, data, KINDS[kind] or None)
 
 
-def instructions(kind: str, count: int, env: dict[str, str]) -> int:
+def instructions(kind: str, count: int, env: dict[str, str], untagged: bool = False) -> int:
     done = subprocess.run(
         [
             "valgrind",
@@ -56,6 +70,7 @@ def instructions(kind: str, count: int, env: dict[str, str]) -> int:
             kind,
             "--child",
             str(count),
+            *(["--untagged"] if untagged else []),
         ],
         env={**env, "PYTHONHASHSEED": "0"},
         capture_output=True,
@@ -68,21 +83,27 @@ def instructions(kind: str, count: int, env: dict[str, str]) -> int:
     return int(found.group(1).replace(",", ""))
 
 
-def per_document(kind: str, env: dict[str, str]) -> float:
-    return (instructions(kind, 1 + EXTRA, env) - instructions(kind, 1, env)) / EXTRA
+def per_document(kind: str, env: dict[str, str], untagged: bool = False) -> float:
+    return (instructions(kind, 1 + EXTRA, env, untagged) - instructions(kind, 1, env, untagged)) / EXTRA
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kind", default="confirmation", choices=sorted(KINDS))
     parser.add_argument("--baseline", metavar="REV")
+    parser.add_argument("--tagging", action="store_true", help="compare with the same documents written untagged")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--untagged", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
-        render(args.kind, args.child)
+        render(args.kind, args.child, args.untagged)
         return
     docgen = per_document(args.kind, dict(os.environ))
     print(f"docgen    {args.kind}: {docgen / 1e6:8.0f} M instructions per document")
+    if args.tagging:
+        untagged = per_document(args.kind, dict(os.environ), untagged=True)
+        print(f"untagged  {args.kind}: {untagged / 1e6:8.0f} M instructions per document")
+        print(f"tagged / untagged: {docgen / untagged:.3f}x the instructions")
     if args.baseline:
         folder = prepare_baseline(args.baseline)
         try:

@@ -112,6 +112,8 @@ def test_piece_hash_proves_a_reprint_identical(job100: FinishedJob) -> None:
     reprint = render_piece(PieceTask(job100.result.job_id, int(row["piece"]), "confirmation", line.encode(), tracking))
     assert reprint.sha256 == row["sha256"] == hashlib.sha256(reprint.pdf).hexdigest()
     assert reprint.pages == int(row["pages"])
+    # Issue 21: the piece the hash proves is the tagged, accessible one (the print file may drop the tree).
+    assert b"/StructTreeRoot" in reprint.pdf
 
 
 def test_rerunning_a_finished_job_changes_nothing(job100: FinishedJob) -> None:

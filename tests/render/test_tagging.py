@@ -11,37 +11,20 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pdfplumber
 import pikepdf
 import pytest
 import weasyprint
 
 from docgen.config import get_settings
-from docgen.documents.pipeline import Prepared, document_html, documents_of, prepare, render
+from docgen.documents.pipeline import document_html, prepare, render
 from docgen.errors import RenderError
 from docgen.render import engine, tagging
 from docgen.render.barcodes import qr_data_uri
+from tests.render.test_reading_order import KINDS as READING_KINDS
+from tests.render.test_reading_order import MARGINS
 
-EXAMPLES = ("jane-example", "mary")
 JANE_MEMBER_ID = "779901618322-00"
-
-
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every PDF each example makes, as `make run` writes it: "example/file name" -> path."""
-    folder = tmp_path_factory.mktemp("tagged")
-    pdfs: dict[str, Path] = {}
-    for example in EXAMPLES:
-        source = get_settings().home / "examples" / f"{example}.json"
-        for _kind, _variant, prepared in documents_of(source.read_bytes()):
-            if not isinstance(prepared, Prepared):
-                continue
-            output = render(prepared)
-            if output.extension == "pdf":
-                path = folder / example / output.file_name
-                path.parent.mkdir(exist_ok=True)
-                path.write_bytes(output.content)
-                pdfs[f"{example}/{output.file_name}"] = path
-    return pdfs
 
 
 def pdfua_reports(paths: list[Path]) -> Iterator[dict[str, object]]:
@@ -229,10 +212,11 @@ def test_a_margin_image_without_a_text_alternative_is_refused() -> None:
         engine.html_to_pdf(html)
 
 
-def _weasyprint_alone(kind: str) -> bytes:
-    """The PDF as WeasyPrint writes it with pdf_variant="pdf/ua-1", before render.tagging."""
+def _weasyprint_alone(kind: str, completion: tagging.Completion | None = None) -> bytes:
+    """The PDF as WeasyPrint writes it with pdf_variant="pdf/ua-1", with render.tagging's completion or without."""
     html = document_html(prepare(kind, (get_settings().home / "examples" / "jane-example.json").read_bytes()))
-    return bytes(engine._layout(html, get_settings()).write_pdf(pdf_variant=engine.PDF_VARIANT))
+    document = engine._layout(html, get_settings())
+    return bytes(document.write_pdf(pdf_variant=engine.PDF_VARIANT, finisher=completion))
 
 
 def _gaps(pdf_bytes: bytes) -> dict[str, int]:
@@ -255,22 +239,22 @@ def test_what_tagging_adds_that_weasyprint_70_does_not() -> None:
     # Pinned: when WeasyPrint is upgraded, this shows what it now writes itself (and tagging.py
     # may shrink); tagging.WRITTEN_FOR moves with it.
     assert weasyprint.__version__ == tagging.WRITTEN_FOR == "70.0"
-    statement = _weasyprint_alone("confirmation")
-    before, after = _gaps(statement), _gaps(tagging.complete(statement))
+    before = _gaps(_weasyprint_alone("confirmation"))
+    after = _gaps(_weasyprint_alone("confirmation", tagging.Completion()))
     assert before["header cells without scope"] > 0 and after["header cells without scope"] == 0
     assert before["tables without a header cell"] > 0 and after["tables without a header cell"] == 0
     assert before["margin content outside the tree"] > 0 and after["margin content outside the tree"] == 0
-    claim = _weasyprint_alone("health-fsa-claim")
     # WeasyPrint leaves the margin's QR code out of the tree; tagging makes it a Figure (one per page).
     with pytest.raises(RenderError, match="no text alternative"):
-        tagging.complete(claim)
-    completed = tagging.complete(claim, {0: "QR code, page 1", 1: "QR code, page 2"})
-    assert _gaps(claim)["figures"] == 0 and _gaps(completed)["figures"] == 2
+        _weasyprint_alone("health-fsa-claim", tagging.Completion())
+    completed = _weasyprint_alone("health-fsa-claim", tagging.Completion({0: "QR code, page 1", 1: "QR code, page 2"}))
+    assert _gaps(_weasyprint_alone("health-fsa-claim"))["figures"] == 0 and _gaps(completed)["figures"] == 2
 
 
-def test_the_same_pdf_is_completed_to_the_same_bytes() -> None:
-    statement = _weasyprint_alone("confirmation")
-    assert tagging.complete(statement) == tagging.complete(statement)
+def test_the_same_document_is_completed_to_the_same_bytes() -> None:
+    assert _weasyprint_alone("confirmation", tagging.Completion()) == _weasyprint_alone(
+        "confirmation", tagging.Completion()
+    )
 
 
 def test_a_print_run_of_several_sheets_has_one_h1() -> None:
@@ -280,3 +264,76 @@ def test_a_print_run_of_several_sheets_has_one_h1() -> None:
         roles = [str(element.S) for element in _tree(pdf)]
         pages = len(pdf.pages)
     assert pages == 4 and roles.count("/H1") == 1
+
+
+def test_each_data_cell_names_the_header_cells_of_its_row_and_column(rendered: dict[str, Path]) -> None:
+    # WeasyPrint 70 writes a cell's /Headers from the HTML: a <th> is a column header unless it has
+    # scope="row" (its pdf/tags.py), so a row header without it heads no cell of its row.
+    for name, path in rendered.items():
+        with pikepdf.open(path) as pdf:
+            for row in (element for element in _tree(pdf) if element.S == "/TR"):
+                cells = list(_kids(row))
+                row_headers = [
+                    bytes(cell.ID)
+                    for cell in cells
+                    if cell.S == "/TH" and _attribute(cell, "/Scope") == pikepdf.Name.Row and "/ID" in cell
+                ]
+                for cell in (cell for cell in cells if cell.S == "/TD" and row_headers):
+                    named = _attribute(cell, "/Headers")
+                    headers = [bytes(header) for header in named] if isinstance(named, pikepdf.Array) else []
+                    assert any(header in headers for header in row_headers), (name, row_headers, headers)
+
+
+def test_the_cards_network_columns_have_header_cells(tmp_path: Path) -> None:
+    # card-features: the cost-sharing rows under "In-Net" and "Out-of-Net" column heads.
+    data = (get_settings().home / "examples" / "card-features.json").read_bytes()
+    with pikepdf.open(io.BytesIO(render(prepare("id-card", data)).content)) as pdf:
+        headers = [element for element in _tree(pdf) if element.S == "/TH"]
+        column_heads = [_attribute(element, "/Scope") for element in headers if "/ID" in element]
+    assert column_heads.count(pikepdf.Name.Column) >= 4  # Pharmacy, Copays, In-Net, Out-of-Net
+
+
+def _artifact_chars(path: Path) -> list[tuple[int, float, float, str]]:
+    """(page, top, bottom, text) of every character drawn inside an /Artifact sequence."""
+    with pdfplumber.open(path) as document:
+        return [
+            (number, char["top"], char["bottom"], char["text"])
+            for number, page in enumerate(document.pages)
+            for char in page.chars
+            if char.get("tag") == "Artifact"
+        ]
+
+
+@pytest.mark.parametrize("name", list(READING_KINDS))
+def test_only_the_running_header_and_footer_are_artifacts(rendered: dict[str, Path], name: str) -> None:
+    # Issue 21: only running heads and feet, page numbers, rules and backgrounds are artifacts;
+    # text anywhere else on the page is content a screen reader must reach.
+    path = rendered[name]
+    top, bottom = MARGINS[READING_KINDS[name]]
+    with pdfplumber.open(path) as document:
+        heights = [float(page.height) for page in document.pages]
+    artifacts = _artifact_chars(path)
+    # The check reads something: every page but the card's has a running header or footer.
+    assert bool(artifacts) == (READING_KINDS[name] != "card"), name
+    for page, char_top, char_bottom, text in artifacts:
+        assert char_bottom <= top or char_top >= heights[page] - bottom, (name, page, text)
+    with pikepdf.open(path) as pdf:
+        # Every MCID a page draws maps to an element reachable from the root, for every kind.
+        assert all(in_tree for _page, _mcid, in_tree in _mapped_content(pdf)), name
+        mapped = {(page, mcid) for page, mcid, _in_tree in _mapped_content(pdf)}
+        assert all((page, mcid) in mapped for page, _tag, mcid in _marked_content(pdf) if mcid is not None), name
+        # Every figure says what it holds: more than a word or a file name.
+        for figure in (element for element in _tree(pdf) if element.S == "/Figure"):
+            alt = str(figure.get("/Alt", ""))
+            assert len(alt.split()) >= 3 and not alt.lower().endswith((".png", ".svg")), (name, alt)
+
+
+def test_a_page_with_annotations_tabs_in_structure_order() -> None:
+    # PDF/UA-1 7.18.3: a page with annotations (a link here, the claim forms' fields) has /Tabs /S.
+    html = (
+        '<!DOCTYPE html><html lang="en"><head><title>t</title></head>'
+        '<body><h1>Links</h1><p><a href="https://example.org/">example.org</a></p></body></html>'
+    )
+    with pikepdf.open(io.BytesIO(engine.html_to_pdf(html))) as pdf:
+        (page,) = pdf.pages
+        assert len(page.Annots) == 1 and page.Tabs == pikepdf.Name.S

@@ -78,12 +78,15 @@ def mark_operators(mark: Mark) -> bytes:
     # A white square under the symbol and its one-module quiet zone (ISO/IEC 16022), then the
     # dark modules merged into horizontal runs.
     size = len(rows) + 2
-    ops = [f"q 1 g {left - module:.3f} {bottom - module:.3f} {size * module:.3f} {size * module:.3f} re f 0 g"]
+    # The mark is for the inserter, not the reader: an artifact of the tagged piece (PDF 1.7
+    # 14.8.2.2; PDF/UA-1 7.1 wants every mark on a page either tagged content or an artifact).
+    ground = f"{left - module:.3f} {bottom - module:.3f} {size * module:.3f} {size * module:.3f}"
+    ops = ["/Artifact BMC", f"q 1 g {ground} re f 0 g"]
     dark = ((column, index) for index, row in enumerate(rows) for column, is_dark in enumerate(row) if is_dark)
     for index, start, length in dark_runs(dark):
         y = bottom + (len(rows) - 1 - index) * module
         ops.append(f"{left + start * module:.3f} {y:.3f} {length * module:.3f} {module:.3f} re")
-    ops.append("f Q")
+    ops += ["f Q", "EMC"]
     return "\n".join(ops).encode("ascii")
 
 

@@ -164,10 +164,9 @@ def mailed_html(prepared: Prepared, blocks: Callable[[Addresses], MailingView]) 
 
 
 def render_mailed(prepared: Prepared, blocks: Callable[[Addresses], MailingView]) -> bytes:
-    """The PDF of the document's mailing layout."""
-    # Untagged for now: issue 21's mailroom part (pieces tagged, what the print file's merge keeps,
-    # its size budget, docs/batch.md) is its own change; the portal's documents are tagged (render).
-    return html_to_pdf(mailed_html(prepared, blocks), tagged=False)
+    """The PDF of the document's mailing layout, tagged like every other document: the spooled piece
+    (whose hash the manifest keeps) is the accessible copy of what was mailed (issue 21)."""
+    return html_to_pdf(mailed_html(prepared, blocks))
 
 
 def render_document(kind_name: str, data: JsonInput, options: Options | None = None) -> bytes:

@@ -25,7 +25,7 @@ from docgen.config import Settings, bundled_fonts_only, get_settings, isolate_fo
 from docgen.errors import RenderError, ResourceError
 from docgen.log import LOGGER
 from docgen.render.speedups import FastHTML
-from docgen.render.tagging import complete
+from docgen.render.tagging import Completion
 from docgen.render.templating import with_stylesheet
 
 
@@ -136,13 +136,13 @@ def _write(
 ) -> bytes:
     """The laid-out document as a tagged PDF, completed by render.tagging where WeasyPrint stops."""
     try:
-        pdf = document.write_pdf(pdf_variant=PDF_VARIANT if tagged else None)
+        pdf = document.write_pdf(
+            pdf_variant=PDF_VARIANT if tagged else None, finisher=Completion(margin_figures) if tagged else None
+        )
     except (ValueError, OSError, AssertionError) as exc:  # as in _layout: pydyf's and WeasyPrint's asserts
         raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
     if not isinstance(pdf, bytes):
         raise RenderError("WeasyPrint returned no PDF")
-    if tagged:
-        pdf = complete(pdf, margin_figures)
     LOGGER.debug("PDF written: %d bytes in %.0f ms", len(pdf), (time.perf_counter() - started) * 1000)
     return pdf
 
