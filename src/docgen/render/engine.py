@@ -25,6 +25,7 @@ from docgen.config import Settings, bundled_fonts_only, get_settings, isolate_fo
 from docgen.errors import RenderError, ResourceError
 from docgen.log import LOGGER
 from docgen.render.speedups import FastHTML
+from docgen.render.fields import settle_appearances
 from docgen.render.tagging import Completion
 from docgen.render.templating import with_stylesheet
 
@@ -134,11 +135,17 @@ PDF_VARIANT = "pdf/ua-1"
 def _write(
     document: Any, started: float, margin_figures: Mapping[int, str] | None = None, tagged: bool = True
 ) -> bytes:
-    """The laid-out document as a tagged PDF, completed by render.tagging where WeasyPrint stops."""
+    """The laid-out document as a tagged PDF, completed by render.tagging where WeasyPrint stops and
+    its form fields given the page's own appearance (render.fields)."""
+    completion = Completion(margin_figures) if tagged else None
+
+    def finish(laid_out: Any, pdf: Any) -> None:
+        if completion is not None:
+            completion(laid_out, pdf)
+        settle_appearances(pdf)
+
     try:
-        pdf = document.write_pdf(
-            pdf_variant=PDF_VARIANT if tagged else None, finisher=Completion(margin_figures) if tagged else None
-        )
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT if tagged else None, finisher=finish)
     except (ValueError, OSError, AssertionError) as exc:  # as in _layout: pydyf's and WeasyPrint's asserts
         raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
     if not isinstance(pdf, bytes):
