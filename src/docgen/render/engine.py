@@ -24,8 +24,8 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from docgen.config import Settings, bundled_fonts_only, get_settings, isolate_fontconfig
 from docgen.errors import RenderError, ResourceError
 from docgen.log import LOGGER
-from docgen.render.speedups import FastHTML
 from docgen.render.fields import settle_appearances
+from docgen.render.speedups import FastHTML
 from docgen.render.tagging import Completion
 from docgen.render.templating import with_stylesheet
 
