@@ -87,10 +87,18 @@ PAGE = (
         ("", '<p title = "a\nb">x</p>'),  # spaces around =
         ("", "<?x?><p>a</p>"),  # a processing instruction: a comment in HTML5
         ("", "<p>a\ud800</p>"),  # a lone surrogate: expat cannot encode it
+        ("", "<textarea>\nx</textarea>"),  # HTML5 drops the leading newline
+        ("", "<textarea><b>x</b></textarea>"),  # markup is text in a textarea
     ],
 )
 def test_what_expat_would_read_differently_is_left_to_tinyhtml5(head: str, body: str) -> None:
     assert xml_tree(PAGE.format(head=head, body=body)) is None
+
+
+def test_a_textarea_of_plain_text_is_read_by_expat() -> None:
+    # The claim forms' prefilled fields (issue 21): escaped text, no leading line break.
+    tree = xml_tree(PAGE.format(head="", body='<textarea name="e">Office visit &amp; copay</textarea>'))
+    assert tree is not None and tree.find(".//textarea").text == "Office visit & copay"
 
 
 def test_only_a_complete_page_qualifies() -> None:

@@ -55,7 +55,10 @@ _READ_DIFFERENTLY = re.compile(
     # a self-closed element that is not void (HTML5 ignores the slash), a numeric reference
     # other than Jinja's &#34; and &#39; (HTML5 remaps &#128;-&#159;)
     r"|<(?!(?:area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)\b)[A-Za-z][^>]*/>|&#(?!3[49];)"
-    r"|<(?:pre|textarea|listing|plaintext|noembed|noframes|xmp|iframe|noscript|template|script)\b"
+    r"|<(?:pre|listing|plaintext|noembed|noframes|xmp|iframe|noscript|template|script)\b"
+    # a <textarea> (RCDATA) reads alike unless its content starts with a line break (HTML5 drops
+    # it) or holds markup (text to HTML5); the claim forms' prefilled fields are plain escaped text
+    r"|<textarea\b[^>]*>(?:[\r\n]|[^<]*<(?!/textarea>))"
     r"|(?:<table\b[^>]*>|</colgroup>|</thead>|</tbody>|</tfoot>)\s*<tr\b|<(?:tbody|thead|tfoot)\b[^>]*>\s*<t[dh]\b"
     r"|<p\b[^>]*>(?:(?!</p>)[^<]|<(?!/?(?:div|section|header|footer|h[1-6]|table|ul|ol|p)\b))*<(?:div|section|header|footer|h[1-6]|table|ul|ol|p)\b",
     re.DOTALL,
