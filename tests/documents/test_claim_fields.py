@@ -219,3 +219,17 @@ def test_the_form_layer_changes_nothing_on_the_printed_page(kind: str, example: 
         # at hundreds of pixels; anti-aliasing differs by at most ~45% at a few dozen.
         assert sum(difference[129:]) == 0, page
         assert sum(difference[65:]) < 200, page
+
+
+def test_viewers_draw_no_second_copy_of_a_prefilled_value() -> None:
+    # render/fields.py: WeasyPrint 70 leaves text fields without an appearance and asks the viewer
+    # to draw them (/NeedAppearances), which printed each prefilled value twice (poppler, PDFium
+    # with forms). Each text field now has an empty appearance, a prefilled one a white ground.
+    pdf_bytes = render_document("health-fsa-claim", LARGE.read_bytes())
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        assert pdf.Root.AcroForm.NeedAppearances is False
+        texts = [field for field in pdf.Root.AcroForm.Fields if field.get("/FT") == pikepdf.Name.Tx]
+        assert texts and all(field.AP.N.read_bytes() == b"" for field in texts)
+        prefilled = [field for field in texts if str(field.get("/V", ""))]
+        assert prefilled and all(list(field.MK.BG) == [1] for field in prefilled)
+        assert all("/MK" not in field for field in texts if not str(field.get("/V", "")))
