@@ -20,7 +20,15 @@ from docgen.render.engine import html_to_pdf
 from docgen.render.raster import page_images
 from docgen.render.templating import with_stylesheet
 from tests.conftest import JANE
-from tests.documents.test_fsa_claims import KINDS, LARGE, PLAN_YEAR_2025_2026, expense_values, field_values, rendered
+from tests.documents.test_fsa_claims import (
+    KINDS,
+    LARGE,
+    PLAN_YEAR_2025_2026,
+    expense_values,
+    field_values,
+    rendered,
+    twenty_claims,
+)
 
 COLUMNS = ("date", "person", "provider", "description", "amount")
 EXAMPLES = [JANE, LARGE, PLAN_YEAR_2025_2026]
@@ -113,17 +121,7 @@ def test_printed_values_prefill_their_fields_and_blank_lines_follow(kind: str, e
 
 @pytest.mark.slow
 def test_twenty_prefilled_lines_leave_three_empty_lines_to_fill(jane: dict[str, Any]) -> None:
-    jane["claims"] = [
-        {
-            "account": "medical_spending_account",
-            "service_start": f"2016-{month:02d}-{day:02d}",
-            "provider": "Flathead Valley Pharmacy",
-            "description": f"Prescription refill {month}-{day}",
-            "amount": "10.01",
-        }
-        for month in range(7, 11)
-        for day in (3, 10, 17, 24, 28)
-    ]  # the most an input may carry
+    jane["claims"] = twenty_claims()  # the most an input may carry
     pdf = render_document("health-fsa-claim", json.dumps(jane))
     descriptions = expense_values(pdf, "description")
     assert descriptions[:20] == [line["description"] for line in jane["claims"]]

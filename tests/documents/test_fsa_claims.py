@@ -527,9 +527,9 @@ def test_nothing_clipped_or_overlapping(kind: str, example: Path) -> None:
     assert_nothing_clipped_or_overlapping(pdf)
 
 
-@pytest.mark.slow
-def test_a_long_claim_runs_over_several_pages_each_indexed(jane: dict[str, Any]) -> None:
-    jane["claims"] = [
+def twenty_claims() -> list[dict[str, str]]:
+    """Twenty health FSA expense lines: the most an input may carry."""
+    return [
         {
             "account": "medical_spending_account",
             "service_start": f"2016-{month:02d}-{day:02d}",
@@ -539,7 +539,12 @@ def test_a_long_claim_runs_over_several_pages_each_indexed(jane: dict[str, Any])
         }
         for month in range(7, 11)
         for day in (3, 10, 17, 24, 28)
-    ]  # 20 lines: the most an input may carry
+    ]
+
+
+@pytest.mark.slow
+def test_a_long_claim_runs_over_several_pages_each_indexed(jane: dict[str, Any]) -> None:
+    jane["claims"] = twenty_claims()
     pdf = render_document("health-fsa-claim", json.dumps(jane))
     codes = page_codes(pdf)
     assert len(codes) >= 3
