@@ -96,7 +96,7 @@ def _attribute(element: pikepdf.Dictionary, name: str) -> object:
 def test_the_structure_tree_says_what_a_screen_reader_needs(rendered: dict[str, Path]) -> None:
     for name, path in rendered.items():
         with pikepdf.open(path) as pdf:
-            assert str(pdf.Root.Lang) == "en", name
+            assert str(pdf.Root.Lang) == "en-US", name
             assert pdf.Root.MarkInfo.Marked is True, name
             assert pdf.Root.ViewerPreferences.DisplayDocTitle is True, name
             assert pdf.open_metadata().get("pdfuaid:part") == "1", name

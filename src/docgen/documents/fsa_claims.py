@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from docgen.documents.kind import DocumentKind, NoOptions, without_options
 from docgen.documents.shapes import ENROLLMENT
-from docgen.documents.statements import enrollment_metadata
+from docgen.documents.statements import enrollment_metadata, member_language
 from docgen.enrollment import businessdays, rules
 from docgen.enrollment.expenses import (
     ACCOUNT_TITLES,
@@ -21,6 +21,7 @@ from docgen.enrollment.fsalimits import dependent_care_limits
 from docgen.enrollment.model import Enrollment, ExpenseLine, FlexAccount, FlexSettings
 from docgen.errors import InputError, Problem
 from docgen.glyphs import FONT_BOLD, FONT_REGULAR, wrapped_lines
+from docgen.language import N_, Language, input_word
 from docgen.money import ZERO
 from docgen.render.barcodes import qr_data_uri
 from docgen.render.metadata import DocumentMetadata
@@ -30,8 +31,12 @@ HEALTH_FSA_KIND = "health-fsa-claim"
 DEPENDENT_CARE_KIND = "dependent-care-claim"
 _KIND_ACCOUNTS = {HEALTH_FSA_KIND: FlexAccount.HEALTH_FSA, DEPENDENT_CARE_KIND: FlexAccount.DEPENDENT_CARE}
 _EXPENSES_TITLES = {
-    FlexAccount.HEALTH_FSA: "Expenses you are claiming",
-    FlexAccount.DEPENDENT_CARE: "Dependent care you are claiming",
+    FlexAccount.HEALTH_FSA: N_("Expenses you are claiming"),
+    FlexAccount.DEPENDENT_CARE: N_("Dependent care you are claiming"),
+}
+_FORM_TITLES = {
+    FlexAccount.HEALTH_FSA: N_("Health FSA Reimbursement Request"),
+    FlexAccount.DEPENDENT_CARE: N_("Dependent Care FSA Reimbursement Request"),
 }
 
 #: Ruled lines to write in: as many as page 1 has room for, up to the first number; never fewer
@@ -40,7 +45,6 @@ BLANK_EXPENSE_LINES = 8
 MIN_BLANK_EXPENSE_LINES = 3
 #: Printed side of the QR code in the page's top-right margin box.
 QR_SIZE = "0.8in"
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # IRC §21(d)(2), as seed 003 puts it: a disabled or full-time-student spouse is treated as
 # earning $250 a month (one qualifying person) or $500 a month (two or more).
 DEEMED_INCOME_ONE = Decimal("250.00")
@@ -208,11 +212,13 @@ def care_limits(plan_year_start: date, plan_year_end: date) -> tuple[CareLimit, 
     return tuple(limits)
 
 
-def _sources(limits: tuple[CareLimit, ...]) -> str:
+def _sources(limits: tuple[CareLimit, ...], language: Language) -> str:
     """The line under the limits: their one source, or each year's when they differ."""
     if len({limit.source for limit in limits}) == 1:
-        return f"Federal law: {limits[0].source}."
-    return "Federal law: " + "; ".join(f"{limit.year}, {limit.source}" for limit in limits) + "."
+        sources = limits[0].source
+    else:
+        sources = "; ".join(f"{limit.year}, {limit.source}" for limit in limits)
+    return language.gettext("Federal law: {sources}.").format(sources=sources)
 
 
 @dataclass(frozen=True)
@@ -234,6 +240,8 @@ class ClaimFormView:
     kind: str
     title: str
     account_title: str
+    #: How a member writes a date here, in their language: "MM/DD/YYYY", "DD/MM/AAAA".
+    date_format: str
     #: Step 2's heading.
     expenses_title: str
     is_dependent_care: bool
@@ -268,6 +276,7 @@ class ClaimFormView:
     deemed_income_two: Decimal
     submit: SubmitView
     metadata: DocumentMetadata
+    language: Language
 
     def page_index(self, page: int, pages: int) -> ClaimPageIndex:
         return ClaimPageIndex(self.kind, self.participant_id, self.plan_year_start, self.plan_year_end, page, pages)
@@ -302,10 +311,10 @@ class ClaimFormView:
 
     def page_mark_alt(self, page: int, pages: int) -> str:
         """What page `page`'s QR code holds, said to a screen reader (issue 21)."""
-        return (
-            f"QR code filing this page when it is returned: {self.title}, participant ID {self.participant_id}, "
-            f"page {page} of {pages}"
-        )
+        return self.language.gettext(
+            "QR code filing this page when it is returned: {title}, participant ID {participant},"
+            " page {page} of {pages}"
+        ).format(title=self.title, participant=self.participant_id, page=page, pages=pages)
 
     def page_marks(self, pages: int) -> str:
         """CSS giving page i of `pages` its own QR code, in the top-right margin box.
@@ -354,12 +363,13 @@ def _flex_settings(enrollment: Enrollment) -> FlexSettings:
     return flex
 
 
-def _row(enrollment: Enrollment, line: ExpenseLine) -> ExpenseRow:
+def _row(enrollment: Enrollment, line: ExpenseLine, language: Language) -> ExpenseRow:
     person = enrollment.participant
-    name = f"{person.full_name} (self)"
+    name = language.gettext("{name} (self)").format(name=person.full_name)
     for dependent in enrollment.dependents:
         if dependent.dependent_id == line.dependent_id:
-            name = f"{dependent.full_name} ({dependent.relationship})"
+            relationship = input_word(language, "relationship", dependent.relationship)
+            name = f"{dependent.full_name} ({relationship})"
     return ExpenseRow(
         service_start=line.service_start,
         service_end=line.service_end if line.service_end != line.service_start else None,
@@ -393,18 +403,21 @@ def build_claim_form(enrollment: Enrollment, kind: str) -> ClaimFormView:
     flex = _flex_settings(enrollment)
     group = enrollment.group
     person = enrollment.participant
-    rows = tuple(_row(enrollment, line) for line in lines_for(enrollment, account))
+    language = member_language(enrollment)
+    _ = language.gettext
+    rows = tuple(_row(enrollment, line, language) for line in lines_for(enrollment, account))
     name = person.full_name
     address_lines = person.address.lines
     deadline = businessdays.claim_deadline(group.plan_year.end, flex.runout_days)
     start_year, end_year = group.plan_year.start.year, group.plan_year.end.year
     limits = care_limits(group.plan_year.start, group.plan_year.end)
-    title = f"{ACCOUNT_TITLES[account]} Reimbursement Request"
+    title = _(_FORM_TITLES[account])
     return ClaimFormView(
         kind=kind,
         title=title,
-        account_title=ACCOUNT_TITLES[account],
-        expenses_title=_EXPENSES_TITLES[account],
+        account_title=_(ACCOUNT_TITLES[account]),
+        date_format=_("MM/DD/YYYY"),
+        expenses_title=_(_EXPENSES_TITLES[account]),
         is_dependent_care=account is FlexAccount.DEPENDENT_CARE,
         participant_name=name,
         participant_id=person.participant_id,
@@ -423,32 +436,38 @@ def build_claim_form(enrollment: Enrollment, kind: str) -> ClaimFormView:
         coverage_start=coverage_start(enrollment, account),
         annual_election=rules.flex_annual_total(group, election),
         rows=rows,
-        layout=layout_expenses(rows, _first_page_room(enrollment, kind, name, address_lines)),
+        layout=layout_expenses(rows, _first_page_room(enrollment, kind, name, address_lines, language)),
         printed_total=sum((row.amount for row in rows), ZERO) if rows else None,
         deadline=deadline,
-        deadline_weekday=_WEEKDAYS[deadline.weekday()],  # not strftime: locale-free
+        deadline_weekday=language.weekday(deadline),
         runout_days=flex.runout_days,
         carryover_max=flex.carryover_max,
         dependent_care_limits=limits,
-        dependent_care_sources=_sources(limits),
+        dependent_care_sources=_sources(limits, language),
         deemed_income_one=DEEMED_INCOME_ONE,
         deemed_income_two=DEEMED_INCOME_TWO,
         submit=_submit(enrollment, flex),
-        metadata=enrollment_metadata(enrollment, title, f"participant ID {person.participant_id}"),
+        metadata=enrollment_metadata(enrollment, title, _("participant ID {id}").format(id=person.participant_id)),
+        language=language,
     )
 
 
 # Page 1's text that grows with the input (assets/css/claim.css, statement.css): the "Send to"
 # cell (8 pt on 1.2 leading in 36% less padding), and in step 1 the name (bold, 46%), the phone
 # (46%) beside the e-mail (27.5%), the employer and the address (87%), on 1.3 leading.
-def _first_page_room(enrollment: Enrollment, kind: str, name: str, address_lines: tuple[str, ...]) -> float:
+def _first_page_room(
+    enrollment: Enrollment, kind: str, name: str, address_lines: tuple[str, ...], language: Language
+) -> float:
     """Page 1's room for expense rows: Jane's, less what longer names and addresses take, so
     "Certify and sign" stays on the page it certifies (issue 17)."""
     group, admin, person = enrollment.group, enrollment.administrator, enrollment.participant
     wide = 0.87 * _TABLE_WIDTH_PT - 8
     lines = (
         _lines(name, 0.46 * _TABLE_WIDTH_PT - 8, FONT_BOLD)
-        + _lines(f"{group.name} \u00b7 Group ID / Division {group.group_id} / {group.division_id}", wide)
+        + _lines(
+            f"{group.name} \u00b7 {language.gettext('Group ID / Division')} {group.group_id} / {group.division_id}",
+            wide,
+        )
         + sum(_lines(line, wide) for line in address_lines)
         + max(
             _lines(person.work_phone or person.home_phone, 0.46 * _TABLE_WIDTH_PT - 8),
@@ -460,8 +479,12 @@ def _first_page_room(enrollment: Enrollment, kind: str, name: str, address_lines
     send_lines = (
         wrapped_lines(admin.name, send, 8.0, FONT_BOLD)
         + sum(wrapped_lines(line, send, 8.0) for line in admin.address)
-        + wrapped_lines(f"Fax toll free {flex.claims_fax}", send, 8.0, FONT_BOLD)
-        + (wrapped_lines(f"Upload at {admin.website}", send, 8.0) if admin.website else 0)
+        + wrapped_lines(f"{language.gettext('Fax toll free')} {flex.claims_fax}", send, 8.0, FONT_BOLD)
+        + (
+            wrapped_lines(language.gettext("Upload at %(website)s") % {"website": admin.website}, send, 8.0)
+            if admin.website
+            else 0
+        )
     )
     # Jane's page 1: a one-line name, employer and phone, a two-line address (5 lines); a
     # one-line administrator over three address lines, the fax and the upload line (6).

@@ -15,6 +15,7 @@ from docgen.config import get_settings
 from docgen.documents import cardfit, cardsheet
 from docgen.documents.kind import PDF_MEDIA_TYPE, PNG_MEDIA_TYPE, DocumentKind, OptionValue, Variant
 from docgen.documents.shapes import ENROLLMENT
+from docgen.documents.statements import member_language
 from docgen.enrollment.model import (
     Dependent,
     Enrollment,
@@ -23,7 +24,7 @@ from docgen.enrollment.model import (
     Participant,
 )
 from docgen.errors import InputError, Problem
-from docgen.money import format_card_amount
+from docgen.language import Language
 from docgen.parsing import Rule
 from docgen.render.barcodes import (
     MIN_MODULE_MM,
@@ -349,11 +350,13 @@ def _dependent(enrollment: Enrollment, holder: Cardholder) -> Dependent:
     return next(d for d in enrollment.dependents if d.dependent_id == holder.code)
 
 
-def _network_rows(label: str, amounts: NetworkAmounts | None) -> list[CostRow]:
+def _network_rows(label: str, amounts: NetworkAmounts | None, language: Language) -> list[CostRow]:
     if amounts is None:
         return []
     out = amounts.out_of_network
-    return [CostRow(label, format_card_amount(amounts.in_network), format_card_amount(out) if out is not None else "")]
+    return [
+        CostRow(label, language.card_amount(amounts.in_network), language.card_amount(out) if out is not None else "")
+    ]
 
 
 def build_card(enrollment: Enrollment, options: CardOptions) -> CardView | cardsheet.CardSheet[CardView]:
@@ -382,7 +385,8 @@ def build_card(enrollment: Enrollment, options: CardOptions) -> CardView | cards
     views = [_card_view(enrollment, card, holder, subscriber) for holder in chosen]
     if not options.sheet:
         return views[0]
-    metadata = replace(views[0].metadata, title="Member ID Cards" if len(views) > 1 else "Member ID Card")
+    _ = member_language(enrollment).gettext
+    metadata = replace(views[0].metadata, title=_("Member ID Cards") if len(views) > 1 else _("Member ID Card"))
     return cardsheet.lay_out(views, views[0].issuer_name, metadata)
 
 
@@ -393,6 +397,8 @@ def _card_view(
     issuer_name = card.issuer_name or admin.name
     medical = enrollment.elections.medical
     mid = member_id(enrollment, holder.code)
+    language = member_language(enrollment)
+    _ = language.gettext
     payload = barcode_payload(enrollment, card, holder, issuer_name)
     # None only when check_cards refused the name, which it does when a dependent has a card.
     subscriber_name, subscriber_size = subscriber or ("", "longest")
@@ -426,12 +432,15 @@ def _card_view(
         ),
         copays=tuple(
             CardLine(
-                copay.label, format_card_amount(copay.amount), cardfit.COPAY_LABEL.size_class(copay.label) or "longest"
+                copay.label,
+                language.card_amount(copay.amount),
+                cardfit.COPAY_LABEL.size_class(copay.label) or "longest",
             )
             for copay in card.copays
         ),
         cost_sharing=tuple(
-            _network_rows("Deductible", card.deductible) + _network_rows("Out-of-Pocket Max", card.out_of_pocket_max)
+            _network_rows(_("Deductible"), card.deductible, language)
+            + _network_rows(_("Out-of-Pocket Max"), card.out_of_pocket_max, language)
         ),
         customer_service_phone=card.customer_service_phone or admin.phone,
         phone_size=cardfit.CUSTOMER_SERVICE.size_class(card.customer_service_phone or admin.phone) or "long",
@@ -440,16 +449,17 @@ def _card_view(
         claims_to=tuple(field.text for field in _claims_fields(admin.name, card)),
         notice=card.notice,
         barcode_uri=svg_data_uri(pdf417_svg(payload, aspect=BARCODE_BOX_MM[0] / BARCODE_BOX_MM[1])),
-        barcode_alt=(
-            f"Barcode (PDF417) with the member ID {mid}, the member's name, the group and the pharmacy numbers "
+        barcode_alt=_(
+            "Barcode (PDF417) with the member ID {id}, the member's name, the group and the pharmacy numbers "
             "printed on this card, for a provider's scanner"
-        ),
+        ).format(id=mid),
         payload=payload,
         metadata=DocumentMetadata(
-            title="Member ID Card",
+            title=_("Member ID Card"),
             author=issuer_name,
-            subject=f"Group {enrollment.group.group_id}, {card.network}",
+            subject=_("Group {group}, {network}").format(group=enrollment.group.group_id, network=card.network),
             created=enrollment.enrollment.submitted_at,
+            language=language.tag,
         ),
     )
 

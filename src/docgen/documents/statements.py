@@ -23,6 +23,7 @@ from docgen.enrollment.model import (
     Gender,
 )
 from docgen.errors import InputError, Problem
+from docgen.language import N_, Language, input_word, language_for
 from docgen.parsing import Rule
 from docgen.render.metadata import DocumentMetadata
 from docgen.units import POINTS_PER_INCH
@@ -32,12 +33,15 @@ _BODY_WIDTH_PT = (8.5 - 2 * 0.6) * POINTS_PER_INCH - 1.5
 #: statement.css: cells 9 pt, headers 8 pt bold, 3 pt padding each side (table.grid.fit-columns).
 _GRID_FONT = TableFont(cell_pt=9, header_pt=8, padding_pt=6)
 
-_GENDER_WORDS = {Gender.FEMALE: "Female", Gender.MALE: "Male", Gender.UNKNOWN: "Unspecified"}
-_COVERAGE_TITLES = {Coverage.MEDICAL: "Medical", Coverage.DENTAL: "Dental", Coverage.VISION: "Vision"}
+# Words of the input's codes, translated where they are printed (N_ marks them for the catalog).
+_GENDER_WORDS = {Gender.FEMALE: N_("Female"), Gender.MALE: N_("Male"), Gender.UNKNOWN: N_("Unspecified")}
+_COVERAGE_TITLES = {Coverage.MEDICAL: N_("Medical"), Coverage.DENTAL: N_("Dental"), Coverage.VISION: N_("Vision")}
 _FLEX_TITLES = {
-    FlexAccount.HEALTH_FSA: "Medical Spending Account",
-    FlexAccount.DEPENDENT_CARE: "Day Care Spending Account",
+    FlexAccount.HEALTH_FSA: N_("Medical Spending Account"),
+    FlexAccount.DEPENDENT_CARE: N_("Day Care Spending Account"),
 }
+#: Seed 000 step 11's one-letter Sex column: the letter of the member's word (F/M in both languages).
+_SEX_LETTERS = {Gender.FEMALE: N_("F"), Gender.MALE: N_("M"), Gender.UNKNOWN: N_("U")}
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,14 @@ class DependentRow:
 
 
 @dataclass(frozen=True)
+class ColumnHeading:
+    text: str
+    #: A second line in small type, as the date format under "Birthdate".
+    hint: str = ""
+    centered: bool = False
+
+
+@dataclass(frozen=True)
 class CoveredRow:
     name: str
     ssn: str
@@ -148,6 +160,7 @@ class StatementView:
     header: HeaderView
     participant: ParticipantView
     dependents: tuple[DependentRow, ...]
+    dependent_headings: tuple[ColumnHeading, ...]
     #: Width of each dependents-table column in percent, fitted to its contents.
     dependent_columns: tuple[float, ...]
     #: The elected health benefits, each with its own band.
@@ -166,34 +179,44 @@ class StatementView:
     mailing: MailingView | None = None
 
 
+def member_language(enrollment: Enrollment) -> Language:
+    """The language the member reads (issue 22): `participant.language`, English when absent."""
+    return language_for(enrollment.participant.language)
+
+
 def enrollment_metadata(enrollment: Enrollment, title: str, reference: str) -> DocumentMetadata:
     """PDF metadata of an enrollment document: group, plan year and a reference, no personal data."""
     group = enrollment.group
+    language = member_language(enrollment)
     return DocumentMetadata(
         title=title,
         author=enrollment.administrator.name,
-        subject=f"Group {group.group_id}, plan year {group.plan_year.start.year}"
-        f"-{group.plan_year.end.year}, {reference}",
+        subject=language.gettext("Group {group}, plan year {start}-{end}, {reference}").format(
+            group=group.group_id, start=group.plan_year.start.year, end=group.plan_year.end.year, reference=reference
+        ),
         created=enrollment.enrollment.submitted_at,
+        language=language.tag,
     )
 
 
-def _yes_no(flag: bool) -> str:
-    return "Y" if flag else "N"
+def _yes_no(flag: bool, language: Language) -> str:
+    # Seed 000 step 11's Y/N columns: one letter, the member's word's ("S" for "Sí").
+    return language.pgettext("yes/no column", "Y") if flag else language.pgettext("yes/no column", "N")
 
 
-def _administrator(enrollment: Enrollment) -> AdministratorView:
+def _administrator(enrollment: Enrollment, language: Language) -> AdministratorView:
     admin: Administrator = enrollment.administrator
-    contacts = [Contact("Toll free", admin.phone)] if admin.phone else []
+    _ = language.gettext
+    contacts = [Contact(_("Toll free"), admin.phone)] if admin.phone else []
     if enrollment.group.id_card is not None:
-        contacts.append(Contact("Health customer service", enrollment.group.id_card.customer_service_phone))
+        contacts.append(Contact(_("Health customer service"), enrollment.group.id_card.customer_service_phone))
     if enrollment.group.flex is not None:
-        contacts.append(Contact("Flex customer service", enrollment.group.flex.customer_service_phone))
-        contacts.append(Contact("Flex claims fax", enrollment.group.flex.claims_fax))
+        contacts.append(Contact(_("Flex customer service"), enrollment.group.flex.customer_service_phone))
+        contacts.append(Contact(_("Flex claims fax"), enrollment.group.flex.claims_fax))
     if admin.email:
-        contacts.append(Contact("E-mail", admin.email))
+        contacts.append(Contact(_("E-mail"), admin.email))
     if admin.website:
-        contacts.append(Contact("Website", admin.website))
+        contacts.append(Contact(_("Website"), admin.website))
     return AdministratorView(
         name=admin.name,
         address_lines=admin.address,
@@ -220,7 +243,7 @@ def _header(enrollment: Enrollment, confirmation: bool) -> HeaderView:
     )
 
 
-def _participant(enrollment: Enrollment) -> ParticipantView:
+def _participant(enrollment: Enrollment, language: Language) -> ParticipantView:
     person = enrollment.participant
     return ParticipantView(
         name=person.full_name,
@@ -230,78 +253,104 @@ def _participant(enrollment: Enrollment) -> ParticipantView:
         home_phone=person.home_phone,
         work_phone=person.work_phone,
         date_of_birth=person.date_of_birth,
-        gender=_GENDER_WORDS[person.gender],
-        marital_status=person.marital_status,
+        gender=language.gettext(_GENDER_WORDS[person.gender]),
+        marital_status=input_word(language, "marital status", person.marital_status),
     )
 
 
-def _dependent_row(dependent: Dependent) -> DependentRow:
+def _dependent_row(dependent: Dependent, language: Language) -> DependentRow:
     return DependentRow(
         ssn=dependent.ssn.masked,
         last=dependent.last_name,
         first=dependent.first_name,
         middle=dependent.middle_name,
-        sex=dependent.gender.value,
+        sex=language.gettext(_SEX_LETTERS[dependent.gender]),
         birthdate=dependent.date_of_birth,
-        relationship=dependent.relationship,
-        student=_yes_no(dependent.student),
-        handicapped=_yes_no(dependent.handicapped),
-        status=_dependent_status(dependent),
+        relationship=input_word(language, "relationship", dependent.relationship),
+        student=_yes_no(dependent.student, language),
+        handicapped=_yes_no(dependent.handicapped, language),
+        status=_dependent_status(dependent, language),
     )
 
 
-def _dependent_status(dependent: Dependent) -> str:
+_STATUS_WORDS = {DependentStatus.ACTIVE: N_("Active"), DependentStatus.TERMINATED: N_("Terminated")}
+
+
+def _dependent_status(dependent: Dependent, language: Language) -> str:
+    word = language.gettext(_STATUS_WORDS[dependent.status])
     if dependent.status is DependentStatus.TERMINATED and dependent.termination_date is not None:
-        return f"{dependent.status.value} {dependent.termination_date:%m/%d/%Y}"
-    return dependent.status.value
+        return f"{word} {language.short_date(dependent.termination_date)}"
+    return word
 
 
-def _dependent_columns(rows: tuple[DependentRow, ...]) -> tuple[float, ...]:
-    columns = [
-        Column("SSN", [row.ssn for row in rows]),
-        Column("Last", [row.last for row in rows]),
-        Column("First", [row.first for row in rows]),
-        Column("Middle", [row.middle for row in rows]),
-        Column("Sex", [row.sex for row in rows]),
-        Column("Birthdate", ["00/00/0000"]),
-        Column("Relationship", [row.relationship for row in rows]),
-        Column("Student?", [row.student for row in rows]),
-        Column("Disabled?", [row.handicapped for row in rows]),
-        Column("Status", [row.status for row in rows]),
-    ]
+def _dependent_headings(language: Language) -> tuple[ColumnHeading, ...]:
+    """Seed 000 step 11's Dependent Summary columns."""
+    _ = language.gettext
+    return (
+        ColumnHeading(_("SSN")),
+        ColumnHeading(_("Last")),
+        ColumnHeading(_("First")),
+        ColumnHeading(_("Middle")),
+        ColumnHeading(_("Sex"), centered=True),
+        ColumnHeading(_("Birthdate"), hint=_("MM/DD/YYYY").lower()),
+        ColumnHeading(_("Relationship")),
+        ColumnHeading(_("Student?"), centered=True),
+        ColumnHeading(_("Disabled?"), centered=True),
+        ColumnHeading(_("Status")),
+    )
+
+
+def _dependent_columns(
+    headings: tuple[ColumnHeading, ...], rows: tuple[DependentRow, ...], language: Language
+) -> tuple[float, ...]:
+    cells = (
+        [row.ssn for row in rows],
+        [row.last for row in rows],
+        [row.first for row in rows],
+        [row.middle for row in rows],
+        [row.sex for row in rows],
+        [language.short_date(date(2000, 12, 31))],
+        [row.relationship for row in rows],
+        [row.student for row in rows],
+        [row.handicapped for row in rows],
+        [row.status for row in rows],
+    )
+    columns = [Column(heading.text, values) for heading, values in zip(headings, cells, strict=True)]
     return fit_widths(columns, _BODY_WIDTH_PT, _GRID_FONT)
 
 
-def _coverage(coverage: Coverage, election: CoverageElection, dependents: dict[str, Dependent]) -> CoverageView:
+def _coverage(
+    coverage: Coverage, election: CoverageElection, dependents: dict[str, Dependent], language: Language
+) -> CoverageView:
     covered = tuple(
         CoveredRow(
             name=d.full_name,
             ssn=d.ssn.masked,
-            relation=d.relationship,
+            relation=input_word(language, "relationship", d.relationship),
         )
         for d in (dependents[i] for i in election.covered_dependents)
     )
     return CoverageView(
-        benefit=_COVERAGE_TITLES[coverage],
+        benefit=language.gettext(_COVERAGE_TITLES[coverage]),
         elected=election.elected,
         plan=election.plan or "",
-        level=election.level or "",
+        level=input_word(language, "enrollment level", election.level or ""),
         effective_date=election.effective_date,
         covered=covered if election.elected else (),
     )
 
 
-def _flex_row(enrollment: Enrollment, account: FlexAccount, election: FlexElection) -> FlexRow:
+def _flex_row(enrollment: Enrollment, account: FlexAccount, election: FlexElection, language: Language) -> FlexRow:
     periods = (
         rules.remaining_pay_periods(enrollment.group, election.effective_date)
         if election.elected and election.effective_date
         else 0
     )
     return FlexRow(
-        benefit=_FLEX_TITLES[account],
+        benefit=language.gettext(_FLEX_TITLES[account]),
         elected=election.elected,
         plan=election.plan or "",
-        level=election.level or "",
+        level=input_word(language, "enrollment level", election.level or ""),
         effective_date=election.effective_date,
         per_pay_employee=election.per_pay_employee,
         per_pay_employer=election.per_pay_employer,
@@ -322,12 +371,12 @@ def _flex_totals(rows: tuple[FlexRow, ...]) -> FlexTotals | None:
     )
 
 
-def _health_premiums(coverages: tuple[CoverageView, ...]) -> str | None:
+def _health_premiums(coverages: tuple[CoverageView, ...], language: Language) -> str | None:
     if not coverages:
         return None
     if any(coverage.elected for coverage in coverages):
-        return "See your enrollment materials for premium costs"
-    return "None: all declined"
+        return language.gettext("See your enrollment materials for premium costs")
+    return language.gettext("None: all declined")
 
 
 def confirmation_number_problems(enrollment: Enrollment) -> list[Problem]:
@@ -346,33 +395,41 @@ def build_statement(enrollment: Enrollment, *, confirmation: bool) -> StatementV
     """The view of a validated enrollment for the summary (False) or the statement (True)."""
     if confirmation and (problems := confirmation_number_problems(enrollment)):
         raise InputError(problems)  # the confirmation kind's rule reports it first; kept for direct calls
-    title = "Enrollment Confirmation Statement" if confirmation else "Enrollment Summary"
+    language = member_language(enrollment)
+    _ = language.gettext
+    title = _("Enrollment Confirmation Statement") if confirmation else _("Enrollment Summary")
     dependents = {d.dependent_id: d for d in enrollment.dependents}
     elections = enrollment.elections
     coverages = tuple(
-        _coverage(coverage, election, dependents)
+        _coverage(coverage, election, dependents, language)
         for coverage in Coverage
         if (election := elections.coverage(coverage)) is not None
     )
     flex_rows = tuple(
-        _flex_row(enrollment, account, flex) for account in FlexAccount if (flex := elections.flex(account)) is not None
+        _flex_row(enrollment, account, flex, language)
+        for account in FlexAccount
+        if (flex := elections.flex(account)) is not None
     )
-    dependent_rows = tuple(_dependent_row(d) for d in enrollment.dependents)
+    dependent_rows = tuple(_dependent_row(d, language) for d in enrollment.dependents)
+    headings = _dependent_headings(language)
     return StatementView(
         title=title,
         is_confirmation=confirmation,
-        administrator=_administrator(enrollment),
+        administrator=_administrator(enrollment, language),
         header=_header(enrollment, confirmation),
-        participant=_participant(enrollment),
+        participant=_participant(enrollment, language),
         dependents=dependent_rows,
-        dependent_columns=_dependent_columns(dependent_rows),
+        dependent_headings=headings,
+        dependent_columns=_dependent_columns(headings, dependent_rows, language),
         coverages=tuple(coverage for coverage in coverages if coverage.elected),
         declined_coverages=tuple(coverage.benefit for coverage in coverages if not coverage.elected),
-        health_premiums=_health_premiums(coverages),
+        health_premiums=_health_premiums(coverages, language),
         flex_accounts=flex_rows,
         flex_elected=any(row.elected for row in flex_rows),
         flex_totals=_flex_totals(flex_rows),
-        metadata=enrollment_metadata(enrollment, title, f"enrollment {rules.enrollment_number(enrollment)}"),
+        metadata=enrollment_metadata(
+            enrollment, title, _("enrollment {number}").format(number=rules.enrollment_number(enrollment))
+        ),
     )
 
 

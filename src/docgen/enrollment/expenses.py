@@ -13,11 +13,12 @@ from docgen.enrollment.model import (
     FlexElection,
 )
 from docgen.errors import Problem
+from docgen.language import N_
 
 #: What the forms call each account.
 ACCOUNT_TITLES = {
-    FlexAccount.HEALTH_FSA: "Health FSA",
-    FlexAccount.DEPENDENT_CARE: "Dependent Care FSA",
+    FlexAccount.HEALTH_FSA: N_("Health FSA"),
+    FlexAccount.DEPENDENT_CARE: N_("Dependent Care FSA"),
 }
 
 # Seed 003: dependent care is for "children age 12 and under" (IRC §21(b)(1)(A): a child

@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
+from docgen.language import LanguageTag
 from docgen.money import has_at_most_cents
 from docgen.parsing import parse_model
 from docgen.privacy import SSN
@@ -396,6 +397,8 @@ class Participant(Frozen, PrintedNames):
     work_phone: Text = ""
     email: Email = ""
     tax_filing_status: FilingStatus | None = None
+    #: The language the member reads their documents in (issue 22); English when absent.
+    language: LanguageTag | None = None
 
 
 class Dependent(Frozen, PrintedNames):

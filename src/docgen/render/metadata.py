@@ -15,3 +15,5 @@ class DocumentMetadata:
     subject: str
     #: Creation and modification date, taken from the input so output stays deterministic.
     created: datetime
+    #: The written language tag (docgen.language): <html lang>, hence the PDF's /Lang (issue 22).
+    language: str = "en-US"

@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from functools import cache
-from pathlib import Path
 
 import jinja2
 
 from docgen.config import get_settings
 from docgen.errors import RenderError
-from docgen.money import format_dollars, format_money
+from docgen.language import ENGLISH_TAG, language_for
 from docgen.render.metadata import DocumentMetadata
-
-
-def usdate(value: date) -> str:
-    """07/01/2016, the portal's date format."""
-    return value.strftime("%m/%d/%Y")
-
-
-def ustimestamp(value: datetime) -> str:
-    """04/15/2016 2:07 pm, the portal's "Electronic Submission" format (seed 000 step 17)."""
-    hour = value.hour % 12 or 12
-    suffix = "am" if value.hour < 12 else "pm"
-    return f"{usdate(value.date())} {hour}:{value.minute:02d} {suffix}"
 
 
 def w3cdate(value: datetime) -> str:
@@ -33,32 +19,31 @@ def w3cdate(value: datetime) -> str:
     return value.strftime("%Y-%m-%d")
 
 
-def money(value: Decimal) -> str:
-    return format_money(value)
-
-
-def dollars(value: Decimal) -> str:
-    """$1,548: the tax-savings illustration's whole dollars."""
-    return format_dollars(value)
-
-
-def usd(value: Decimal) -> str:
-    """$5,000.00: an amount inside a sentence, where a bare 5,000.00 would read oddly."""
-    return f"${format_money(value)}"
-
-
 @cache
-def environment(templates_dir: Path | None = None) -> jinja2.Environment:
-    """The one Jinja environment: autoescaped, strict about undefined names, formatting only."""
+def environment(language_tag: str = ENGLISH_TAG) -> jinja2.Environment:
+    """The Jinja environment of one language: autoescaped, strict about undefined names, formatting
+    only; `_()` and `{% trans %}` read the language's catalog, the filters format for its locale."""
+    language = language_for(language_tag)
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir or get_settings().templates_dir),
+        loader=jinja2.FileSystemLoader(get_settings().templates_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters.update(money=money, dollars=dollars, usd=usd, usdate=usdate, ustimestamp=ustimestamp, w3cdate=w3cdate)
+    # newstyle: placeholders are filled and escaped by gettext itself, so a translation that drops
+    # one fails loudly (the catalog test checks none does).
+    env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        money=language.money,
+        dollars=language.dollars,
+        usd=language.usd,
+        date=language.short_date,
+        timestamp=language.timestamp,
+        w3cdate=w3cdate,
+    )
     return env
 
 
@@ -82,10 +67,10 @@ def compact_html(html: str) -> str:
 
 
 def render_html(template: str, view: object, metadata: DocumentMetadata) -> str:
-    """Fill a kind's template with its view; the HTML is complete and standalone."""
+    """Fill a kind's template with its view, in the document's language; the HTML is complete and standalone."""
     try:
         html = (
-            environment()
+            environment(metadata.language)
             .get_template(template)
             .render(view=view, meta=metadata, base_url=get_settings().home.as_uri() + "/")
         )

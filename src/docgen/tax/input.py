@@ -23,6 +23,7 @@ from docgen.enrollment.model import (
 )
 from docgen.errors import InputError
 from docgen.glyphs import check_printable
+from docgen.language import LanguageTag
 from docgen.money import ZERO
 from docgen.parsing import Rule, parse_sections, run_rules
 
@@ -97,6 +98,8 @@ class Person(Frozen):
     last_name: Annotated[str, Field(max_length=60)] = ""
     #: How the sentence describes them, after the name: "a single mother of two".
     description: Text = ""
+    #: The language the illustration is written in (issue 22); English when absent.
+    language: LanguageTag | None = None
 
 
 class PlanSettings(Frozen):
