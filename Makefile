@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUNTIME_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 TEST_TOOLS := poppler-utils qpdf curl
 
-.PHONY: run test test-fast lint golden-update bench sysdeps sysdeps-test venv clean
+.PHONY: run test test-fast lint golden-update messages bench sysdeps sysdeps-test venv clean
 
 run: venv
 	$(BIN)/docgen examples examples --out out
@@ -31,6 +31,14 @@ test-fast: venv sysdeps-test
 # The only way to regenerate golden/; review every changed page as a PNG before committing.
 golden-update: venv
 	$(BIN)/docgen golden --update
+
+# Translations (docs/translations.md): collect every message of src/ and templates/ into
+# locales/docgen.pot, then merge it into each language's catalog for its translator.
+PYBABEL_KEYWORDS := -k N_ -k NP_:1c,2 -k pgettext:1c,2
+messages: venv
+	$(BIN)/pybabel extract -F locales/babel.cfg $(PYBABEL_KEYWORDS) -c LEGAL: --no-location --sort-output \
+	  --project docgen --copyright-holder docgen --omit-header -o locales/docgen.pot .
+	$(BIN)/pybabel update -i locales/docgen.pot -d locales -D docgen --no-fuzzy-matching --ignore-obsolete
 
 bench: venv
 	$(BIN)/python bench/render.py

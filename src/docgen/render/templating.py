@@ -33,6 +33,9 @@ def environment(language_tag: str = ENGLISH_TAG) -> jinja2.Environment:
         auto_reload=False,
         extensions=["jinja2.ext.i18n"],
     )
+    # The msgid of a {% trans %} block is its text with line breaks and indentation made one space
+    # (locales/babel.cfg extracts it the same way).
+    env.policies["ext.i18n.trimmed"] = True
     # newstyle: placeholders are filled and escaped by gettext itself, so a translation that drops
     # one fails loudly (the catalog test checks none does).
     env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
