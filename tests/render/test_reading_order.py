@@ -32,6 +32,12 @@ KINDS = {
     "jane-example/health-fsa-claim.pdf": "claim",
     "jane-example/dependent-care-claim.pdf": "claim",
     "mary/tax-savings.pdf": "illustration",
+    "familia-es/summary.pdf": "statement",
+    "familia-es/confirmation.pdf": "statement",
+    "familia-es/id-card-00.pdf": "card",
+    "familia-es/health-fsa-claim.pdf": "claim",
+    "familia-es/dependent-care-claim.pdf": "claim",
+    "lucia-es/tax-savings.pdf": "illustration",
 }
 #: Characters of tree text allowed between two page lines (text the tree has and the page does not
 #: show as words, such as a form field's name); a missing sentence is longer.

@@ -55,7 +55,7 @@ def test_every_kind_passes_pdfua_check_without_error_or_warning(rendered: dict[s
             "health-fsa-claim",
             "dependent-care-claim",
         )
-    } | {"mary/tax-savings.pdf"}
+    } | {"mary/tax-savings.pdf", "familia-es/confirmation.pdf", "lucia-es/tax-savings.pdf"}
     reports = list(pdfua_reports(list(rendered.values())))
     assert len(reports) == len(rendered)
     for report in reports:
@@ -96,7 +96,8 @@ def _attribute(element: pikepdf.Dictionary, name: str) -> object:
 def test_the_structure_tree_says_what_a_screen_reader_needs(rendered: dict[str, Path]) -> None:
     for name, path in rendered.items():
         with pikepdf.open(path) as pdf:
-            assert str(pdf.Root.Lang) == "en-US", name
+            # The member's language (issue 22): the Spanish examples are es-US throughout.
+            assert str(pdf.Root.Lang) == ("es-US" if name.split("/")[0].endswith("-es") else "en-US"), name
             assert pdf.Root.MarkInfo.Marked is True, name
             assert pdf.Root.ViewerPreferences.DisplayDocTitle is True, name
             assert pdf.open_metadata().get("pdfuaid:part") == "1", name
