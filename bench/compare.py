@@ -85,8 +85,9 @@ class Engine(Protocol):
         ...
 
 
-def members(count: int) -> list[bytes]:
-    """`count` distinct valid enrollments derived from the portal example (names, IDs vary)."""
+def members(count: int, language: str | None = None) -> list[bytes]:
+    """`count` distinct valid enrollments derived from the portal example (names, IDs vary), in
+    `language` when given (participant.language, issue 22)."""
     base = json.loads((ROOT / "examples" / "jane-example.json").read_bytes())
     firsts = ["JANE", "MARIA", "CHEN", "OLUWASEUN", "ELIZABETH", "JOSE", "ANNA", "MOHAMMED", "SIOBHAN", "KAI"]
     inputs = []
@@ -95,6 +96,8 @@ def members(count: int) -> list[bytes]:
         data["participant"]["participant_id"] = f"{779901600000 + index:012d}"
         data["participant"]["first_name"] = firsts[index % len(firsts)]
         data["participant"]["last_name"] = f"EXAMPLE{index:04d}"
+        if language:
+            data["participant"]["language"] = language
         inputs.append(json.dumps(data).encode())
     return inputs
 

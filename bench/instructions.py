@@ -8,7 +8,8 @@ bench/compare.py's members (the first render warms stylesheets and fonts), and p
 difference divided by 3: the instructions one more document costs. `--baseline REV` measures
 an earlier commit the same way (checked out into a temporary git worktree, as compare.py
 does). `--tagging` measures the same documents written untagged, for what tagged PDF/UA-1 costs
-(issue 21 holds it to 1.10x). Needs Debian's `valgrind`; each count takes about half a minute.
+(issue 21 holds it to 1.10x). `--spanish` measures the same members reading Spanish (issue 22
+holds a Spanish statement to 1.05x the English one). Needs Debian's `valgrind`; each count takes about half a minute.
 Not part of `make test`.
 """
 
@@ -44,11 +45,11 @@ def html_to_pdf(html: str, *, tagged: bool) -> bytes:
 EXTRA = 3
 
 
-def render(kind: str, count: int, untagged: bool = False) -> None:
+def render(kind: str, count: int, untagged: bool = False, language: str | None = None) -> None:
     use_checkout_fonts()
     pipeline = checkout_pipeline()
     held = checkout_collector()
-    for data in members(count):
+    for data in members(count, language):
         with held():  # as the CLI, API and batch workers render (render.collector since issue 19)
             if untagged:  # the same HTML through the same engine, written without the structure tree
                 html = pipeline.document_html(pipeline.prepare(kind, data, KINDS[kind] or None))
@@ -57,7 +58,9 @@ def render(kind: str, count: int, untagged: bool = False) -> None:
                 pipeline.render_document(kind, data, KINDS[kind] or None)
 
 
-def instructions(kind: str, count: int, env: dict[str, str], untagged: bool = False) -> int:
+def instructions(
+    kind: str, count: int, env: dict[str, str], untagged: bool = False, language: str | None = None
+) -> int:
     done = subprocess.run(
         [
             "valgrind",
@@ -71,6 +74,7 @@ def instructions(kind: str, count: int, env: dict[str, str], untagged: bool = Fa
             "--child",
             str(count),
             *(["--untagged"] if untagged else []),
+            *(["--language", language] if language else []),
         ],
         env={**env, "PYTHONHASHSEED": "0"},
         capture_output=True,
@@ -83,8 +87,10 @@ def instructions(kind: str, count: int, env: dict[str, str], untagged: bool = Fa
     return int(found.group(1).replace(",", ""))
 
 
-def per_document(kind: str, env: dict[str, str], untagged: bool = False) -> float:
-    return (instructions(kind, 1 + EXTRA, env, untagged) - instructions(kind, 1, env, untagged)) / EXTRA
+def per_document(kind: str, env: dict[str, str], untagged: bool = False, language: str | None = None) -> float:
+    return (
+        instructions(kind, 1 + EXTRA, env, untagged, language) - instructions(kind, 1, env, untagged, language)
+    ) / EXTRA
 
 
 def main() -> None:
@@ -92,11 +98,13 @@ def main() -> None:
     parser.add_argument("--kind", default="confirmation", choices=sorted(KINDS))
     parser.add_argument("--baseline", metavar="REV")
     parser.add_argument("--tagging", action="store_true", help="compare with the same documents written untagged")
+    parser.add_argument("--spanish", action="store_true", help="compare with the same members reading Spanish")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--language", help=argparse.SUPPRESS)
     parser.add_argument("--untagged", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
-        render(args.kind, args.child, args.untagged)
+        render(args.kind, args.child, args.untagged, args.language)
         return
     docgen = per_document(args.kind, dict(os.environ))
     print(f"docgen    {args.kind}: {docgen / 1e6:8.0f} M instructions per document")
@@ -104,6 +112,10 @@ def main() -> None:
         untagged = per_document(args.kind, dict(os.environ), untagged=True)
         print(f"untagged  {args.kind}: {untagged / 1e6:8.0f} M instructions per document")
         print(f"tagged / untagged: {docgen / untagged:.3f}x the instructions")
+    if args.spanish:
+        spanish = per_document(args.kind, dict(os.environ), language="es-US")
+        print(f"spanish   {args.kind}: {spanish / 1e6:8.0f} M instructions per document")
+        print(f"spanish / english: {spanish / docgen:.3f}x the instructions")
     if args.baseline:
         folder = prepare_baseline(args.baseline)
         try:
