@@ -7,6 +7,7 @@ from datetime import datetime
 from functools import cache
 
 import jinja2
+from markupsafe import Markup
 
 from docgen.config import get_settings
 from docgen.errors import RenderError
@@ -39,6 +40,8 @@ def environment(language_tag: str = ENGLISH_TAG) -> jinja2.Environment:
     # newstyle: placeholders are filled and escaped by gettext itself, so a translation that drops
     # one fails loudly (the catalog test checks none does).
     env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
+    # Our own CSS from our own catalog, escaped for a CSS string by Language: not HTML-escaped.
+    env.globals["page_number_content"] = Markup(language.page_number_content())
     env.filters.update(
         money=language.money,
         dollars=language.dollars,
