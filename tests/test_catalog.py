@@ -104,7 +104,8 @@ def test_the_check_finds_each_kind_of_fault() -> None:
     catalog.add("Sex", "Sex")  # English left
     problems = catalog_problems(template, catalog, {"Plan"})
     assert len(problems) == 5, problems
-    for problem, fault in zip(problems, ("placeholders", "adds '\"'", "markup", "is the English", "no translation")):
+    faults = ("placeholders", "adds '\"'", "markup", "is the English", "no translation")
+    for problem, fault in zip(problems, faults, strict=True):
         assert fault in problem, problems
 
 
@@ -158,11 +159,7 @@ LEGAL_STARTS = (
 def test_legal_passages_are_flagged_for_the_administrators_review(start: str) -> None:
     # The legal passages are trans blocks: their msgid has the block's variables as %(name)s.
     pattern = start.replace("{carryover}", "%(carryover)s")
-    flagged = [
-        message
-        for message in read_catalog(TEMPLATE)
-        if message.id and _forms(message)[0].startswith(pattern)
-    ]
+    flagged = [message for message in read_catalog(TEMPLATE) if message.id and _forms(message)[0].startswith(pattern)]
     assert flagged, f"no message starts with {pattern!r}"
     for message in flagged:
         assert any("administrator's review" in comment for comment in message.auto_comments), message.id

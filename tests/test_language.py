@@ -87,5 +87,7 @@ def test_known_words_of_the_portals_free_text_are_translated_others_kept() -> No
     # The input's capitals are kept: the portal sends MARRIED and FULL FAMILY.
     married = input_word(spanish, "marital status", "MARRIED")
     assert married == spanish.pgettext("marital status", "Married").upper()
-    assert input_word(spanish, "enrollment level", "full  family") == spanish.pgettext("enrollment level", "Full Family")
+    assert input_word(spanish, "enrollment level", "full  family") == spanish.pgettext(
+        "enrollment level", "Full Family"
+    )
     assert input_word(spanish, "relationship", "Godchild") == "Godchild"
