@@ -30,6 +30,7 @@ from docgen.documents.pipeline import (
     render_document,
 )
 from docgen.errors import InputError, Problem
+from docgen.language import SUPPORTED, language_for
 from docgen.render.raster import page_images
 from tests.conftest import (
     ENROLLMENT_EXAMPLES,
@@ -588,19 +589,42 @@ def _long_lines(jane: dict[str, Any], letters: str) -> dict[str, Any]:
     return jane
 
 
+@pytest.mark.parametrize("tag", SUPPORTED.values())
 @pytest.mark.parametrize("kind", ["health-fsa-claim", "dependent-care-claim"])
 @pytest.mark.parametrize(
     "letters", ["words", "admin", "W"], ids=["two-line employer and address", "four-line administrator", "longest"]
 )
 def test_long_names_and_addresses_keep_certify_and_sign_on_page_1(
-    jane: dict[str, Any], kind: str, letters: str
+    jane: dict[str, Any], kind: str, letters: str, tag: str
 ) -> None:
-    # Issue 17: a two-line employer and address pushed step 4 alone onto page 2.
+    # Issue 17: a two-line employer and address pushed step 4 alone onto page 2; issue 22: the
+    # same in Spanish, ~25% longer.
+    jane["participant"]["language"] = tag
     data = json.dumps(_long_lines(jane, letters))
     view = prepare(kind, data).view
     assert isinstance(view, ClaimFormView) and view.layout.blank_rows >= MIN_BLANK_EXPENSE_LINES
     first_page = pdf_text(render_document(kind, data))[0]
-    assert "CERTIFY AND SIGN" in first_page and "Participant's signature" in first_page
+    _ = language_for(tag).gettext
+    assert _("Certify and sign").upper() in first_page and _("Participant's signature") in first_page
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("count", [1, 8, 20])
+def test_any_number_of_lines_keeps_steps_1_to_4_on_page_1_in_spanish(jane: dict[str, Any], count: int) -> None:
+    # Issue 22: the Spanish page 1, its every text at its longest, keeps steps 3 and 4.
+    jane["participant"]["language"] = "es-US"
+    _long_lines(jane, "words")
+    jane["claims"] = [_expense(index, "longest") for index in range(count)]
+    data = json.dumps(jane)
+    view = prepare("health-fsa-claim", data).view
+    assert isinstance(view, ClaimFormView)
+    pages = pdf_text(render_document("health-fsa-claim", data))
+    _ = language_for("es-US").gettext
+    assert _("Attach documentation for every expense").upper() in pages[0]
+    assert _("Participant's signature") in pages[0]
+    if view.layout.continued:
+        assert _("Step 2, continued: %(what)s") % {"what": ""} in pages[1]
+        assert _("Certify and sign").upper() not in "".join(pages[1:])
 
 
 @pytest.mark.parametrize(

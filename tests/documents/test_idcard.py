@@ -23,6 +23,7 @@ from docgen.documents.idcard import CardOptions, cardholders
 from docgen.documents.pipeline import document_html, prepare, render
 from docgen.enrollment.model import parse_enrollment
 from docgen.errors import InputError
+from docgen.language import language_for
 from docgen.parsing import json_path
 from docgen.render.engine import ConfinedFetcher
 from docgen.render.raster import CARD_PIXELS
@@ -370,12 +371,18 @@ CARD_FIELDS = [
 ]
 
 
-@pytest.mark.parametrize("letters", ["W", "Mxwq Lopz "], ids=["widest", "words"])
+@pytest.mark.parametrize(
+    ("letters", "tag"),
+    [("W", "en-US"), ("Mxwq Lopz ", "en-US"), ("W", "es-US")],
+    ids=["widest", "words", "widest in Spanish"],
+)
 @pytest.mark.parametrize(("path", "longest"), CARD_FIELDS, ids=[".".join(map(str, p)) for p, _ in CARD_FIELDS])
 def test_every_card_field_at_its_longest_fits_or_is_refused_by_its_path(
-    path: tuple[str | int, ...], longest: int, letters: str
+    path: tuple[str | int, ...], longest: int, letters: str, tag: str
 ) -> None:
     data = json.loads(FEATURES.read_text())  # every optional card field present: the fullest card
+    # Issue 22: the Spanish labels are longer; the layout and the fields' room stay the same.
+    data["participant"]["language"] = tag
     target: Any = data
     for part in path[:-1]:
         target = target[part]
@@ -389,6 +396,20 @@ def test_every_card_field_at_its_longest_fits_or_is_refused_by_its_path(
         # Sideways, text keeps the card's 3.5 mm margin (9.9 pt; a little less for rounding).
         for words in pdf_words(pdf):
             assert all(9 <= word["x0"] and word["x1"] <= 85.6 * MM - 9 for word in words), words
+
+
+def test_the_spanish_card_keeps_its_layout_and_the_standard_rx_labels() -> None:
+    data = json.loads(FEATURES.read_text())
+    data["participant"]["language"] = "es-MX"
+    pdf = render(prepare("id-card", json.dumps(data))).content
+    assert_nothing_clipped_or_overlapping(pdf, margin=1.5)
+    front, back = pdf_text(pdf)
+    _ = language_for("es-US").gettext
+    for label in ("Member ID", "Effective", "Subscriber", "Group", "In-Net", "Out-of-Net", "Deductible"):
+        assert _(label) != label and _(label) in " ".join(front.split()), label
+    # NCPDP's pharmacy labels are the same in every language.
+    assert all(label in front for label in ("RxBIN", "RxPCN", "RxGRP", "RxID"))
+    assert _("Send claims to") in back and _("Customer Service") in back
 
 
 @pytest.mark.parametrize(
