@@ -219,7 +219,7 @@ def input_word(language: Language, context: str, text: str) -> str:
     """A word of the portal's free text (a relationship, a marital status, an enrollment level) in
     the member's language when the catalog knows it, in the input's case; otherwise as given."""
     known = _INPUT_WORD_KEYS[context].get(" ".join(text.split()).casefold())
-    if known is None:
+    if known is None or language.code == SOURCE_LANGUAGE:
         return text
     word = language.pgettext(context, known)
     return word.upper() if text.isupper() else word
