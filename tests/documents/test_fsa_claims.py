@@ -224,7 +224,10 @@ def test_a_plan_year_spanning_2025_and_2026_states_each_years_limit() -> None:
     # §129(a)(2)(A) exclusion to $7,500 ($3,750 filing separately) for years after 2025.
     text = prose_of("dependent-care-claim", PLAN_YEAR_2025_2026)
     assert "2025 $5,000.00 $2,500.00 2026 $7,500.00 $3,750.00" in text
-    assert "Federal law: 2025, IRC §129(a)(2)(A); 2026, IRC §129(a)(2)(A) as amended by Public Law 119-21" in text
+    assert (
+        "Federal law: 2025, IRC §129(a)(2)(A); 2026, IRC §129(a)(2)(A) (Pub. L. 119-21, One Big Beautiful Bill Act)"
+        in text
+    )
     assert "not to exceed the calendar year's limit above" in text
     assert "$5,000.00 per calendar year" not in text
 

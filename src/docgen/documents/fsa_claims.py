@@ -118,6 +118,10 @@ _NOTE_ROW_PT = 19.0
 # the "Step 2, continued" sheet under its heading and the repeated table header.
 _FIRST_PAGE_ROOM_PT = {HEALTH_FSA_KIND: 190.0, DEPENDENT_CARE_KIND: 202.0}
 _NEXT_PAGE_ROOM_PT = 560.0
+# Page 1's fixed text is longer in Spanish (issue 22: ~25% more words, a deadline paragraph and
+# labels a line longer): the room it leaves for expense rows is less. Renders of both forms
+# kept step 4 on page 1 from 5 pt less; one blank line's height is kept in hand.
+_LONGER_TEXT_PT = {"en": 0.0, "es": _BLANK_ROW_PT}
 
 
 def _lines(text: str, width_pt: float, font_file: str = FONT_REGULAR) -> int:
@@ -489,7 +493,7 @@ def _first_page_room(
     # Jane's page 1: a one-line name, employer and phone, a two-line address (5 lines); a
     # one-line administrator over three address lines, the fax and the upload line (6).
     extra_pt = max(0, lines - 5) * _TYPE_PT * _LEADING + max(0, send_lines - 6) * 8.0 * 1.2
-    return _FIRST_PAGE_ROOM_PT[kind] - extra_pt
+    return _FIRST_PAGE_ROOM_PT[kind] - extra_pt - _LONGER_TEXT_PT[language.code]
 
 
 def build_health_fsa_claim(enrollment: Enrollment) -> ClaimFormView:
