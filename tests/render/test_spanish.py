@@ -31,6 +31,7 @@ DOCUMENTS = {
     "health-fsa-claim": FAMILY,
     "dependent-care-claim": FAMILY,
     "id-card": FAMILY,
+    "id-card-sheet": FAMILY,
     "tax-savings": ILLUSTRATION,
     "piece": FAMILY,
 }
@@ -81,7 +82,9 @@ def spanish_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     paths = {}
     for name, source in DOCUMENTS.items():
         data = source.read_bytes()
-        if name == "piece":
+        if name == "id-card-sheet":
+            pdf = render(prepare("id-card", data, {"sheet": True})).content
+        elif name == "piece":
             result = render_piece(PieceTask("0123456789ab", 1, "confirmation", data, tracking=None))
             assert not result.problems
             pdf = result.pdf
@@ -110,7 +113,7 @@ def test_the_check_finds_english_left_in_a_page() -> None:
     assert words("Página 1 de 2 · Submitted") & english == {"submitted"}
 
 
-@pytest.mark.parametrize("name", [name for name in DOCUMENTS if name != "id-card"])
+@pytest.mark.parametrize("name", [name for name in DOCUMENTS if not name.startswith("id-card")])
 def test_pages_are_numbered_in_spanish(spanish_pdfs: dict[str, Path], name: str) -> None:
     text = text_of(spanish_pdfs[name])
     pages = text.count("\f")

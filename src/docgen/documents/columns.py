@@ -19,8 +19,6 @@ from docgen import glyphs
 class Column:
     header: str
     cells: Sequence[str]
-    #: A second header line in the header's size, unbroken: "(mm/dd/yyyy)" under "Birthdate".
-    hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,6 @@ def fit_widths(columns: Sequence[Column], table_width_pt: float, font: TableFont
         max(
             _longest_word(column.cells, font.cell_pt, glyphs.FONT_REGULAR),
             _longest_word([column.header], font.header_pt, glyphs.FONT_BOLD),
-            glyphs.text_width_pt(column.hint, font.header_pt) if column.hint else 0.0,
         )
         + spare
         for column in columns

@@ -315,8 +315,9 @@ def _dependent_columns(
         [row.handicapped for row in rows],
         [row.status for row in rows],
     )
-    # The hint is measured too: "(dd/mm/aaaa)" is wider than the dates under it (issue 22).
-    columns = [Column(heading.text, values, heading.hint) for heading, values in zip(headings, cells, strict=True)]
+    # The hint ("(mm/dd/yyyy)") is not measured: it may break after a slash, where a surname
+    # taking its room would break inside (issue 18).
+    columns = [Column(heading.text, values) for heading, values in zip(headings, cells, strict=True)]
     return fit_widths(columns, _BODY_WIDTH_PT, _GRID_FONT)
 
 
