@@ -92,3 +92,10 @@ def test_known_words_of_the_portals_free_text_are_translated_others_kept() -> No
         "enrollment level", "Full Family"
     )
     assert input_word(spanish, "relationship", "Godchild") == "Godchild"
+    # A child's word takes the dependent's gender in Spanish; without one, the neutral form.
+    daughter, son = input_word(spanish, "relationship", "Child", "F"), input_word(spanish, "relationship", "CHILD", "M")
+    assert daughter == spanish.pgettext("relationship, female", "Child") != son.capitalize()
+    assert son == spanish.pgettext("relationship, male", "Child").upper()
+    assert input_word(spanish, "relationship", "Child", "U") == spanish.pgettext("relationship", "Child")
+    assert input_word(spanish, "relationship", "Spouse", "F") == spanish.pgettext("relationship", "Spouse")
+    assert input_word(english, "relationship", "Child", "F") == "Child"

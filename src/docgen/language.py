@@ -62,6 +62,17 @@ _INPUT_WORDS = {
         NP_("relationship", "Domestic Partner"),
         NP_("relationship", "Dependent"),
     ),
+    # A child's word has a gender in Spanish (Hija, Hijo): said by the dependent's sex when known.
+    "relationship, female": (
+        NP_("relationship, female", "Child"),
+        NP_("relationship, female", "Stepchild"),
+        NP_("relationship, female", "Foster Child"),
+    ),
+    "relationship, male": (
+        NP_("relationship, male", "Child"),
+        NP_("relationship, male", "Stepchild"),
+        NP_("relationship, male", "Foster Child"),
+    ),
     "marital status": (
         NP_("marital status", "Married"),
         NP_("marital status", "Single"),
@@ -215,12 +226,21 @@ class Language:
         return self.dollars(cents) if cents == cents.to_integral_value() else self.usd(cents)
 
 
-def input_word(language: Language, context: str, text: str) -> str:
+#: The gendered contexts of a word, by the input's sex code (model.Gender's values).
+_GENDERED = {"F": "female", "M": "male"}
+
+
+def input_word(language: Language, context: str, text: str, sex: str | None = None) -> str:
     """A word of the portal's free text (a relationship, a marital status, an enrollment level) in
-    the member's language when the catalog knows it, in the input's case; otherwise as given."""
-    known = _INPUT_WORD_KEYS[context].get(" ".join(text.split()).casefold())
-    if known is None or language.code == SOURCE_LANGUAGE:
+    the member's language when the catalog knows it, in the input's case; otherwise as given.
+    With the person's `sex` ("F", "M"), a word the language genders is said in that gender."""
+    key = " ".join(text.split()).casefold()
+    if language.code == SOURCE_LANGUAGE or key not in _INPUT_WORD_KEYS[context]:
         return text
+    gendered = f"{context}, {_GENDERED[sex]}" if sex in _GENDERED else None
+    if gendered and key in _INPUT_WORD_KEYS.get(gendered, {}):
+        context = gendered
+    known = _INPUT_WORD_KEYS[context][key]
     word = language.pgettext(context, known)
     return word.upper() if text.isupper() else word
 

@@ -372,7 +372,7 @@ def _row(enrollment: Enrollment, line: ExpenseLine, language: Language) -> Expen
     name = language.gettext("{name} (self)").format(name=person.full_name)
     for dependent in enrollment.dependents:
         if dependent.dependent_id == line.dependent_id:
-            relationship = input_word(language, "relationship", dependent.relationship)
+            relationship = input_word(language, "relationship", dependent.relationship, dependent.gender.value)
             name = f"{dependent.full_name} ({relationship})"
     return ExpenseRow(
         service_start=line.service_start,

@@ -266,7 +266,7 @@ def _dependent_row(dependent: Dependent, language: Language) -> DependentRow:
         middle=dependent.middle_name,
         sex=language.gettext(_SEX_LETTERS[dependent.gender]),
         birthdate=dependent.date_of_birth,
-        relationship=input_word(language, "relationship", dependent.relationship),
+        relationship=input_word(language, "relationship", dependent.relationship, dependent.gender.value),
         student=_yes_no(dependent.student, language),
         handicapped=_yes_no(dependent.handicapped, language),
         status=_dependent_status(dependent, language),
@@ -328,7 +328,7 @@ def _coverage(
         CoveredRow(
             name=d.full_name,
             ssn=d.ssn.masked,
-            relation=input_word(language, "relationship", d.relationship),
+            relation=input_word(language, "relationship", d.relationship, d.gender.value),
         )
         for d in (dependents[i] for i in election.covered_dependents)
     )
