@@ -18,7 +18,7 @@ from gettext import NullTranslations
 from pathlib import Path
 from typing import Annotated
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -34,6 +34,7 @@ from docgen.money import to_cents, to_dollars
 #: plan is a US plan, so a member writing es-MX or es-419 reads US Spanish (es-US) documents.
 SUPPORTED = {"en": "en-US", "es": "es-US"}
 SOURCE_LANGUAGE = "en"
+ENGLISH_TAG = SUPPORTED[SOURCE_LANGUAGE]
 #: The gettext domain: locales/<language>/LC_MESSAGES/docgen.po.
 DOMAIN = "docgen"
 
@@ -248,21 +249,11 @@ def input_word(language: Language, context: str, text: str, sex: str | None = No
 @cache
 def language_for(tag: str | None = None) -> Language:
     """The Language of a normalized tag (`normalized_tag`), English when the input names none."""
-    written = normalized_tag(tag) if tag else SUPPORTED[SOURCE_LANGUAGE]
-    try:
-        locale = Locale.parse(written, sep="-")
-    except (UnknownLocaleError, ValueError) as exc:  # pragma: no cover - SUPPORTED holds CLDR locales
-        raise LanguageNotSupported(str(exc)) from exc
+    written = normalized_tag(tag) if tag else ENGLISH_TAG
+    locale = Locale.parse(written, sep="-")
     return Language(
         tag=written,
         locale=locale,
         translations=_catalog(get_settings().home / "locales", str(locale.language)),
         date_pattern=_numeric_date_pattern(locale),
     )
-
-
-ENGLISH_TAG = SUPPORTED[SOURCE_LANGUAGE]
-
-
-def english() -> Language:
-    return language_for(None)
