@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUNTIME_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 TEST_TOOLS := poppler-utils qpdf curl
 
-.PHONY: run test test-fast lint golden-update messages bench sysdeps sysdeps-test venv clean
+.PHONY: run test test-fast lint golden-update fonts messages bench sysdeps sysdeps-test venv clean
 
 run: venv
 	$(BIN)/docgen examples examples --out out
@@ -31,6 +31,11 @@ test-fast: venv sysdeps-test
 # The only way to regenerate golden/; review every changed page as a PNG before committing.
 golden-update: venv
 	$(BIN)/docgen golden --update
+
+# assets/css/scripts.css: the script faces' @font-face rules, each unicode-range read from its
+# font's cmap (docs/fonts.md); run after adding or replacing a font in fonts/, then commit both.
+fonts: venv
+	$(BIN)/python -c 'from docgen.fontfaces import write_stylesheet; print(write_stylesheet())'
 
 # Translations (docs/translations.md): collect every message of src/ and templates/ into
 # locales/docgen.pot, then merge it into each language's catalog for its translator.
