@@ -23,7 +23,7 @@ def test_a_new_key_is_stored_only_as_its_hash(tmp_path: Path) -> None:
         rows = db.execute("SELECT * FROM api_keys").fetchall()
     assert len(rows) == 1
     assert hashlib.sha256(key.encode()).digest() in rows[0]
-    assert not any(isinstance(value, str) and key.split("_")[2][:20] in value for value in rows[0])
+    assert not any(isinstance(value, str) and key.split("_", 2)[2][:20] in value for value in rows[0])
     assert all(key.encode() not in path.read_bytes() for path in tmp_path.iterdir())
 
 
