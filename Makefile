@@ -35,7 +35,7 @@ golden-update: venv
 # assets/css/scripts.css: the script faces' @font-face rules, each unicode-range read from its
 # font's cmap (docs/fonts.md); run after adding or replacing a font in fonts/, then commit both.
 fonts: venv
-	$(BIN)/python -c 'from docgen.fontfaces import write_stylesheet; print(write_stylesheet())'
+	$(BIN)/python -c 'from docgen.fontfaces import write_notice_cjk, write_stylesheet; print(write_notice_cjk(), write_stylesheet())'
 
 # Translations (docs/translations.md): collect every message of src/ and templates/ into
 # locales/docgen.pot, then merge it into each language's catalog for its translator.

@@ -54,3 +54,12 @@ def test_the_added_fonts_fit_the_budget_and_each_is_declared_and_licensed() -> N
     assert {path.name for path in files} == declared_files
     for path in files:
         assert f"  {path.name}\n" in licence, path.name
+
+
+def test_the_notice_cjk_face_is_a_fresh_cut_holding_every_cjk_character_of_the_taglines() -> None:
+    # Issue 23: the taglines' Chinese, Japanese and Korean come from a face of their own characters
+    # (a subset of the full one costs ~150 kB and a third of a render); `make fonts` cuts it again
+    # after taglines.json changes. A character it lacks would still print, from the full face.
+    assert (ROOT / "fonts" / fontfaces.NOTICE_CJK.regular).read_bytes() == fontfaces.notice_cjk_font()
+    assert fontfaces.notice_cjk_characters() <= declared(fontfaces.NOTICE_CJK)
+    assert not declared(fontfaces.NOTICE_CJK) & declared(fontfaces.FULL_CJK)

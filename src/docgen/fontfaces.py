@@ -16,12 +16,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from io import BytesIO
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
+from fontTools import subset
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTFont, newTable
 
 from docgen.config import get_settings
 from docgen.files import write_atomic
+from docgen.language_assistance import load_language_assistance
 
 #: The Latin, Greek, Cyrillic and Hebrew faces (assets/css/base.css), in the order base.css declares them.
 LATIN_FAMILY = "Docgen Sans"
@@ -56,6 +61,23 @@ class ScriptFace:
         return (self.regular,) if self.bold is None else (self.regular, self.bold)
 
 
+#: The Unicode blocks of Chinese, Japanese and Korean text.
+CJK_BLOCKS: tuple[Block, ...] = (
+    (0x1100, 0x11FF),  # Hangul Jamo
+    (0x2E80, 0x2FDF),  # CJK Radicals Supplement, Kangxi Radicals
+    (0x2FF0, 0x31FF),  # Ideographic Description, CJK Symbols and Punctuation, kana, Bopomofo, Hangul Jamo
+    (0x3200, 0x4DBF),  # Enclosed CJK, CJK Compatibility, Extension A
+    (0x4E00, 0x9FFF),  # CJK Unified Ideographs
+    (0xA960, 0xA97F),  # Hangul Jamo Extended-A
+    (0xAC00, 0xD7FF),  # Hangul Syllables, Jamo Extended-B
+    (0xF900, 0xFAFF),  # CJK Compatibility Ideographs
+    (0xFE30, 0xFE4F),  # CJK Compatibility Forms
+    (0xFF00, 0xFFEF),  # Halfwidth and Fullwidth Forms
+    (0x1B000, 0x1B16F),  # Kana Supplement, Extended-A, Small Kana Extension
+    (0x20000, 0x2FA1F),  # Extensions B-F, Compatibility Ideographs Supplement
+)
+
+
 def _noto(script: str, *blocks: Block) -> ScriptFace:
     return ScriptFace(script, f"NotoSans{script}-Regular.ttf", f"NotoSans{script}-Bold.ttf", blocks)
 
@@ -86,6 +108,12 @@ SCRIPT_FACES = (
     # Ethiopic, Supplement, Extended, Extended-A (Amharic, Tigrinya).
     _noto("Ethiopic", (0x1200, 0x139F), (0x2D80, 0x2DDF), (0xAB00, 0xAB2F)),
     _noto("Khmer", (0x1780, 0x17FF), (0x19E0, 0x19FF)),
+    # The notice's Chinese, Japanese and Korean taglines (issue 23) in a face of just their
+    # characters, cut from the one below by `make fonts`: WeasyPrint subsets a face keeping its
+    # glyph ids (HarfBuzz RETAIN_GIDS), so text drawn from the full face costs every document
+    # a subset as long as its highest glyph id (~150 kB) and a third of its render. Its outlines
+    # are TrueType, so that a mailroom print file shares one copy (batch/fonts.py merges glyf fonts).
+    ScriptFace("CJK Notice", "NotoSansCJKsc-Notice.ttf", None, CJK_BLOCKS),
     # One face for Chinese, Japanese and Korean: Noto Sans CJK SC holds the Pan-CJK glyph set and
     # gives the regional forms through its `locl` feature when the text carries a lang. Regular
     # only (the issue's budget: one CJK weight); a bold CJK name prints Regular outlines.
@@ -93,20 +121,7 @@ SCRIPT_FACES = (
         "CJK",
         "NotoSansCJKsc-Regular.otf",
         None,
-        (
-            (0x1100, 0x11FF),  # Hangul Jamo
-            (0x2E80, 0x2FDF),  # CJK Radicals Supplement, Kangxi Radicals
-            (0x2FF0, 0x31FF),  # Ideographic Description, CJK Symbols and Punctuation, kana, Bopomofo, Hangul Jamo
-            (0x3200, 0x4DBF),  # Enclosed CJK, CJK Compatibility, Extension A
-            (0x4E00, 0x9FFF),  # CJK Unified Ideographs
-            (0xA960, 0xA97F),  # Hangul Jamo Extended-A
-            (0xAC00, 0xD7FF),  # Hangul Syllables, Jamo Extended-B
-            (0xF900, 0xFAFF),  # CJK Compatibility Ideographs
-            (0xFE30, 0xFE4F),  # CJK Compatibility Forms
-            (0xFF00, 0xFFEF),  # Halfwidth and Fullwidth Forms
-            (0x1B000, 0x1B16F),  # Kana Supplement, Extended-A, Small Kana Extension
-            (0x20000, 0x2FA1F),  # Extensions B-F, Compatibility Ideographs Supplement
-        ),
+        CJK_BLOCKS,
     ),
 )
 
@@ -124,9 +139,12 @@ def latin_drawable() -> frozenset[int]:
 
 @cache
 def declared(face: ScriptFace) -> frozenset[int]:
-    """The code points a script face is declared for: in its blocks and drawn by each of its files."""
+    """The code points a script face is declared for: in its blocks, drawn by each of its files,
+    and not declared for a face before it (the notice's CJK face is cut from the full one)."""
     drawn = frozenset.intersection(*(_cmap(name) for name in face.files))
-    return frozenset(code for code in drawn if any(first <= code <= last for first, last in face.blocks))
+    earlier = SCRIPT_FACES[: SCRIPT_FACES.index(face)]
+    taken = frozenset().union(*(declared(other) for other in earlier))
+    return frozenset(code for code in drawn if any(first <= code <= last for first, last in face.blocks)) - taken
 
 
 def runs(codes: frozenset[int]) -> list[Block]:
@@ -189,4 +207,87 @@ def write_stylesheet(home: Path | None = None) -> Path:
     """Regenerate the committed stylesheet; returns its path."""
     path = (home or get_settings().home) / STYLESHEET
     write_atomic(path, stylesheet().encode())
+    return path
+
+
+NOTICE_CJK = next(face for face in SCRIPT_FACES if face.script == "CJK Notice")
+FULL_CJK = next(face for face in SCRIPT_FACES if face.script == "CJK")
+
+
+def notice_cjk_characters(home: Path | None = None) -> frozenset[int]:
+    """The Chinese, Japanese and Korean characters of the notice's taglines (locales/notice/)."""
+    data = load_language_assistance((home or get_settings().home) / "locales" / "notice")
+    return frozenset(
+        ord(char)
+        for tagline in data.taglines.values()
+        for char in tagline.text
+        if any(first <= ord(char) <= last for first, last in CJK_BLOCKS)
+    )
+
+
+def notice_cjk_font(home: Path | None = None) -> bytes:
+    """The notice's CJK face cut from the full one: its characters, with every layout feature
+    (`locl` gives the Japanese, Korean and Traditional forms), the full face's names and dates,
+    its cubic CFF outlines as quadratic TrueType ones (within 1 unit of the 1,000-unit em)."""
+    folder = (home or get_settings().home) / "fonts"
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    # Printable ASCII too, though the face is declared for CJK only: Pango draws the space inside a
+    # CJK run ("請致電 800-...") from the run's own face, and found none in the subset (.notdef).
+    subsetter.populate(unicodes=sorted(notice_cjk_characters(home) | set(range(0x20, 0x7F))))
+    with TTFont(folder / FULL_CJK.regular, recalcTimestamp=False) as font:
+        subsetter.subset(font)
+        _to_truetype(font)
+        buffer = BytesIO()
+        font.save(buffer)
+    return buffer.getvalue()
+
+
+def _to_truetype(font: TTFont) -> None:
+    """CFF outlines to glyf, as fontTools' Snippets/otf2ttf.py does (cu2qu, reversed contours)."""
+    order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = glyphs
+    del font["CFF "]
+    if "VORG" in font:
+        del font["VORG"]
+    glyf.compile(font)
+    metrics = font["hmtx"].metrics
+    for name, glyph in glyphs.items():
+        metrics[name] = (metrics[name][0], getattr(glyph, "xMin", 0))
+    maxp = font["maxp"] = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    maxp.maxZones = 1
+    for field in (
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+    ):
+        setattr(maxp, field, 0)
+    maxp.compile(font)
+    post = font["post"]
+    post.formatType = 3.0  # no glyph names: WeasyPrint and PDF readers map by cmap and ToUnicode
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
+def write_notice_cjk(home: Path | None = None) -> Path:
+    """Regenerate the committed notice CJK face (`make fonts`); returns its path."""
+    path = (home or get_settings().home) / "fonts" / NOTICE_CJK.regular
+    write_atomic(path, notice_cjk_font(home))
     return path

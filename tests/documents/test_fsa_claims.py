@@ -126,11 +126,12 @@ def test_every_page_has_a_qr_code_naming_its_page(kind: str, example: Path) -> N
 
 
 def test_page_counts_of_the_examples() -> None:
-    # Blank forms: the form, then the instructions; dependent care adds the provider page.
-    assert len(page_codes(rendered("health-fsa-claim"))) == 2
-    assert len(page_codes(rendered("dependent-care-claim"))) == 3
+    # Blank forms: the form, then the instructions, then the notice of language assistance (issue
+    # 23: the instructions page is full); dependent care adds the provider page.
+    assert len(page_codes(rendered("health-fsa-claim"))) == 3
+    assert len(page_codes(rendered("dependent-care-claim"))) == 4
     # Twelve prefilled lines run the health form onto a second page before the instructions.
-    assert len(page_codes(rendered("health-fsa-claim", LARGE))) == 3
+    assert len(page_codes(rendered("health-fsa-claim", LARGE))) == 4
 
 
 def test_qr_text_format() -> None:
@@ -321,7 +322,7 @@ def test_lines_beyond_page_1_continue_on_a_sheet_of_their_own() -> None:
     # Issue 17: steps 1 to 4 on page 1, the other lines on "Step 2, continued" (page 2), whose
     # heading names the form and the member, then the instructions.
     pages = pdf_text(rendered("health-fsa-claim", LARGE))
-    assert len(pages) == 3
+    assert len(pages) == 4 and "FREE LANGUAGE ASSISTANCE" in pages[3]
     first, continued = pages[0], pages[1]
     for step in (
         "YOUR INFORMATION",

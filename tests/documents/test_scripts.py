@@ -66,7 +66,9 @@ def test_the_statement_prints_every_name_in_its_script(kind: str, tmp_path: Path
     assert re.search(r"XXX-XX-5529\s+李\s+小龍", _run("pdftotext", pdf, tmp_path, "-layout"))  # Last, First columns
     assert "محمد حداد" in text  # the participant: no ligature in these letters, so extraction keeps them
     # The header prints the participant in bold: Noto Sans Arabic Bold, not Regular drawn bold.
-    assert _fonts(pdf, tmp_path) == {"Docgen-Sans", "Docgen-Sans-Bold", "Docgen-Arabic-Bold", "Docgen-CJK"}
+    # (The notice of language assistance adds the faces of its own scripts, issue 23.)
+    assert {"Docgen-Sans", "Docgen-Sans-Bold", "Docgen-Arabic-Bold", "Docgen-CJK"} <= _fonts(pdf, tmp_path)
+    assert all(name.startswith("Docgen-") for name in _fonts(pdf, tmp_path))
 
 
 @pytest.mark.parametrize(

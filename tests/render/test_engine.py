@@ -125,7 +125,8 @@ def test_only_bundled_fonts_are_embedded(jane: dict[str, Any]) -> None:
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             fonts.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
-    assert fonts == {"Docgen-Sans", "Docgen-Sans-Bold"}
+    # The body in Liberation Sans; the notice's taglines (issue 23) in the script faces it needs.
+    assert {"Docgen-Sans", "Docgen-Sans-Bold"} <= fonts and all(font.startswith("Docgen-") for font in fonts)
 
 
 def test_metadata_is_fixed_and_holds_no_personal_data(jane: dict[str, Any]) -> None:

@@ -81,6 +81,13 @@ def tree_strings(path: Path) -> tuple[list[str], list[str]]:
     return text, figures
 
 
+#: Scripts drawn shaped (Hebrew, Arabic, the Indic scripts, Thai, Lao, Myanmar, Khmer): pdftotext
+#: reorders a right-to-left line visually, and `pdfinfo -struct-text` reads a shaped line's glyphs'
+#: own texts, not the /ActualText tagging gives it. Those lines (the notice's taglines) are checked
+#: in tests/documents/test_language_assistance.py.
+_SHAPED = re.compile("[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
 def _squeezed(text: str) -> str:
     return "".join(text.split()).casefold()
 
@@ -93,14 +100,14 @@ def reading_order_problem(path: Path, family: str) -> str | None:
     of the title it belongs to in the tree.
     """
     strings, figures = tree_strings(path)
-    tree = _squeezed("".join(strings))
+    tree = _squeezed("".join(string for string in strings if not _SHAPED.search(string)))
     # A figure's painted words (the chart's labels) are read as its Alt, and a list's bullets are
     # not words: both are taken off the page.
     painted = [_squeezed(figure) for figure in figures]
     lines = [
         line
         for line in page_lines(path, family)
-        if re.search(r"\w", line) and not any(line in figure for figure in painted)
+        if re.search(r"\w", line) and not any(line in figure for figure in painted) and not _SHAPED.search(line)
     ]
 
     def next_at(line: str, cursor: int) -> int:
@@ -139,7 +146,7 @@ def _broken(path: Path, tmp_path: Path, change: str) -> Path:
         kids = document.K
         sections = [index for index, kid in enumerate(kids) if isinstance(kid, pikepdf.Dictionary)]
         if change == "missing":
-            del kids[sections[-2]]  # the Section 125 acknowledgement (before "Questions?")
+            del kids[sections[-3]]  # the Section 125 acknowledgement (before "Questions?" and the notice)
         else:
             first, second = sections[2], sections[3]  # Personal Information, Dependents
             kids[first], kids[second] = kids[second], kids[first]

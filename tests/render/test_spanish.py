@@ -103,7 +103,13 @@ def text_of(path: Path) -> str:
 def test_no_english_interface_text(spanish_pdfs: dict[str, Path], name: str) -> None:
     source = json.loads(DOCUMENTS[name].read_text())
     input_words = set().union(*(words(text) for text in _strings(source)))
-    printed = words(text_of(spanish_pdfs[name]))
+    text = text_of(spanish_pdfs[name])
+    # The notice of language assistance closes the statements and forms: English and the state's
+    # languages on purpose (issue 23), under a Spanish heading; the rest of the document is Spanish.
+    notice = SPANISH.gettext("Free language assistance").upper()
+    if name in {"summary", "confirmation", "health-fsa-claim", "dependent-care-claim", "piece"}:
+        assert text.count(notice) == 1
+    printed = words(text.split(notice)[0])
     assert printed & english_only_words() - input_words - words(CITED_LAWS) == set()
 
 
@@ -116,7 +122,8 @@ def test_the_check_finds_english_left_in_a_page() -> None:
 @pytest.mark.parametrize("name", [name for name in DOCUMENTS if not name.startswith("id-card")])
 def test_pages_are_numbered_in_spanish(spanish_pdfs: dict[str, Path], name: str) -> None:
     text = text_of(spanish_pdfs[name])
-    pages = text.count("\f")
+    # A mailed piece of an odd page count has a blank back (batch/marks.py): no text, no number.
+    pages = sum(1 for page in text.split("\f") if page.strip())
     page = SPANISH.gettext("Page %(page)s of %(pages)s")
     assert page != "Page %(page)s of %(pages)s"
     for number in range(1, pages + 1):

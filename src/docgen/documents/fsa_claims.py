@@ -22,6 +22,7 @@ from docgen.enrollment.model import Enrollment, ExpenseLine, FlexAccount, FlexSe
 from docgen.errors import InputError, Problem
 from docgen.glyphs import FONT_BOLD, FONT_REGULAR, wrapped_lines
 from docgen.language import N_, Language, input_word
+from docgen.language_assistance import Tagline, language_assistance
 from docgen.money import ZERO
 from docgen.render.barcodes import qr_data_uri
 from docgen.render.metadata import DocumentMetadata
@@ -281,6 +282,8 @@ class ClaimFormView:
     submit: SubmitView
     metadata: DocumentMetadata
     language: Language
+    #: The notice of language assistance, English first (45 CFR 92.11).
+    language_assistance: tuple[Tagline, ...]
 
     def page_index(self, page: int, pages: int) -> ClaimPageIndex:
         return ClaimPageIndex(self.kind, self.participant_id, self.plan_year_start, self.plan_year_end, page, pages)
@@ -451,6 +454,7 @@ def build_claim_form(enrollment: Enrollment, kind: str) -> ClaimFormView:
         deemed_income_one=DEEMED_INCOME_ONE,
         deemed_income_two=DEEMED_INCOME_TWO,
         submit=_submit(enrollment, flex),
+        language_assistance=language_assistance(enrollment),
         metadata=enrollment_metadata(enrollment, title, _("participant ID {id}").format(id=person.participant_id)),
         language=language,
     )

@@ -24,6 +24,7 @@ from docgen.enrollment.model import (
 )
 from docgen.errors import InputError, Problem
 from docgen.language import N_, Language, input_word, language_for
+from docgen.language_assistance import Tagline, language_assistance
 from docgen.parsing import Rule
 from docgen.render.metadata import DocumentMetadata
 from docgen.units import POINTS_PER_INCH
@@ -175,6 +176,8 @@ class StatementView:
     flex_elected: bool
     flex_totals: FlexTotals | None
     metadata: DocumentMetadata
+    #: The notice of language assistance, English first (45 CFR 92.11).
+    language_assistance: tuple[Tagline, ...]
     #: Set for mailroom printing: the first page then carries the envelope-window address blocks.
     mailing: MailingView | None = None
 
@@ -432,6 +435,7 @@ def build_statement(enrollment: Enrollment, *, confirmation: bool) -> StatementV
         metadata=enrollment_metadata(
             enrollment, title, _("enrollment {number}").format(number=rules.enrollment_number(enrollment))
         ),
+        language_assistance=language_assistance(enrollment),
     )
 
 
