@@ -89,15 +89,22 @@ def test_each_face_is_embedded_once_for_the_whole_file(pieces: list[tuple[int, P
     assert len(font_programs(print_file)) == len(set(font_programs(print_file)))
 
 
-def test_pages_look_and_read_exactly_as_the_pieces_rendered_alone(
-    pieces: list[tuple[int, Path]], print_file: Path
-) -> None:
+def _pages_as_alone(pieces: list[tuple[int, Path]], print_file: Path) -> list[tuple[Image.Image, str]]:
+    """The print file's pages (image, text), each checked to look and read as its piece alone."""
     alone = [page for _, path in pieces for page in _pages(path)]
     merged = list(_pages(print_file))
     assert len(merged) == len(alone)
     for number, ((image, text), (expected_image, expected_text)) in enumerate(zip(merged, alone, strict=True), start=1):
         assert text == expected_text, f"page {number}: text (ToUnicode) differs"
         assert ImageChops.difference(image, expected_image).getbbox() is None, f"page {number}: pixels differ"
+    return merged
+
+
+def test_pages_look_and_read_exactly_as_the_pieces_rendered_alone(
+    pieces: list[tuple[int, Path]], print_file: Path
+) -> None:
+    merged = _pages_as_alone(pieces, print_file)
+    for number, (_image, text) in enumerate(merged, start=1):
         assert text.strip() or number % 2 == 0, f"page {number} is blank"
 
 
@@ -193,11 +200,6 @@ def test_pieces_with_cjk_and_arabic_names_keep_their_glyphs_in_one_print_file(tm
     assert programs.count(("/FontFile3", "Docgen-CJK")) == 2
     assert programs.count(("/FontFile2", "Docgen-Arabic-Bold")) == 1  # merged: every piece's participant
     assert all(name.startswith("Docgen-") for _, name in programs)
-    alone = [page for _, path in pieces for page in _pages(path)]
-    merged = list(_pages(print_file))
-    assert len(merged) == len(alone)
-    for number, ((image, text), (expected_image, expected_text)) in enumerate(zip(merged, alone, strict=True), start=1):
-        assert text == expected_text, f"page {number}: text (ToUnicode) differs"
-        assert ImageChops.difference(image, expected_image).getbbox() is None, f"page {number}: pixels differ"
+    merged = _pages_as_alone(pieces, print_file)
     texts = "".join(text for _, text in merged)
     assert "小龍" in texts and "美玲" in texts and "Юрий" in texts
