@@ -263,6 +263,18 @@ def test_the_notice_closes_the_statements_and_both_claim_forms_whole(kind: str) 
     assert all(_squeezed(_tagline_text(tag)) in last for tag in _expected(data) if tag in {"en", "es", "vi"})
 
 
+def test_a_short_notice_shares_the_last_page_and_a_states_full_list_starts_its_own() -> None:
+    # A group's own list of two languages is a few lines: it closes the statement's last page
+    # (a page more is a sheet more in every envelope). A state's list starts a page of its own
+    # (base.css: laying it out beside the statement first was wasted, it never fit there).
+    short = pdf_text(_render("confirmation", _jane("MT", language_assistance=["es", "vi"])))
+    assert "FREE LANGUAGE ASSISTANCE" in short[-1] and "QUESTIONS?" in short[-1]
+    full = pdf_text(_render("confirmation", _jane("MT")))
+    assert len(full) == len(short) + 1 and "QUESTIONS?" in full[-2]
+    body = [line for line in full[-1].splitlines() if line.strip()]
+    assert body[1].strip() == "FREE LANGUAGE ASSISTANCE", "first under the running header"
+
+
 def test_every_mailed_piece_carries_the_notice() -> None:
     piece = render_piece(PieceTask("00000000abcd", 1, "confirmation", json.dumps(_jane("CA")), None))
     assert piece.pdf, piece.problems
