@@ -108,6 +108,12 @@ SCRIPT_FACES = (
     # Ethiopic, Supplement, Extended, Extended-A (Amharic, Tigrinya).
     _noto("Ethiopic", (0x1200, 0x139F), (0x2D80, 0x2DDF), (0xAB00, 0xAB2F)),
     _noto("Khmer", (0x1780, 0x17FF), (0x19E0, 0x19FF)),
+    # Syriac and Syriac Supplement (Assyrian and Chaldean Neo-Aramaic, Turoyo). Noto Sans Syriac
+    # has no Bold (Debian's fonts-noto-core 20201225: Thin, Regular, Black): a bold name prints
+    # in Regular outlines, as CJK does.
+    ScriptFace("Syriac", "NotoSansSyriac-Regular.ttf", None, ((0x0700, 0x074F), (0x0860, 0x086F))),
+    # The Cherokee syllabary and its lower-case letters (Cherokee Supplement).
+    _noto("Cherokee", (0x13A0, 0x13FF), (0xAB70, 0xABBF)),
     # The notice's Chinese, Japanese and Korean taglines (issue 23) in a face of just their
     # characters, cut from the one below by `make fonts`: WeasyPrint subsets a face keeping its
     # glyph ids (HarfBuzz RETAIN_GIDS), so text drawn from the full face costs every document

@@ -73,8 +73,15 @@ def test_the_statement_prints_every_name_in_its_script(kind: str, tmp_path: Path
 
 @pytest.mark.parametrize(
     ("first", "last", "font"),
-    [("محمد", "حداد", "Docgen-Arabic"), ("Юрий", "Хаддад", "Docgen-Sans"), ("小龍", "李", "Docgen-CJK")],
-    ids=["arabic", "cyrillic", "cjk"],
+    [
+        ("محمد", "حداد", "Docgen-Arabic"),
+        ("Юрий", "Хаддад", "Docgen-Sans"),
+        ("小龍", "李", "Docgen-CJK"),
+        # Assyrian names (Shimun Odisho) in Syriac, right to left and joined; Sequoyah in the Cherokee syllabary.
+        ("ܫܡܥܘܢ", "ܐܘܕܝܫܘ", "Docgen-Syriac"),
+        ("ᏍᏏᏉᏯ", "ᎦᏙᎯ", "Docgen-Cherokee"),
+    ],
+    ids=["arabic", "cyrillic", "cjk", "syriac", "cherokee"],
 )
 @pytest.mark.parametrize("kind", ["health-fsa-claim", "dependent-care-claim"])
 def test_the_claim_forms_print_the_participant_in_any_script(
