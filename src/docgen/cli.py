@@ -1,4 +1,4 @@
-"""Command line: `docgen render`, `validate`, `batch`, `examples`, `golden`, `kinds`, `schema`, `serve`, `keys`."""
+"""Command line: `render`, `validate`, `batch`, `examples`, `golden`, `kinds`, `schema`, `serve`, `keys`, `db`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from types import FrameType
 from typing import NoReturn
 
 from docgen import __version__
-from docgen.config import get_settings, load_body_limit, load_server_settings
+from docgen.config import get_settings, load_body_limit, load_server_settings, parse_database
 from docgen.documents import KINDS
 from docgen.documents.pipeline import (
     SHAPES,
@@ -28,12 +28,15 @@ from docgen.documents.pipeline import (
     render,
     start_rendering,
 )
-from docgen.errors import ConfigError, DocgenError, GoldenMismatch, InputError, Problem
+from docgen.errors import ConfigError, DocgenError, GoldenMismatch, InputError, Problem, SchemaMismatch
 from docgen.files import write_atomic
 from docgen.log import LOGGER, ShownFilter, shown
 from docgen.parsing import ROOT_PATH
 from docgen.render.collector import collector_held
 from docgen.store import Scope, Store
+from docgen.store.copy import copy_store
+from docgen.store.database import open_engine
+from docgen.store.schema import upgrade
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -242,6 +245,7 @@ _SERVE_FLAGS = {
     "host": "DOCGEN_HOST",
     "port": "DOCGEN_PORT",
     "db": "DOCGEN_DB",
+    "instance": "DOCGEN_INSTANCE",
     "workers": "DOCGEN_WORKERS",
     "queue": "DOCGEN_QUEUE",
     "body_limit": "DOCGEN_BODY_LIMIT",
@@ -275,7 +279,7 @@ def _cmd_keys_create(args: argparse.Namespace) -> int:
     store = _store(args)
     key = store.create_key(args.name, frozenset(Scope(scope) for scope in args.scope))
     store.close()
-    print(f"API key {args.name!r} ({', '.join(sorted(args.scope))}) in {store.path}; shown once, keep it now:")
+    print(f"API key {args.name!r} ({', '.join(sorted(args.scope))}) in {store.where}; shown once, keep it now:")
     print(key)
     return EXIT_OK
 
@@ -297,11 +301,65 @@ def _cmd_keys_revoke(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_db_upgrade(args: argparse.Namespace) -> int:
+    engine = open_engine(load_server_settings(_server_settings(args)).db)
+    try:
+        before, after = upgrade(engine)
+    finally:
+        engine.close()
+    if before == after:
+        print(f"{engine.where}: schema version {after}, current; nothing to do")
+    else:
+        print(f"{engine.where}: schema version {before} -> {after}")
+    return EXIT_OK
+
+
+def _cmd_db_copy(args: argparse.Namespace) -> int:
+    origin = parse_database("--from", args.source)
+    if isinstance(origin, Path) and not origin.is_file():
+        # Opening it would create an empty database, and copy nothing.
+        raise InputError([Problem("--from", "copy-source-exists", f"no database file at {origin}")])
+    source = Store(origin)
+    try:
+        target = Store(parse_database("--to", args.target))
+        try:
+            counts = copy_store(source, target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    print(
+        f"copied {source.where} -> {target.where}: {counts['api_keys']} keys, {counts['secrets']} secrets,"
+        f" {counts['audit_log']} audit rows (counts checked)"
+    )
+    return EXIT_OK
+
+
+def _add_db(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    db = commands.add_parser("db", help="upgrade the key and audit database's schema, or copy it to another")
+    actions = db.add_subparsers(dest="action", required=True)
+    upgrading = actions.add_parser(
+        "upgrade", help="bring the database's schema to this docgen's version (an empty one is created)"
+    )
+    upgrading.add_argument("--db", help=_DB_HELP)
+    upgrading.set_defaults(handler=_cmd_db_upgrade)
+    copy = actions.add_parser(
+        "copy", help="copy keys, the audit key and audit rows into an empty database (stop the servers first)"
+    )
+    copy.add_argument("--from", dest="source", required=True, metavar="DATABASE", help="a SQLite file (or a URL)")
+    copy.add_argument("--to", dest="target", required=True, metavar="DATABASE", help="a postgresql:// URL (or a file)")
+    copy.set_defaults(handler=_cmd_db_copy)
+
+
+_DB_HELP = "SQLite file, or postgresql://USER:PASSWORD@HOST:PORT/NAME [DOCGEN_DB, docgen.db]"
+
+
 def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = commands.add_parser("serve", help="serve the HTTP API (each flag overrides its DOCGEN_* variable)")
     serve.add_argument("--host", help="address to listen on [DOCGEN_HOST, 127.0.0.1]")
     serve.add_argument("--port", type=int, help="port [DOCGEN_PORT, 8000]")
-    serve.add_argument("--db", type=Path, help="SQLite file of keys and audit log [DOCGEN_DB, docgen.db]")
+    serve.add_argument("--db", help="keys and audit log: " + _DB_HELP)
+    serve.add_argument("--instance", help="this instance's name in audit rows [DOCGEN_INSTANCE, HOST:PORT]")
     serve.add_argument("--workers", type=int, help="render worker processes [DOCGEN_WORKERS, one per core]")
     serve.add_argument("--queue", type=int, help="requests waiting beyond the workers [DOCGEN_QUEUE, 2 x workers]")
     serve.add_argument("--body-limit", type=int, help="largest body in bytes [DOCGEN_BODY_LIMIT, 1048576]")
@@ -316,8 +374,7 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     keys = commands.add_parser("keys", help="create, list or revoke API keys")
     # --db is accepted before the action (`keys --db F list`) and after it; the action's wins.
     # SUPPRESS: an absent --db sets nothing, so the action's parser cannot reset the other to None.
-    db_help = "SQLite file [DOCGEN_DB, docgen.db]"
-    keys.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    keys.add_argument("--db", default=argparse.SUPPRESS, help=_DB_HELP)
     actions = keys.add_subparsers(dest="action", required=True)
     create = actions.add_parser("create", help="create a key; prints it alone on the last line, once")
     create.add_argument("name")
@@ -329,7 +386,7 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     revoke.add_argument("name")
     revoke.set_defaults(handler=_cmd_keys_revoke)
     for action in (create, listing, revoke):
-        action.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+        action.add_argument("--db", default=argparse.SUPPRESS, help=_DB_HELP)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -430,6 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema.set_defaults(handler=_cmd_schema)
 
     _add_serve(commands)
+    _add_db(commands)
     return parser
 
 
@@ -446,6 +504,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = args.handler(args)
     except InputError as exc:
         _warn(*map(str, exc.problems))
+        return EXIT_INPUT
+    except SchemaMismatch as exc:
+        # The wrong database or one to upgrade: the operator's to fix, like a usage error.
+        _warn(f"docgen: {exc}")
         return EXIT_INPUT
     except DocgenError as exc:
         _warn(*f"docgen: {exc}".split("\n"))  # one golden mismatch a line

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
+import socket
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from docgen.errors import ConfigError
 
@@ -52,13 +55,62 @@ def _read_dir(environ: Mapping[str, str], key: str, default: Path) -> Path:
     return path
 
 
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+# Query parameters of a libpq URL that hold a secret (PostgreSQL docs, "Parameter Key Words").
+_SECRET_PARAMETERS = frozenset({"password", "sslpassword"})
+REDACTED = "[redacted]"
+
+
+@dataclass(frozen=True)
+class PostgresUrl:
+    """A PostgreSQL connection URL (libpq's form); printed, logged or repr'd without its password."""
+
+    url: str = field(repr=False)
+
+    def __str__(self) -> str:
+        parts = urlsplit(self.url)
+        netloc = parts.netloc
+        if parts.password is not None:
+            netloc = f"{netloc.rpartition('@')[0].partition(':')[0]}:{REDACTED}@{netloc.rpartition('@')[2]}"
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        query = urlencode([(k, REDACTED if k in _SECRET_PARAMETERS else v) for k, v in pairs], safe="[]")
+        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+    def __repr__(self) -> str:
+        return f"PostgresUrl({str(self)!r})"
+
+
+#: Where keys and the audit log live: a SQLite file, or a PostgreSQL database many instances share.
+Database = Path | PostgresUrl
+
+
+def parse_database(key: str, raw: str) -> Database:
+    """A postgresql:// (or postgres://) URL, else a SQLite file's path; ConfigError naming `key` otherwise."""
+    if raw.startswith(_POSTGRES_SCHEMES):
+        return PostgresUrl(raw)
+    scheme = raw.partition("://")[0]
+    if "://" in raw and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+        # Only the scheme is repeated: the rest may hold a password.
+        raise ConfigError(
+            f"{key}: {scheme}:// is not a database docgen uses (a SQLite file path or a postgresql:// URL)"
+        )
+    return Path(raw)
+
+
+# An instance name goes in every audit row and log line: a short, printable token.
+_INSTANCE = re.compile(r"[A-Za-z0-9._:@-]{1,100}")
+
+
 @dataclass(frozen=True)
 class ServerSettings:
     """How `docgen serve` listens, where it keeps keys and the audit log, and its limits."""
 
     host: str
     port: int
-    db: Path
+    #: A SQLite file (the embedded default) or a PostgreSQL URL shared by many instances.
+    db: Database
+    #: This instance's name in the audit rows it writes (DOCGEN_INSTANCE; host name and port).
+    instance: str
     #: Render worker processes (not HTTP workers: one uvicorn process serves every request).
     workers: int
     #: Requests that may wait for a worker beyond the ones rendering; more get 503.
@@ -135,10 +187,15 @@ def load_server_settings(environ: Mapping[str, str] | None = None) -> ServerSett
     audit_key = env.get("DOCGEN_AUDIT_KEY")
     if audit_key is not None and len(audit_key) < 16:
         raise ConfigError("DOCGEN_AUDIT_KEY: must be at least 16 characters (it keys the audit hash)")
+    port = _read_int(env, "DOCGEN_PORT", 8000, 0, 65535)
+    instance = env.get("DOCGEN_INSTANCE", re.sub(r"[^A-Za-z0-9._:@-]", "-", f"{socket.gethostname()}:{port}")[-100:])
+    if not _INSTANCE.fullmatch(instance):
+        raise ConfigError("DOCGEN_INSTANCE: must be 1 to 100 letters, digits or . _ : @ -")
     return ServerSettings(
         host=env.get("DOCGEN_HOST", "127.0.0.1"),
-        port=_read_int(env, "DOCGEN_PORT", 8000, 0, 65535),
-        db=Path(env.get("DOCGEN_DB", "docgen.db")),
+        port=port,
+        db=parse_database("DOCGEN_DB", env.get("DOCGEN_DB", "docgen.db")),
+        instance=instance,
         workers=workers,
         queue=_read_int(env, "DOCGEN_QUEUE", 2 * workers, 0, MAX_QUEUE),
         body_limit=load_body_limit(env),

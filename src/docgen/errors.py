@@ -2,6 +2,7 @@
 
     DocgenError
     ├── ConfigError        a DOCGEN_* setting cannot be read
+    │   └── SchemaMismatch     the database's schema version is not this docgen's (`docgen db upgrade`)
     ├── InputError         the input or an option breaks the schema or a rule (carries every Problem);
     │                      also a batch's --out folder in use or full, and an unknown API key name
     ├── UnknownKindError   no document kind has that name
@@ -10,6 +11,7 @@
     ├── GoldenMismatch     a rendered page differs from its reviewed golden
     ├── BatchError         a batch job cannot go on (workers or the cluster lost); re-run resumes
     ├── StoreError         the API's key and audit database cannot be opened, read or written
+    │   └── StoreUnavailable   it cannot be reached now (PostgreSQL away, a time limit hit): 503, retry
     ├── RequestError       the API refuses a request before rendering it
     │   ├── MalformedRequest       the body is not JSON (400)
     │   ├── Unauthenticated        no valid API key (401)
@@ -53,6 +55,10 @@ class ConfigError(DocgenError):
     """A DOCGEN_* setting is missing, malformed or out of range."""
 
 
+class SchemaMismatch(ConfigError):
+    """The database's schema is older (run `docgen db upgrade`), empty, or newer than this docgen's."""
+
+
 class InputError(DocgenError):
     """The input is invalid; `problems` lists every problem found, not just the first."""
 
@@ -82,7 +88,11 @@ class GoldenMismatch(DocgenError):
 
 
 class StoreError(DocgenError):
-    """The SQLite file holding API keys and the audit log cannot be used."""
+    """The database holding API keys and the audit log cannot be used."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached now; a later try may succeed (the API answers 503, Retry-After)."""
 
 
 class RequestError(DocgenError):

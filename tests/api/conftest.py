@@ -6,7 +6,6 @@ import copy
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,20 +17,15 @@ from typing import Any
 import httpx
 import pytest
 
+from docgen.config import Database
 from docgen.store import Scope, Store
+from tests.api.services import Postgres, free_port
 from tests.conftest import load_jane
 
 DOCGEN = Path(sys.executable).with_name("docgen")
 JSON = {"Content-Type": "application/json"}
 #: Seconds a server may take to start its workers (forkserver import of WeasyPrint, warm-up).
 START_TIMEOUT = 90.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _children(pid: int) -> list[int]:
@@ -61,7 +55,7 @@ class Server:
 
     process: subprocess.Popen[bytes]
     url: str
-    db: Path
+    db: Database
     log: Path
     workers: int
     keys: dict[str, str] = field(default_factory=dict)
@@ -115,10 +109,19 @@ class Server:
             self.process.wait()
 
 
-def start_server(folder: Path, *flags: str, workers: int = 2, env: dict[str, str] | None = None) -> Server:
+def start_server(
+    folder: Path,
+    *flags: str,
+    workers: int = 2,
+    env: dict[str, str] | None = None,
+    db: Database | None = None,
+    wait: bool = True,
+) -> Server:
+    """`docgen serve` on a free port, on `db` (default: a SQLite file in `folder`)."""
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    db, log = folder / "docgen.db", folder / "server.log"
+    db = folder / "docgen.db" if db is None else db
+    log = folder / "server.log"
     command = [
         str(DOCGEN),
         "serve",
@@ -127,7 +130,7 @@ def start_server(folder: Path, *flags: str, workers: int = 2, env: dict[str, str
         "--port",
         str(port),
         "--db",
-        str(db),
+        db if isinstance(db, Path) else db.url,
         "--workers",
         str(workers),
         *flags,
@@ -137,8 +140,17 @@ def start_server(folder: Path, *flags: str, workers: int = 2, env: dict[str, str
             command, stdout=sink, stderr=subprocess.STDOUT, cwd=folder, env={**os.environ, **(env or {})}
         )
     server = Server(process, f"http://127.0.0.1:{port}", db, log, workers)
-    server.wait_ready()
+    if wait:
+        server.wait_ready()
     return server
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """One PostgreSQL cluster for the session (each test takes a database of its own from it)."""
+    cluster = Postgres()
+    yield cluster
+    cluster.close()
 
 
 @pytest.fixture(scope="session")

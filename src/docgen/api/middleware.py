@@ -7,11 +7,13 @@ import time
 from dataclasses import dataclass
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from docgen.api.errors import REQUEST_ID_HEADER
+from docgen.api.errors import REQUEST_ID_HEADER, store_unavailable
 from docgen.api.service import Service
+from docgen.errors import StoreUnavailable
 from docgen.store import AuditEntry, now
 
 
@@ -48,9 +50,12 @@ class RequestContext:
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         status = 500
+        refused = False
 
         async def send_with_context(message: Message) -> None:
-            nonlocal status
+            nonlocal status, refused
+            if refused:
+                return  # the answer the audit row could not be written for: never sent
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = MutableHeaders(scope=message)
@@ -59,7 +64,17 @@ class RequestContext:
                 headers.setdefault("Cache-Control", "no-store")
                 headers["X-Content-Type-Options"] = "nosniff"
                 # The audit row is written before the first byte leaves: no unaudited document.
-                await self._audit(state, request_id, status, started)
+                try:
+                    await self._audit(state, request_id, status, started)
+                except StoreUnavailable as exc:
+                    # The database went away between the key check and the row: the request is
+                    # refused (503, Retry-After) rather than answered without its row.
+                    refused, status = True, 503
+                    answer = store_unavailable(Request(scope), exc)
+                    answer.headers["Cache-Control"] = "no-store"
+                    answer.headers["X-Content-Type-Options"] = "nosniff"
+                    await answer(scope, receive, send)
+                    return
             await send(message)
 
         try:
@@ -92,5 +107,6 @@ class RequestContext:
             bytes=draft.bytes,
             duration_ms=round((time.perf_counter() - started) * 1000, 3),
             status=status,
+            instance=self.service.settings.instance,
         )
         await self.service.in_store(self.service.store.record, entry)

@@ -21,6 +21,8 @@ _CREDENTIAL_NAME = re.compile(r"key|token|secret|passw|credential|auth|signature
 _QUERY_PARAMETER = re.compile(r"(?<=[?&;])([^=&;#\s\"]+)=([^&;#\s\"]*)")
 # A docgen API key anywhere in a line (a path, a mistyped parameter): dgk_<id>_<secret>.
 _API_KEY = re.compile(r"\bdgk_[0-9A-Za-z_-]+")
+# The password of a URL's user information (RFC 3986 §3.2.1), as a database URL may carry.
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]*@", re.IGNORECASE)
 REDACTED = "[redacted]"
 
 
@@ -30,7 +32,8 @@ def _redact_parameter(match: re.Match[str]) -> str:
 
 
 def redact(line: str) -> str:
-    """The line with credential-named query values and docgen keys replaced, control characters escaped."""
+    """The line with URL passwords, credential-named query values and docgen keys replaced, controls escaped."""
+    line = _URL_PASSWORD.sub(rf"\1{REDACTED}@", line)
     return shown(_API_KEY.sub(f"dgk_{REDACTED}", _QUERY_PARAMETER.sub(_redact_parameter, line)))
 
 
@@ -71,6 +74,8 @@ def log_config() -> dict[str, Any]:
             "docgen": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
             "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
             "uvicorn.error": {"level": "INFO", "filters": ["no_tracebacks"]},
+            # The PostgreSQL pool's own warnings (a connection lost, a reconnection failed).
+            "psycopg": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
             # Access lines hold method, path, query and status: no header; the query is redacted.
             "uvicorn.access": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         },

@@ -34,22 +34,28 @@ class Service:
     #: The kinds served: every kind docgen renders.
     kinds: dict[str, Kind]
     openapi_document: dict[str, Any]
-    # SQLite is used from this one thread: calls are serialised and the event loop never waits on disk.
-    _db_thread: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="docgen-db")
-    )
+    # Store calls run on these threads, so the event loop never waits on the database: one for
+    # SQLite (its one connection serialises them), one per pooled connection for PostgreSQL.
+    _db_threads: ThreadPoolExecutor = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._db_threads = ThreadPoolExecutor(self.store.engine.concurrency, thread_name_prefix="docgen-db")
 
     @classmethod
     def create(cls, settings: ServerSettings) -> Service:
         store = Store(settings.db)
+        try:
+            secret = settings.audit_key if settings.audit_key is not None else store.audit_secret()
+        except BaseException:
+            store.close()
+            raise
         pool = RenderPool(settings.workers, settings.queue, settings.render_timeout)
-        secret = settings.audit_key if settings.audit_key is not None else store.audit_secret()
         kinds = dict(KINDS)
         return cls(settings, store, pool, Metrics(pool), secret, kinds, openapi(kinds))
 
     async def in_store(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Run a Store method on the database thread."""
-        return await asyncio.get_running_loop().run_in_executor(self._db_thread, partial(call, *args, **kwargs))
+        """Run a Store method on a database thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._db_threads, partial(call, *args, **kwargs))
 
     async def authenticate(self, request: Request) -> ApiKey:
         """The request's active API key, or Unauthenticated (401)."""
@@ -59,7 +65,7 @@ class Service:
         return None if subject is None else subject_hmac(self.audit_secret, subject)
 
     def close(self) -> None:
-        self._db_thread.shutdown(wait=True)
+        self._db_threads.shutdown(wait=True)
         self.store.close()
 
 
