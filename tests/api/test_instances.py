@@ -1,0 +1,170 @@
+"""Two `docgen serve` instances on one PostgreSQL database, nginx in front: keys agree, audit rows
+name their instance, a PostgreSQL outage gives 503s and no 500 or hang, and service comes back."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from docgen.cli import main
+from docgen.config import PostgresUrl
+from docgen.store import Scope, Store
+from docgen.store.database import open_engine
+from docgen.store.schema import upgrade
+from tests.api.conftest import JSON, Server, start_server
+from tests.api.services import PASSWORD, Nginx, Postgres
+from tests.conftest import JANE
+
+# Two servers and nginx take a while to start, and the load tests run for seconds.
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class Fleet:
+    url: PostgresUrl
+    servers: list[Server]
+    nginx: Nginx
+
+    def store(self) -> Store:
+        return Store(self.url)
+
+
+@pytest.fixture(scope="module")
+def fleet(postgres: Postgres, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
+    url = postgres.database()
+    engine = open_engine(url)
+    upgrade(engine)
+    engine.close()
+    folder = tmp_path_factory.mktemp("fleet")
+    servers = [
+        start_server(folder / name, "--instance", name, db=url, workers=1, wait=False) for name in ("east", "west")
+    ]
+    for server in servers:
+        server.wait_ready()
+    nginx = Nginx(folder / "nginx", [s.url.removeprefix("http://") for s in servers])
+    yield Fleet(url, servers, nginx)
+    nginx.stop()
+    for server in servers:
+        server.stop()
+
+
+def cli_key(fleet: Fleet, name: str, capsys: pytest.CaptureFixture[str]) -> str:
+    capsys.readouterr()
+    assert main(["keys", "create", name, "--scope", "documents:render", "--db", fleet.url.url]) == 0
+    return capsys.readouterr().out.splitlines()[-1]
+
+
+def validate(url: str, key: str) -> httpx.Response:
+    headers = {**JSON, "Authorization": f"Bearer {key}"}
+    return httpx.post(f"{url}/v1/validate/summary", content=JANE.read_bytes(), headers=headers, timeout=30)
+
+
+def test_a_key_made_with_the_cli_works_on_both_instances(fleet: Fleet, capsys: pytest.CaptureFixture[str]) -> None:
+    key = cli_key(fleet, "portal", capsys)
+    assert [validate(server.url, key).status_code for server in fleet.servers] == [200, 200]
+
+
+def test_a_key_revoked_with_the_cli_is_refused_by_both_within_a_second(
+    fleet: Fleet, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = cli_key(fleet, "short-lived", capsys)
+    assert [validate(server.url, key).status_code for server in fleet.servers] == [200, 200]
+    assert main(["keys", "revoke", "short-lived", "--db", fleet.url.url]) == 0
+    revoked = time.monotonic()
+    refused: dict[str, float] = {}
+    while len(refused) < 2 and time.monotonic() - revoked < 1.0:
+        for server in fleet.servers:
+            if server.url not in refused and validate(server.url, key).status_code == 401:
+                refused[server.url] = time.monotonic() - revoked
+    assert len(refused) == 2 and max(refused.values()) < 1.0, refused
+
+
+def audit_rows(fleet: Fleet, request_ids: list[str]) -> list[tuple[str, int, str]]:
+    engine = open_engine(fleet.url)
+    marks = ", ".join("?" * len(request_ids))
+    with engine.transaction(write=False) as db:
+        rows = db.rows(f"SELECT request_id, status, instance FROM audit_log WHERE request_id IN ({marks})", request_ids)  # noqa: S608
+    engine.close()
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def test_60_concurrent_requests_through_nginx(fleet: Fleet, capsys: pytest.CaptureFixture[str]) -> None:
+    key = cli_key(fleet, "load", capsys)
+    with ThreadPoolExecutor(60) as threads:
+        answers = list(threads.map(lambda _: validate(fleet.nginx.url, key), range(60)))
+    statuses = [answer.status_code for answer in answers]
+    assert set(statuses) <= {200, 503}, statuses
+    assert all(a.headers.get("retry-after", "").isdigit() for a in answers if a.status_code == 503)
+    served = [a.headers["x-request-id"] for a in answers if a.status_code == 200]
+    rows = audit_rows(fleet, served)
+    assert sorted(r[0] for r in rows if r[1] == 200) == sorted(served) and served
+    assert {r[2] for r in rows} == {"east", "west"}
+
+
+def test_postgresql_stopped_mid_load_then_restarted(
+    fleet: Fleet, postgres: Postgres, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = cli_key(fleet, "outage", capsys)
+    done = threading.Event()
+    seen: list[tuple[float, int, float, str]] = []  # (sent at, status, seconds, retry-after)
+
+    def client() -> None:
+        with httpx.Client(timeout=30) as http:
+            while not done.is_set():
+                sent = time.monotonic()
+                headers = {**JSON, "Authorization": f"Bearer {key}"}
+                answer = http.post(f"{fleet.nginx.url}/v1/validate/summary", content=JANE.read_bytes(), headers=headers)
+                seen.append((sent, answer.status_code, time.monotonic() - sent, answer.headers.get("retry-after", "")))
+                time.sleep(0.05)
+
+    threads = [threading.Thread(target=client) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(1.5)
+        postgres.stop()
+        time.sleep(1.0)
+        # While it is away: each instance is unready, and a request that needs the store is refused.
+        for server in fleet.servers:
+            assert httpx.get(f"{server.url}/readyz", timeout=10).status_code == 503
+            down = validate(server.url, key)
+            assert down.status_code == 503 and down.headers["retry-after"].isdigit()
+            assert down.json()["error"]["code"] == "store-unavailable"
+        time.sleep(1.0)
+        postgres.start()
+        restarted = time.monotonic()
+        while time.monotonic() - restarted < 8 and not any(s[0] > restarted and s[1] == 200 for s in seen):
+            time.sleep(0.1)
+        time.sleep(0.5)
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join(60)
+    statuses = {s[1] for s in seen}
+    assert statuses <= {200, 503}, statuses
+    assert all(s[3].isdigit() for s in seen if s[1] == 503)
+    assert max(s[2] for s in seen) < 10  # no hang: far under the render timeout
+    back = min(s[0] + s[2] for s in seen if s[0] > restarted and s[1] == 200)
+    assert back - restarted < 5
+    assert 503 in statuses and 200 in statuses
+    for server in fleet.servers:
+        assert httpx.get(f"{server.url}/readyz", timeout=10).status_code == 200
+
+
+def test_the_password_is_in_no_log_or_metrics(fleet: Fleet) -> None:
+    store = fleet.store()
+    key = store.create_key("prometheus", frozenset({Scope.METRICS_READ}))
+    store.close()
+    for server in fleet.servers:
+        metrics = httpx.get(f"{server.url}/metrics", headers={"Authorization": f"Bearer {key}"}, timeout=10)
+        assert metrics.status_code == 200 and PASSWORD not in metrics.text
+        log = server.log_text()
+        assert "docgen:[redacted]@127.0.0.1" in log and PASSWORD not in log
+    assert PASSWORD not in "".join(p.read_text() for p in Path(fleet.nginx.folder).glob("*.log"))
