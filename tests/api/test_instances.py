@@ -152,10 +152,11 @@ def test_postgresql_stopped_mid_load_then_restarted(
     assert all(s[3].isdigit() for s in seen if s[1] == 503)
     assert max(s[2] for s in seen) < 10  # no hang: far under the render timeout
     back = min(s[0] + s[2] for s in seen if s[0] > restarted and s[1] == 200)
-    assert back - restarted < 5
+    assert back - restarted < 5, [(round(s[0] - restarted, 2), s[1]) for s in seen]
     assert 503 in statuses and 200 in statuses
     for server in fleet.servers:
-        assert httpx.get(f"{server.url}/readyz", timeout=10).status_code == 200
+        ready = httpx.get(f"{server.url}/readyz", timeout=10)
+        assert ready.status_code == 200, (ready.text, server.log_text()[-3000:])
 
 
 def test_the_password_is_in_no_log_or_metrics(fleet: Fleet) -> None:
@@ -168,3 +169,25 @@ def test_the_password_is_in_no_log_or_metrics(fleet: Fleet) -> None:
         log = server.log_text()
         assert "docgen:[redacted]@127.0.0.1" in log and PASSWORD not in log
     assert PASSWORD not in "".join(p.read_text() for p in Path(fleet.nginx.folder).glob("*.log"))
+
+
+def test_a_document_whose_audit_row_cannot_be_written_is_not_sent(
+    fleet: Fleet, postgres: Postgres, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The key lookup succeeds, then the audit table is locked past the store's lock timeout:
+    # the rendered document must not leave without its row, so the answer is 503, not 200.
+    key = cli_key(fleet, "locked-out", capsys)
+    server = fleet.servers[0]
+    with postgres.admin(fleet.url.url.rsplit("/", 1)[1]) as admin, admin.transaction():
+        admin.execute("LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE")
+        started = time.monotonic()
+        headers = {**JSON, "Authorization": f"Bearer {key}"}
+        answer = httpx.post(
+            f"{server.url}/v1/documents/confirmation", content=JANE.read_bytes(), headers=headers, timeout=30
+        )
+        elapsed = time.monotonic() - started
+    assert answer.status_code == 503 and answer.headers["content-type"] == "application/json"
+    assert answer.json()["error"]["code"] == "store-unavailable" and answer.headers["retry-after"].isdigit()
+    assert b"%PDF" not in answer.content and elapsed < 10
+    assert audit_rows(fleet, [answer.headers["x-request-id"]]) == []
+    assert validate(server.url, key).status_code == 200  # and the next request is served

@@ -6,6 +6,7 @@ connection (POOL_WAIT), each statement (STATEMENT_TIMEOUT_MS, enforced by the se
 network under it (tcp_user_timeout, Linux's TCP_USER_TIMEOUT). After a failure to reach the
 server, calls fail at once for BREAK seconds instead of each waiting on their own, then try again:
 the service resumes by itself when PostgreSQL is back.
+A statement or lock time-out fails that call alone.
 """
 
 from __future__ import annotations
@@ -116,7 +117,10 @@ class PostgresEngine:
                 yield _Session(conn)
         except psycopg.OperationalError as exc:
             # Unreachable, a lost connection, a pool wait or a statement over its time limit.
-            self._down_until = time.monotonic() + BREAK
+            if exc.sqlstate is None:
+                # No SQLSTATE: the server did not answer at all (a statement or lock time-out
+                # does carry one, and the next call may well succeed).
+                self._down_until = time.monotonic() + BREAK
             raise StoreUnavailable(f"{self.where}: {self.shown(exc)}") from exc
         except psycopg.Error as exc:
             raise StoreError(f"{self.where}: {self.shown(exc)}") from exc
