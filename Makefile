@@ -12,7 +12,7 @@ TEST_TOOLS := poppler-utils qpdf curl
 # The API's multi-instance tests start a PostgreSQL cluster and nginx of their own (tests/api/services.py).
 TEST_SERVICES := postgresql nginx-light
 
-.PHONY: run test test-fast lint golden-update messages bench sysdeps sysdeps-test venv clean
+.PHONY: run test test-fast lint golden-update fonts messages bench sysdeps sysdeps-test venv clean
 
 run: venv
 	$(BIN)/docgen examples examples --out out
@@ -33,6 +33,11 @@ test-fast: venv sysdeps-test
 # The only way to regenerate golden/; review every changed page as a PNG before committing.
 golden-update: venv
 	$(BIN)/docgen golden --update
+
+# assets/css/scripts.css: the script faces' @font-face rules, each unicode-range read from its
+# font's cmap (docs/fonts.md); run after adding or replacing a font in fonts/, then commit both.
+fonts: venv
+	$(BIN)/python -c 'from docgen.fontfaces import write_notice_cjk, write_stylesheet; print(write_notice_cjk(), write_stylesheet())'
 
 # Translations (docs/translations.md): collect every message of src/ and templates/ into
 # locales/docgen.pot, then merge it into each language's catalog for its translator.

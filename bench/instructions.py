@@ -9,7 +9,10 @@ difference divided by 3: the instructions one more document costs. `--baseline R
 an earlier commit the same way (checked out into a temporary git worktree, as compare.py
 does). `--tagging` measures the same documents written untagged, for what tagged PDF/UA-1 costs
 (issue 21 holds it to 1.10x). `--spanish` measures the same members reading Spanish (issue 22
-holds a Spanish statement to 1.05x the English one). Needs Debian's `valgrind`; each count takes about half a minute.
+holds a Spanish statement to 1.05x the English one). `--notice` measures the same documents with
+the notice of language assistance cut from their HTML, and prints the PDF bytes of each (issue 23
+holds a statement with the notice to 1.15x one without). Needs Debian's `valgrind`; each count
+takes about half a minute.
 Not part of `make test`.
 """
 
@@ -45,7 +48,15 @@ def html_to_pdf(html: str, *, tagged: bool) -> bytes:
 EXTRA = 3
 
 
-def render(kind: str, count: int, untagged: bool = False, language: str | None = None) -> None:
+#: The notice of language assistance in a document's HTML (templates/partials/language_assistance.html).
+NOTICE = re.compile(r'<section class="language-assistance">.*?</section>', re.S)
+
+
+def without_notice(html: str) -> str:
+    return NOTICE.sub("", html)
+
+
+def render(kind: str, count: int, untagged: bool = False, language: str | None = None, notice: bool = True) -> None:
     use_checkout_fonts()
     pipeline = checkout_pipeline()
     held = checkout_collector()
@@ -54,12 +65,27 @@ def render(kind: str, count: int, untagged: bool = False, language: str | None =
             if untagged:  # the same HTML through the same engine, written without the structure tree
                 html = pipeline.document_html(pipeline.prepare(kind, data, KINDS[kind] or None))
                 html_to_pdf(html, tagged=False)
+            elif not notice:  # the same HTML less the notice, tagged as the pipeline writes it
+                html = pipeline.document_html(pipeline.prepare(kind, data, KINDS[kind] or None))
+                html_to_pdf(without_notice(html), tagged=True)
             else:
                 pipeline.render_document(kind, data, KINDS[kind] or None)
 
 
+def pdf_bytes(kind: str) -> tuple[int, int]:
+    """Bytes of the first member's document with the notice and without it (fonts subset per document)."""
+    from docgen.documents import pipeline  # noqa: PLC0415
+
+    use_checkout_fonts()
+    data = members(1)[0]
+    html = pipeline.document_html(pipeline.prepare(kind, data, KINDS[kind] or None))
+    return len(pipeline.render_document(kind, data, KINDS[kind] or None)), len(
+        html_to_pdf(without_notice(html), tagged=True)
+    )
+
+
 def instructions(
-    kind: str, count: int, env: dict[str, str], untagged: bool = False, language: str | None = None
+    kind: str, count: int, env: dict[str, str], untagged: bool = False, language: str | None = None, notice: bool = True
 ) -> int:
     done = subprocess.run(
         [
@@ -75,6 +101,7 @@ def instructions(
             str(count),
             *(["--untagged"] if untagged else []),
             *(["--language", language] if language else []),
+            *([] if notice else ["--no-notice"]),
         ],
         env={**env, "PYTHONHASHSEED": "0"},
         capture_output=True,
@@ -87,9 +114,12 @@ def instructions(
     return int(found.group(1).replace(",", ""))
 
 
-def per_document(kind: str, env: dict[str, str], untagged: bool = False, language: str | None = None) -> float:
+def per_document(
+    kind: str, env: dict[str, str], untagged: bool = False, language: str | None = None, notice: bool = True
+) -> float:
     return (
-        instructions(kind, 1 + EXTRA, env, untagged, language) - instructions(kind, 1, env, untagged, language)
+        instructions(kind, 1 + EXTRA, env, untagged, language, notice)
+        - instructions(kind, 1, env, untagged, language, notice)
     ) / EXTRA
 
 
@@ -99,12 +129,14 @@ def main() -> None:
     parser.add_argument("--baseline", metavar="REV")
     parser.add_argument("--tagging", action="store_true", help="compare with the same documents written untagged")
     parser.add_argument("--spanish", action="store_true", help="compare with the same members reading Spanish")
+    parser.add_argument("--notice", action="store_true", help="compare with the same documents without the notice")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--no-notice", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--language", help=argparse.SUPPRESS)
     parser.add_argument("--untagged", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
-        render(args.kind, args.child, args.untagged, args.language)
+        render(args.kind, args.child, args.untagged, args.language, notice=not args.no_notice)
         return
     docgen = per_document(args.kind, dict(os.environ))
     print(f"docgen    {args.kind}: {docgen / 1e6:8.0f} M instructions per document")
@@ -116,6 +148,14 @@ def main() -> None:
         spanish = per_document(args.kind, dict(os.environ), language="es-US")
         print(f"spanish   {args.kind}: {spanish / 1e6:8.0f} M instructions per document")
         print(f"spanish / english: {spanish / docgen:.3f}x the instructions")
+    if args.notice:
+        without = per_document(args.kind, dict(os.environ), notice=False)
+        print(f"no notice {args.kind}: {without / 1e6:8.0f} M instructions per document")
+        print(f"with / without the notice: {docgen / without:.3f}x the instructions")
+        with_bytes, without_bytes = pdf_bytes(args.kind)
+        print(
+            f"PDF bytes: {with_bytes:,} with the notice, {without_bytes:,} without ({with_bytes / without_bytes:.2f}x)"
+        )
     if args.baseline:
         folder = prepare_baseline(args.baseline)
         try:

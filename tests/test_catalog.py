@@ -28,10 +28,7 @@ SAME_AS_ENGLISH = {
         "N",  # no
         "Plan",
         "Dental",
-        "FSA",
-        "Total",
-        "Email",
-        "E-mail",
+        "FICA / Medicare*",  # the tax's name on every US pay stub
     },
 }
 

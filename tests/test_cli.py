@@ -459,7 +459,7 @@ def test_golden_update_into_an_unwritable_folder_names_it(tmp_path: Path) -> Non
     # too): one problem naming the file, exit 2, never a traceback.
     home = tmp_path / "home"
     home.mkdir()
-    for part in ("templates", "fonts", "assets"):
+    for part in ("templates", "fonts", "assets", "locales"):
         (home / part).symlink_to(ROOT / part)
     (home / "examples").mkdir()
     (home / "examples" / "participant-only.json").write_bytes(

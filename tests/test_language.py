@@ -83,6 +83,7 @@ def test_spanish_formats_come_from_cldr_es_us() -> None:
 def test_known_words_of_the_portals_free_text_are_translated_others_kept() -> None:
     spanish, english = language_for("es-US"), language_for(None)
     assert input_word(english, "relationship", "Spouse") == "Spouse"
+    assert input_word(english, "marital status", "married") == "married"  # English prints the input as given
     assert input_word(spanish, "relationship", "Spouse") == spanish.pgettext("relationship", "Spouse")
     # The input's capitals are kept: the portal sends MARRIED and FULL FAMILY.
     married = input_word(spanish, "marital status", "MARRIED")
@@ -91,3 +92,10 @@ def test_known_words_of_the_portals_free_text_are_translated_others_kept() -> No
         "enrollment level", "Full Family"
     )
     assert input_word(spanish, "relationship", "Godchild") == "Godchild"
+    # A child's word takes the dependent's gender in Spanish; without one, the neutral form.
+    daughter, son = input_word(spanish, "relationship", "Child", "F"), input_word(spanish, "relationship", "CHILD", "M")
+    assert daughter == spanish.pgettext("relationship, female", "Child") != son.capitalize()
+    assert son == spanish.pgettext("relationship, male", "Child").upper()
+    assert input_word(spanish, "relationship", "Child", "U") == spanish.pgettext("relationship", "Child")
+    assert input_word(spanish, "relationship", "Spouse", "F") == spanish.pgettext("relationship", "Spouse")
+    assert input_word(english, "relationship", "Child", "F") == "Child"

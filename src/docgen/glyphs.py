@@ -1,9 +1,10 @@
 """The bundled fonts' glyphs: which characters they draw (and the rule that printed text uses
 only those), and how wide a line of them is.
 
-Issue 17: a name the fonts cannot draw (李 小龍, محمد, an emoji) printed as .notdef boxes with
-exit status 0. Until fonts for other scripts are bundled, such text is an input problem naming
-the path and the code points (never the characters: error bodies repeat no input).
+Issue 17: a name the fonts could not draw (李 小龍, محمد, an emoji) printed as .notdef boxes with
+exit status 0. Issue 23 bundled a face for each script the product prints (docgen.fontfaces);
+text any of them cannot draw (an emoji, say) is still an input problem naming the path and the
+code points (never the characters: error bodies repeat no input).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from functools import cache
 from fontTools.ttLib import TTFont
 from pydantic import BaseModel
 
+from docgen import fontfaces
 from docgen.config import get_settings
 from docgen.errors import Problem
 
@@ -25,16 +27,20 @@ _LISTED = 5
 #: The body faces of every document (assets/css/base.css).
 FONT_REGULAR = "LiberationSans-Regular.ttf"
 FONT_BOLD = "LiberationSans-Bold.ttf"
+_BOLD_FACES = (FONT_BOLD, "LiberationSans-BoldItalic.ttf")
 
 
 @cache
 def drawable() -> frozenset[int]:
-    """Code points every bundled face (regular, bold, italics) has a glyph for."""
-    cmaps = []
-    for face in sorted(get_settings().fonts_dir.glob("*.ttf")):
-        with TTFont(face, lazy=True) as font:
-            cmaps.append(set(font.getBestCmap()))
-    return frozenset(set.intersection(*cmaps)) if cmaps else frozenset()
+    """Code points the documents' fonts print: what Liberation Sans's four faces all draw (a name
+    may print in any of them), and what each script face draws within its declared unicode-range."""
+    return fontfaces.latin_drawable().union(*(fontfaces.declared(face) for face in fontfaces.SCRIPT_FACES))
+
+
+@cache
+def _script_faces() -> dict[int, fontfaces.ScriptFace]:
+    """The script face that draws each code point Liberation Sans does not (the ranges never overlap)."""
+    return {code: face for face in fontfaces.SCRIPT_FACES for code in fontfaces.declared(face)}
 
 
 @cache
@@ -45,11 +51,33 @@ def _advances(font_file: str) -> tuple[dict[int, int], int]:
         return {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}, units
 
 
+def _script_advance(code: int, font_file: str) -> float | None:
+    """A character Liberation Sans lacks, in ems, from its script's face in the weight of
+    `font_file` (CJK: 1 em); None when no bundled face draws it."""
+    face = _script_faces().get(code)
+    if face is None:
+        return None
+    bold = face.bold is not None and font_file in _BOLD_FACES
+    advances, units = _advances(face.bold if bold and face.bold else face.regular)
+    return advances[code] / units
+
+
 def text_width_pt(text: str, size_pt: float, font_file: str = FONT_REGULAR) -> float:
-    """Advance width of a line in a bundled face, in points (no kerning: never narrower than printed)."""
+    """Advance width of a line in points, each character measured in the bundled face that draws it:
+    `font_file` (a Liberation Sans face), else its script's face. No kerning, so never narrower than
+    printed Latin; script text is shaped when printed (ligatures, conjuncts), so there an estimate."""
     advances, units = _advances(font_file)
     fallback = advances.get(ord("W"), units)
-    return sum(advances.get(ord(char), fallback) for char in text) / units * size_pt
+    latin, script = 0, 0.0
+    for char in text:
+        code = ord(char)
+        if code in advances:
+            latin += advances[code]
+        elif (ems := _script_advance(code, font_file)) is not None:
+            script += ems
+        else:  # undrawable, refused before any fit estimate: as wide as a W
+            latin += fallback
+    return latin / units * size_pt + script * size_pt
 
 
 # CSS breaks lines only at its own white space (CSS Text 3, "document white space"): a no-break

@@ -18,7 +18,7 @@ from gettext import NullTranslations
 from pathlib import Path
 from typing import Annotated
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -34,6 +34,7 @@ from docgen.money import to_cents, to_dollars
 #: plan is a US plan, so a member writing es-MX or es-419 reads US Spanish (es-US) documents.
 SUPPORTED = {"en": "en-US", "es": "es-US"}
 SOURCE_LANGUAGE = "en"
+ENGLISH_TAG = SUPPORTED[SOURCE_LANGUAGE]
 #: The gettext domain: locales/<language>/LC_MESSAGES/docgen.po.
 DOMAIN = "docgen"
 
@@ -61,6 +62,17 @@ _INPUT_WORDS = {
         NP_("relationship", "Foster Child"),
         NP_("relationship", "Domestic Partner"),
         NP_("relationship", "Dependent"),
+    ),
+    # A child's word has a gender in Spanish (Hija, Hijo): said by the dependent's sex when known.
+    "relationship, female": (
+        NP_("relationship, female", "Child"),
+        NP_("relationship, female", "Stepchild"),
+        NP_("relationship, female", "Foster Child"),
+    ),
+    "relationship, male": (
+        NP_("relationship, male", "Child"),
+        NP_("relationship, male", "Stepchild"),
+        NP_("relationship, male", "Foster Child"),
     ),
     "marital status": (
         NP_("marital status", "Married"),
@@ -215,12 +227,21 @@ class Language:
         return self.dollars(cents) if cents == cents.to_integral_value() else self.usd(cents)
 
 
-def input_word(language: Language, context: str, text: str) -> str:
+#: The gendered contexts of a word, by the input's sex code (model.Gender's values).
+_GENDERED = {"F": "female", "M": "male"}
+
+
+def input_word(language: Language, context: str, text: str, sex: str | None = None) -> str:
     """A word of the portal's free text (a relationship, a marital status, an enrollment level) in
-    the member's language when the catalog knows it, in the input's case; otherwise as given."""
-    known = _INPUT_WORD_KEYS[context].get(" ".join(text.split()).casefold())
-    if known is None:
+    the member's language when the catalog knows it, in the input's case; otherwise as given.
+    With the person's `sex` ("F", "M"), a word the language genders is said in that gender."""
+    key = " ".join(text.split()).casefold()
+    if language.code == SOURCE_LANGUAGE or key not in _INPUT_WORD_KEYS[context]:
         return text
+    gendered = f"{context}, {_GENDERED[sex]}" if sex in _GENDERED else None
+    if gendered and key in _INPUT_WORD_KEYS.get(gendered, {}):
+        context = gendered
+    known = _INPUT_WORD_KEYS[context][key]
     word = language.pgettext(context, known)
     return word.upper() if text.isupper() else word
 
@@ -228,21 +249,11 @@ def input_word(language: Language, context: str, text: str) -> str:
 @cache
 def language_for(tag: str | None = None) -> Language:
     """The Language of a normalized tag (`normalized_tag`), English when the input names none."""
-    written = normalized_tag(tag) if tag else SUPPORTED[SOURCE_LANGUAGE]
-    try:
-        locale = Locale.parse(written, sep="-")
-    except (UnknownLocaleError, ValueError) as exc:  # pragma: no cover - SUPPORTED holds CLDR locales
-        raise LanguageNotSupported(str(exc)) from exc
+    written = normalized_tag(tag) if tag else ENGLISH_TAG
+    locale = Locale.parse(written, sep="-")
     return Language(
         tag=written,
         locale=locale,
         translations=_catalog(get_settings().home / "locales", str(locale.language)),
         date_pattern=_numeric_date_pattern(locale),
     )
-
-
-ENGLISH_TAG = SUPPORTED[SOURCE_LANGUAGE]
-
-
-def english() -> Language:
-    return language_for(None)

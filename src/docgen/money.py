@@ -39,9 +39,3 @@ def format_dollars(amount: Decimal) -> str:
     rounded = to_dollars(amount)
     sign = "-" if rounded < 0 else ""
     return f"{sign}${abs(rounded):,.0f}"
-
-
-def format_card_amount(amount: Decimal) -> str:
-    """ID-card format: $25 for whole dollars, $25.50 otherwise."""
-    cents = to_cents(amount)
-    return f"${cents:,.0f}" if cents == cents.to_integral_value() else f"${cents:,.2f}"

@@ -31,7 +31,7 @@ from docgen.batch.piece import PieceTask, mailing_html
 from docgen.batch.run import BatchOptions, BatchResult, run_batch
 from docgen.batch.sample import write_jsonl
 from docgen.config import get_settings
-from docgen.render.engine import _layout
+from docgen.render.engine import PDF_VARIANT, _layout
 
 DOCGEN = Path(sys.executable).with_name("docgen")
 MAILER_ID = "123456"
@@ -203,7 +203,8 @@ def decode_marks(pdf_path: Path, dpi: int = 300) -> list[Mark]:
 
 def one_document(job: FinishedJob, file: str) -> bytes:
     """The statements of a print file (same records, same IMb) laid out and written as ONE
-    WeasyPrint document: one font subset per face, the size issue 9 holds print files to."""
+    WeasyPrint document: one font subset per face, the size issue 9 holds print files to. Tagged,
+    as every statement is written since issue 21: the pieces' marked content is in both."""
     records: dict[str, bytes] = {}
     with job.input.open("rb") as handle:
         for line in handle:
@@ -220,5 +221,6 @@ def one_document(job: FinishedJob, file: str) -> bytes:
                 tracking = imb.tracking_code(mailer, piece, imb.DEFAULT_SERVICE_TYPE)
                 task = PieceTask(job.result.job_id, piece, "confirmation", records[row["participant_id"]], tracking)
                 documents.append(_layout(mailing_html(task), get_settings()))
-    pdf: bytes = documents[0].copy([page for document in documents for page in document.pages]).write_pdf()
+    pages = [page for document in documents for page in document.pages]
+    pdf: bytes = documents[0].copy(pages).write_pdf(pdf_variant=PDF_VARIANT)
     return pdf

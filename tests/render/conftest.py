@@ -9,8 +9,9 @@ import pytest
 from docgen.config import get_settings
 from docgen.documents.pipeline import Prepared, documents_of, render
 
-#: English and Spanish (issue 22): the same checks pass in both languages.
-EXAMPLES = ("jane-example", "mary", "familia-es", "lucia-es")
+#: English and Spanish (issue 22): the same checks pass in both languages; and names in
+#: Arabic, Cyrillic and Chinese (issue 23).
+EXAMPLES = ("jane-example", "mary", "familia-es", "lucia-es", "three-scripts")
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pdfplumber
 import pikepdf
+import pypdf
 import pytest
 import weasyprint
 
@@ -233,6 +234,7 @@ def _gaps(pdf_bytes: bytes) -> dict[str, int]:
             ),
             "margin content outside the tree": sum(1 for *_, in_tree in _mapped_content(pdf) if not in_tree),
             "figures": sum(1 for element in elements if element.S == "/Figure"),
+            "elements with their own language": sum(1 for element in elements if "/Lang" in element),
         }
 
 
@@ -245,11 +247,21 @@ def test_what_tagging_adds_that_weasyprint_70_does_not() -> None:
     assert before["header cells without scope"] > 0 and after["header cells without scope"] == 0
     assert before["tables without a header cell"] > 0 and after["tables without a header cell"] == 0
     assert before["margin content outside the tree"] > 0 and after["margin content outside the tree"] == 0
+    # An element's own lang (the notice's taglines, issue 23) gives no /Lang; tagging adds it.
+    html = document_html(prepare("confirmation", (get_settings().home / "examples" / "jane-example.json").read_bytes()))
+    languages = tagging.closing_paragraphs(html)
+    assert len(languages) == 16 and before["elements with their own language"] == 0
+    assert _gaps(_weasyprint_alone("confirmation", tagging.Completion(closing=languages)))[
+        "elements with their own language"
+    ] == len(languages)
     # WeasyPrint leaves the margin's QR code out of the tree; tagging makes it a Figure (one per page).
     with pytest.raises(RenderError, match="no text alternative"):
         _weasyprint_alone("health-fsa-claim", tagging.Completion())
-    completed = _weasyprint_alone("health-fsa-claim", tagging.Completion({0: "QR code, page 1", 1: "QR code, page 2"}))
-    assert _gaps(_weasyprint_alone("health-fsa-claim"))["figures"] == 0 and _gaps(completed)["figures"] == 2
+    pages = len(pypdf.PdfReader(io.BytesIO(_weasyprint_alone("health-fsa-claim"))).pages)
+    completed = _weasyprint_alone(
+        "health-fsa-claim", tagging.Completion({i: f"QR code, page {i + 1}" for i in range(pages)})
+    )
+    assert _gaps(_weasyprint_alone("health-fsa-claim"))["figures"] == 0 and _gaps(completed)["figures"] == pages
 
 
 def test_the_same_document_is_completed_to_the_same_bytes() -> None:

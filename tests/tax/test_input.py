@@ -35,7 +35,7 @@ def test_project_examples_parse(path: Path) -> None:
 
 
 def test_examples_include_mary_jordan_and_a_semimonthly_pay() -> None:
-    assert [p.stem for p in ILLUSTRATION_EXAMPLES] == ["jordan", "mary", "semimonthly-illustration"]
+    assert [p.stem for p in ILLUSTRATION_EXAMPLES] == ["jordan", "lucia-es", "mary", "semimonthly-illustration"]
 
 
 def test_values_are_typed_and_frozen() -> None:

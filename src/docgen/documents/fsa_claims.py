@@ -22,6 +22,7 @@ from docgen.enrollment.model import Enrollment, ExpenseLine, FlexAccount, FlexSe
 from docgen.errors import InputError, Problem
 from docgen.glyphs import FONT_BOLD, FONT_REGULAR, wrapped_lines
 from docgen.language import N_, Language, input_word
+from docgen.language_assistance import Tagline, language_assistance
 from docgen.money import ZERO
 from docgen.render.barcodes import qr_data_uri
 from docgen.render.metadata import DocumentMetadata
@@ -118,6 +119,10 @@ _NOTE_ROW_PT = 19.0
 # the "Step 2, continued" sheet under its heading and the repeated table header.
 _FIRST_PAGE_ROOM_PT = {HEALTH_FSA_KIND: 190.0, DEPENDENT_CARE_KIND: 202.0}
 _NEXT_PAGE_ROOM_PT = 560.0
+# Page 1's fixed text is longer in Spanish (issue 22: ~25% more words, a deadline paragraph and
+# labels a line longer): the room it leaves for expense rows is less. Renders of both forms
+# kept step 4 on page 1 from 5 pt less; one blank line's height is kept in hand.
+_LONGER_TEXT_PT = {"en": 0.0, "es": _BLANK_ROW_PT}
 
 
 def _lines(text: str, width_pt: float, font_file: str = FONT_REGULAR) -> int:
@@ -277,6 +282,8 @@ class ClaimFormView:
     submit: SubmitView
     metadata: DocumentMetadata
     language: Language
+    #: The notice of language assistance, English first (45 CFR 92.11).
+    language_assistance: tuple[Tagline, ...]
 
     def page_index(self, page: int, pages: int) -> ClaimPageIndex:
         return ClaimPageIndex(self.kind, self.participant_id, self.plan_year_start, self.plan_year_end, page, pages)
@@ -368,7 +375,7 @@ def _row(enrollment: Enrollment, line: ExpenseLine, language: Language) -> Expen
     name = language.gettext("{name} (self)").format(name=person.full_name)
     for dependent in enrollment.dependents:
         if dependent.dependent_id == line.dependent_id:
-            relationship = input_word(language, "relationship", dependent.relationship)
+            relationship = input_word(language, "relationship", dependent.relationship, dependent.gender.value)
             name = f"{dependent.full_name} ({relationship})"
     return ExpenseRow(
         service_start=line.service_start,
@@ -447,6 +454,7 @@ def build_claim_form(enrollment: Enrollment, kind: str) -> ClaimFormView:
         deemed_income_one=DEEMED_INCOME_ONE,
         deemed_income_two=DEEMED_INCOME_TWO,
         submit=_submit(enrollment, flex),
+        language_assistance=language_assistance(enrollment),
         metadata=enrollment_metadata(enrollment, title, _("participant ID {id}").format(id=person.participant_id)),
         language=language,
     )
@@ -489,7 +497,7 @@ def _first_page_room(
     # Jane's page 1: a one-line name, employer and phone, a two-line address (5 lines); a
     # one-line administrator over three address lines, the fax and the upload line (6).
     extra_pt = max(0, lines - 5) * _TYPE_PT * _LEADING + max(0, send_lines - 6) * 8.0 * 1.2
-    return _FIRST_PAGE_ROOM_PT[kind] - extra_pt
+    return _FIRST_PAGE_ROOM_PT[kind] - extra_pt - _LONGER_TEXT_PT[language.code]
 
 
 def build_health_fsa_claim(enrollment: Enrollment) -> ClaimFormView:

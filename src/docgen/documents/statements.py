@@ -24,6 +24,7 @@ from docgen.enrollment.model import (
 )
 from docgen.errors import InputError, Problem
 from docgen.language import N_, Language, input_word, language_for
+from docgen.language_assistance import Tagline, language_assistance
 from docgen.parsing import Rule
 from docgen.render.metadata import DocumentMetadata
 from docgen.units import POINTS_PER_INCH
@@ -175,6 +176,8 @@ class StatementView:
     flex_elected: bool
     flex_totals: FlexTotals | None
     metadata: DocumentMetadata
+    #: The notice of language assistance, English first (45 CFR 92.11).
+    language_assistance: tuple[Tagline, ...]
     #: Set for mailroom printing: the first page then carries the envelope-window address blocks.
     mailing: MailingView | None = None
 
@@ -266,7 +269,7 @@ def _dependent_row(dependent: Dependent, language: Language) -> DependentRow:
         middle=dependent.middle_name,
         sex=language.gettext(_SEX_LETTERS[dependent.gender]),
         birthdate=dependent.date_of_birth,
-        relationship=input_word(language, "relationship", dependent.relationship),
+        relationship=input_word(language, "relationship", dependent.relationship, dependent.gender.value),
         student=_yes_no(dependent.student, language),
         handicapped=_yes_no(dependent.handicapped, language),
         status=_dependent_status(dependent, language),
@@ -315,6 +318,8 @@ def _dependent_columns(
         [row.handicapped for row in rows],
         [row.status for row in rows],
     )
+    # The hint ("(mm/dd/yyyy)") is not measured: it may break after a slash, where a surname
+    # taking its room would break inside (issue 18).
     columns = [Column(heading.text, values) for heading, values in zip(headings, cells, strict=True)]
     return fit_widths(columns, _BODY_WIDTH_PT, _GRID_FONT)
 
@@ -326,7 +331,7 @@ def _coverage(
         CoveredRow(
             name=d.full_name,
             ssn=d.ssn.masked,
-            relation=input_word(language, "relationship", d.relationship),
+            relation=input_word(language, "relationship", d.relationship, d.gender.value),
         )
         for d in (dependents[i] for i in election.covered_dependents)
     )
@@ -430,6 +435,7 @@ def build_statement(enrollment: Enrollment, *, confirmation: bool) -> StatementV
         metadata=enrollment_metadata(
             enrollment, title, _("enrollment {number}").format(number=rules.enrollment_number(enrollment))
         ),
+        language_assistance=language_assistance(enrollment),
     )
 
 

@@ -296,7 +296,11 @@ def _source(no_plan_given: bool, flex_plan_given: bool, what: str, computed: str
     if no_plan_given and flex_plan_given:
         return _("{what} amounts are the figures in the plan's brochure, not figured here.").format(what=what)
     if no_plan_given or flex_plan_given:
-        column = _("No Plan") if no_plan_given else _("Flex Plan")
+        column = (
+            language.pgettext("illustration column", "No Plan")
+            if no_plan_given
+            else language.pgettext("illustration column", "Flex Plan")
+        )
         return _("{what} is {computed}; the {column} amount is the figure in the plan's brochure.").format(
             what=what, computed=computed, column=column
         )

@@ -176,6 +176,11 @@ DependentId = Annotated[
     str,
     _Matching("dependent-id", r"[0-9]{2}", 'must be a two-digit dependent ID, as "01"'),
 ]
+#: A BCP 47 tag (RFC 5646) naming a tagline's language, as "zh-Hant"; which ones docgen has is a rule.
+NoticeLanguageTag = Annotated[
+    str,
+    _Matching("language-tag", r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}", 'must be a BCP 47 language tag, as "zh-Hant"'),
+]
 StateCode = Annotated[
     str,
     _Matching("state", r"[A-Z]{2}", 'must be a two-letter USPS state code, as "MT"'),
@@ -331,6 +336,10 @@ class Group(Frozen):
     #: The payroll calendar of the plan year; when given, it decides how many pay periods
     #: remain after an election's effective date (otherwise they are prorated by days).
     pay_dates: Annotated[tuple[IsoDate, ...], Field(max_length=366)] | None = None
+    #: The languages of the notice of language assistance after English (45 CFR 92.11), in print
+    #: order, when the group's own list replaces the state's top 15 (a plan serving several states
+    #: may add their counts together: HHS OCR's tagline aggregation FAQ).
+    language_assistance: Annotated[tuple[NoticeLanguageTag, ...], Field(max_length=100)] | None = None
 
 
 class Submission(Frozen):

@@ -28,6 +28,7 @@ from docgen.enrollment.model import (
 )
 from docgen.errors import InputError, Problem
 from docgen.glyphs import check_printable
+from docgen.language_assistance import check_notice_languages, check_notice_phone
 from docgen.money import floor_int, format_money
 from docgen.parsing import Rule, parse_sections, run_rules
 
@@ -308,6 +309,8 @@ _DEPENDENTS = ("dependents[*].dependent_id", "dependents[*].status")
 #: skipped, so one answer lists the schema problems and every rule that could be checked.
 RULES: tuple[Rule[Enrollment], ...] = (
     Rule((), check_printable),
+    Rule(("administrator.phone",), check_notice_phone),
+    Rule(("group.language_assistance[*]",), check_notice_languages),
     Rule(("enrollment.submitted_at", "enrollment.window"), _submitted_in_window),
     Rule(("group.pay_dates", "group.plan_year"), _pay_dates_in_plan_year),
     Rule(

@@ -9,7 +9,7 @@ import re
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -26,7 +26,7 @@ from docgen.errors import RenderError, ResourceError
 from docgen.log import LOGGER
 from docgen.render.fields import settle_appearances
 from docgen.render.speedups import FastHTML
-from docgen.render.tagging import Completion
+from docgen.render.tagging import ClosingParagraph, Completion, closing_paragraphs
 from docgen.render.templating import with_stylesheet
 
 
@@ -133,11 +133,15 @@ PDF_VARIANT = "pdf/ua-1"
 
 
 def _write(
-    document: Any, started: float, margin_figures: Mapping[int, str] | None = None, tagged: bool = True
+    document: Any,
+    started: float,
+    margin_figures: Mapping[int, str] | None = None,
+    tagged: bool = True,
+    closing: Sequence[ClosingParagraph] = (),
 ) -> bytes:
     """The laid-out document as a tagged PDF, completed by render.tagging where WeasyPrint stops and
     its form fields given the page's own appearance (render.fields)."""
-    completion = Completion(margin_figures) if tagged else None
+    completion = Completion(margin_figures, closing) if tagged else None
 
     def finish(laid_out: Any, pdf: Any) -> None:
         if completion is not None:
@@ -200,7 +204,9 @@ def html_to_pdf(html: str, settings: Settings | None = None, *, tagged: bool = T
     """Lay out and write the PDF, tagged PDF/UA-1 unless asked not to; the same HTML always gives the same bytes."""
     started = time.perf_counter()
     with _rendering():
-        return _write(_layout(html, settings or get_settings()), started, tagged=tagged)
+        return _write(
+            _layout(html, settings or get_settings()), started, tagged=tagged, closing=closing_paragraphs(html)
+        )
 
 
 #: CSS that marks each page of a document laid out on the given number of pages.
@@ -240,4 +246,5 @@ def marked_pdf(html: str, marks: PageMarks, guess: int, mark_alt: MarkAlt, setti
     with _rendering():
         document = _marked_layout(html, marks, guess, settings or get_settings())[1]
         pages = len(document.pages)
-        return _write(document, started, {index: mark_alt(index + 1, pages) for index in range(pages)})
+        figures = {index: mark_alt(index + 1, pages) for index in range(pages)}
+        return _write(document, started, figures, closing=closing_paragraphs(html))

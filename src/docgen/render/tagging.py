@@ -17,7 +17,12 @@ pdf/tags.py; issues Kozea/WeasyPrint#1836, #2508):
 - empty /Headers arrays it writes on data cells of tables without column headers, which would say
   "no header" where /Scope now says which; they are dropped;
 - pages with annotations (form fields, links) get no /Tabs; PDF/UA-1 7.18.3 (Matterhorn 28-012)
-  wants /Tabs /S, so the tab order is the structure order.
+  wants /Tabs /S, so the tab order is the structure order;
+- an element's own `lang` gives no /Lang: only the catalog's comes from `<html lang>`. PDF/UA-1
+  7.2 wants a change of natural language declared where it happens. The notice of language
+  assistance (issue 23), whose taglines are the document's last paragraphs, each in its own
+  language, gets its paragraphs' /Lang from their `lang` (`closing_paragraphs`), and their text as
+  /ActualText, which shaped scripts need (`Completion._declare_languages`).
 
 It runs as WeasyPrint's public `finisher` hook (`Document.write_pdf(finisher=...)`), on the
 pydyf objects WeasyPrint has built, before they are serialised: reading the written PDF back with
@@ -30,7 +35,10 @@ what WeasyPrint 70.0 leaves undone, so an upgrade shows what it now writes itsel
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from html import unescape
 from typing import Any
 
 import pydyf
@@ -46,6 +54,54 @@ _CELLS = frozenset({"/TH", "/TD"})
 #: token of a content-stream chunk WeasyPrint appends (one operation per chunk).
 _SHOWS_TEXT = frozenset({b"Tj", b"TJ", b"'", b'"'})
 _PAINTS = frozenset({b"f", b"f*", b"F", b"B", b"B*", b"b", b"b*", b"S", b"s", b"Do", b"sh"})
+
+
+# Our own templates' markup (input is escaped, so it cannot write a tag): a paragraph, the lang
+# attribute of its start tag, the tags inside it.
+_PARAGRAPH = re.compile(r"<p(?=[\s>])([^>]*)>(.*?)</p>", re.S)
+_LANG_ATTRIBUTE = re.compile(r'\slang="([^"]+)"')
+_RIGHT_TO_LEFT = re.compile(r'\sdir="rtl"')
+_TAG = re.compile(r"<[^>]+>")
+#: Text whose glyph clusters are reordered or split when shaped: the Indic scripts (Devanagari to
+#: Malayalam, Sinhala), Thai, Lao, Tibetan, Myanmar, Khmer; and combining marks with no precomposed
+#: letter (Navajo's ǫ́), which pdftotext set apart from their letter.
+_REORDERED = re.compile("[\u0300-\u036f\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\ua9e0-\ua9ff\uaa60-\uaa7f]")
+
+
+@dataclass(frozen=True)
+class ClosingParagraph:
+    """A paragraph in its own language among those that close a document: its BCP 47 tag and text."""
+
+    language: str
+    text: str
+    right_to_left: bool = False
+
+
+def closing_paragraphs(html: str) -> tuple[ClosingParagraph, ...]:
+    """The document's closing run of paragraphs that carry their own `lang`, in order.
+
+    The structure tree gives no way back from an element to its HTML, but WeasyPrint tags every
+    `<p>` as a P, in document order; so paragraphs with their own language must close the
+    document (a paragraph kept whole by `break-inside: avoid`, as the notice's are, is one P), and
+    the last P elements get their languages. One elsewhere would be tagged wrongly: refused.
+    """
+    found = [
+        ClosingParagraph(
+            language.group(1), " ".join(unescape(_TAG.sub("", body)).split()), bool(_RIGHT_TO_LEFT.search(attributes))
+        )
+        if (language := _LANG_ATTRIBUTE.search(attributes))
+        else None
+        for attributes, body in _PARAGRAPH.findall(html)
+    ]
+    closing: list[ClosingParagraph] = []
+    while found and (last := found[-1]) is not None:
+        closing.insert(0, last)
+        found.pop()
+    if any(paragraph is not None for paragraph in found):
+        raise RenderError(
+            "a paragraph in its own language must be among the document's last paragraphs (render.tagging)"
+        )
+    return tuple(closing)
 
 
 class _Objects:
@@ -179,6 +235,17 @@ def _mark_margins(stream: pydyf.Stream, orphans: set[int], page_number: int) -> 
     return images
 
 
+def _marked_content(objects: _Objects, element: pydyf.Dictionary) -> Iterator[int]:
+    """The MCIDs below an element, in order."""
+    for kid in element["K"]:
+        if isinstance(kid, int):
+            yield kid
+        elif kid.__class__ is bytes:
+            resolved = objects.get(kid)
+            if resolved.__class__ is pydyf.Dictionary and "S" in resolved:
+                yield from _marked_content(objects, resolved)
+
+
 class Completion:
     """WeasyPrint's `finisher`: completes the tagging of the document it is handed (module docstring).
 
@@ -186,8 +253,12 @@ class Completion:
     (a claim form's QR code); an image in the margins without one is refused.
     """
 
-    def __init__(self, margin_figures: Mapping[int, str] | None = None) -> None:
+    def __init__(
+        self, margin_figures: Mapping[int, str] | None = None, closing: Sequence[ClosingParagraph] = ()
+    ) -> None:
         self.margin_figures = dict(margin_figures or {})
+        #: The document's last paragraphs that have a language of their own (closing_paragraphs).
+        self.closing = tuple(closing)
 
     def __call__(self, document: object, pdf: pydyf.PDF) -> None:
         objects = _Objects(pdf)
@@ -198,6 +269,8 @@ class Completion:
         reachable = {element.number for element in elements}
         for table in [element for element in elements if element["S"] == "/Table"]:
             _complete_table(objects, table)  # a layout table retags its own parts, never a table nested in it
+        if self.closing:
+            self._declare_languages(objects, elements)
         page_references = pdf.page_references
         pages = [objects.get(reference) for reference in page_references]
         document_element = next(objects.kids(root))
@@ -223,6 +296,35 @@ class Completion:
         for page in pages:
             if page.get("Annots"):
                 page["Tabs"] = "/S"  # PDF/UA-1 7.18.3: tab order is the structure order
+
+    def _declare_languages(self, objects: _Objects, elements: list[pydyf.Dictionary]) -> None:
+        """Each closing paragraph's P gets its /Lang; one in a script whose clusters are reordered also
+        gets its text as /ActualText (PDF 1.7 14.9.4) on its marked content: the first line's
+        sequence holds the paragraph's text, the others none.
+
+        A font maps each glyph to one text (its ToUnicode), but those scripts draw one glyph in
+        several clusters (a Khmer subscript, a Thai vowel, an Indic conjunct): without the actual
+        text, a screen reader or pdftotext reads those taglines with letters lost or moved. Other
+        scripts read right from their glyphs, and the text would cost each one ~1 kB per line
+        (UTF-16 in hex) in every mailed piece. Never for right-to-left paragraphs: poppler
+        reverses an actual text as if it were drawn in visual order (pdftotext 22.12 printed every
+        Arabic word backwards), and their glyphs' own texts read right already."""
+        paragraphs = [element for element in elements if element["S"] == "/P"]
+        if len(paragraphs) < len(self.closing):
+            raise RenderError("fewer paragraphs in the structure tree than in the HTML")
+        properties: dict[tuple[bytes, int], pydyf.Dictionary] = {}
+        for paragraph, closing in zip(paragraphs[-len(self.closing) :], self.closing, strict=True):
+            paragraph["Lang"] = pydyf.String(closing.language)
+            if closing.right_to_left or not _REORDERED.search(closing.text):
+                continue
+            page = paragraph["Pg"]
+            if not any(key[0] == page for key in properties):
+                stream = objects.get(objects.get(page)["Contents"])
+                for chunk in stream.stream:
+                    if chunk.__class__ is pydyf.Dictionary and "MCID" in chunk:
+                        properties[page, chunk["MCID"]] = chunk
+            for number, mcid in enumerate(_marked_content(objects, paragraph)):
+                properties[page, mcid]["ActualText"] = pydyf.String(closing.text if number == 0 else "")
 
     @staticmethod
     def _insert_figure(
