@@ -129,6 +129,15 @@ class ServerSettings:
         """Requests admitted at once: one rendering per worker plus the queue."""
         return self.workers + self.queue
 
+    @property
+    def store_timeout(self) -> float:
+        """Seconds one key or audit database call may take, from the render timeout.
+
+        Half of it, so a request's two calls (key lookup, audit row) add at most one render
+        timeout; at most MAX_STORE_TIMEOUT, since a healthy database answers in milliseconds.
+        """
+        return min(MAX_STORE_TIMEOUT, self.render_timeout / 2)
+
 
 def _read_int(environ: Mapping[str, str], key: str, default: int, low: int, high: int) -> int:
     raw = environ.get(key)
@@ -172,6 +181,7 @@ MAX_WORKERS = 64
 MAX_QUEUE = 10_000
 MIN_TIMEOUT = 0.1
 MAX_TIMEOUT = 3600.0
+MAX_STORE_TIMEOUT = 5.0
 
 
 def load_body_limit(environ: Mapping[str, str] | None = None) -> int:

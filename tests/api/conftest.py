@@ -19,27 +19,13 @@ import pytest
 
 from docgen.config import Database
 from docgen.store import Scope, Store
-from tests.api.services import Postgres, free_port
+from tests.api.services import Postgres, children, free_port
 from tests.conftest import load_jane
 
 DOCGEN = Path(sys.executable).with_name("docgen")
 JSON = {"Content-Type": "application/json"}
 #: Seconds a server may take to start its workers (forkserver import of WeasyPrint, warm-up).
 START_TIMEOUT = 90.0
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            # Fields after the parenthesised command name: state, ppid, ...
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
 
 
 def _cmdline(pid: int) -> str:
@@ -81,8 +67,8 @@ class Server:
 
     def worker_pids(self) -> list[int]:
         """Render workers: children of the forkserver the server started."""
-        servers = [pid for pid in _children(self.process.pid) if "forkserver" in _cmdline(pid)]
-        return sorted(pid for server in servers for pid in _children(server))
+        servers = [pid for pid in children(self.process.pid) if "forkserver" in _cmdline(pid)]
+        return sorted(pid for server in servers for pid in children(server))
 
     def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
         """Until every worker is ready (or fail with the server's log)."""

@@ -7,10 +7,13 @@ import glob
 import itertools
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,21 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # Fields after the parenthesised command name: state, ppid, ...
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
 
 
 def postgres_bindir() -> Path:
@@ -83,6 +101,26 @@ class Postgres:
             check=True, capture_output=True,
         )  # fmt: skip
 
+    @contextmanager
+    def frozen(self) -> Iterator[None]:
+        """Every process of the cluster stopped (SIGSTOP), as a frozen VM or a storage stall leaves a
+        server: connections stay open and the kernel still acknowledges packets, but nothing answers.
+        Always continued (SIGCONT) on the way out."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        stopped = [postmaster]
+        try:
+            os.kill(postmaster, signal.SIGSTOP)  # first: it starts no new backend meanwhile
+            for pid in children(postmaster):
+                os.kill(pid, signal.SIGSTOP)
+                stopped.append(pid)
+            yield
+        finally:
+            for pid in stopped:
+                try:
+                    os.kill(pid, signal.SIGCONT)
+                except ProcessLookupError:
+                    continue  # a backend that was ended meanwhile
+
     def admin(self, dbname: str = "postgres") -> psycopg.Connection[tuple[Any, ...]]:
         return psycopg.connect(host=str(self.folder), port=self.port, user="postgres", dbname=dbname, autocommit=True)
 
@@ -132,7 +170,7 @@ http {{
             proxy_set_header Connection "";
             proxy_connect_timeout 2s;
             proxy_send_timeout 30s;
-            proxy_read_timeout 65s;
+            proxy_read_timeout 75s;
             proxy_next_upstream error timeout http_503 non_idempotent;
             proxy_next_upstream_tries 2;
         }}

@@ -191,3 +191,35 @@ def test_a_document_whose_audit_row_cannot_be_written_is_not_sent(
     assert b"%PDF" not in answer.content and elapsed < 10
     assert audit_rows(fleet, [answer.headers["x-request-id"]]) == []
     assert validate(server.url, key).status_code == 200  # and the next request is served
+
+
+def test_a_frozen_postgresql_gives_503_within_the_store_limit_then_service_resumes(
+    postgres: Postgres, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A render timeout of 4 s gives the store 2 s a call (half of it): a request that needs the
+    # frozen database is answered 503 with Retry-After by then, never left waiting.
+    url = postgres.database()
+    engine = open_engine(url)
+    upgrade(engine)
+    engine.close()
+    server = start_server(tmp_path, "--instance", "frozen", "--render-timeout", "4", db=url, workers=1)
+    try:
+        key = server.key(Scope.DOCUMENTS_RENDER)
+        assert validate(server.url, key).status_code == 200
+        with postgres.frozen():
+            for _ in range(3):
+                started = time.monotonic()
+                answer = validate(server.url, key)
+                elapsed = time.monotonic() - started
+                assert answer.status_code == 503 and answer.headers["retry-after"].isdigit(), answer.text
+                assert answer.json()["error"]["code"] == "store-unavailable" and elapsed < 3.5, elapsed
+            started = time.monotonic()
+            assert httpx.get(f"{server.url}/readyz", timeout=10).status_code == 503
+            assert time.monotonic() - started < 3.5
+        thawed = time.monotonic()
+        while validate(server.url, key).status_code != 200:
+            assert time.monotonic() - thawed < 5, server.log_text()[-3000:]
+            time.sleep(0.1)
+        assert httpx.get(f"{server.url}/readyz", timeout=10).status_code == 200
+    finally:
+        server.stop()

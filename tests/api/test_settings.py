@@ -35,3 +35,9 @@ def test_the_instance_is_named_by_host_and_port_unless_set() -> None:
     for bad in ("", "two words", "x" * 101, "tab\there"):
         with pytest.raises(ConfigError, match="DOCGEN_INSTANCE: must be 1 to 100"):
             load_server_settings({"DOCGEN_INSTANCE": bad})
+
+
+def test_the_store_time_limit_is_half_the_render_timeout_at_most_5_s() -> None:
+    assert load_server_settings({}).store_timeout == 5.0
+    assert load_server_settings({"DOCGEN_RENDER_TIMEOUT": "4"}).store_timeout == 2.0
+    assert load_server_settings({"DOCGEN_RENDER_TIMEOUT": "3600"}).store_timeout == 5.0

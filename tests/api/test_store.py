@@ -303,3 +303,32 @@ def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) -> None:
     (tmp_path / "docgen.db").write_bytes(b"not a database at all" * 100)
     with pytest.raises(StoreError, match="docgen.db"):
         Store(tmp_path / "docgen.db")
+
+
+def test_a_frozen_server_fails_each_call_by_its_deadline_then_serves_again(postgres: Postgres) -> None:
+    # SIGSTOP: the server's kernel still acknowledges every packet, so no TCP time-out fires and
+    # the server's own statement_timeout never runs; only the store's deadline ends the call.
+    url = postgres.database()
+    run_sql_upgraded = open_engine(url)
+    upgrade(run_sql_upgraded)
+    run_sql_upgraded.close()
+    store = Store(url, timeout=1.0)
+    key = store.create_key("portal", RENDER)
+    try:
+        with postgres.frozen():
+            for _ in range(3):  # the first waits out its deadline; the next fail at once
+                started = time.monotonic()
+                with pytest.raises(StoreUnavailable):
+                    store.authenticate(key)
+                assert time.monotonic() - started < 1.5
+                time.sleep(0.6)  # past the pause after a failure: each call reaches the server again
+        thawed = time.monotonic()
+        while True:
+            try:
+                assert store.authenticate(key) is not None
+                break
+            except StoreUnavailable:
+                assert time.monotonic() - thawed < 5, "not back within 5 s of SIGCONT"
+                time.sleep(0.1)
+    finally:
+        store.close()

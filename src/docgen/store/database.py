@@ -21,17 +21,25 @@ AUDIT_COLUMNS = (
 )
 
 
-def open_engine(target: Database) -> Engine:
-    """SQLite for a path (the embedded default), PostgreSQL for a postgresql:// URL."""
-    return PostgresEngine(target) if isinstance(target, PostgresUrl) else SqliteEngine(target)
+#: Seconds a store call may take unless told otherwise: `docgen serve` derives its own from the
+#: render timeout (ServerSettings.store_timeout, at most this).
+CALL_TIMEOUT = 5.0
+#: Seconds for the administrator's commands (`db upgrade`, `db copy`), which may count or copy
+#: a long audit log in one statement.
+ADMIN_TIMEOUT = 600.0
+
+
+def open_engine(target: Database, timeout: float = CALL_TIMEOUT) -> Engine:
+    """SQLite for a path (the embedded default), PostgreSQL for a postgresql:// URL; each call within `timeout` s."""
+    return PostgresEngine(target, timeout) if isinstance(target, PostgresUrl) else SqliteEngine(target, timeout)
 
 
 class Store:
     """Keys and audit rows. Refuses a database at another schema version (SchemaMismatch); an
     empty SQLite file is the one exception, created at the current version as on first start."""
 
-    def __init__(self, target: Database) -> None:
-        self.engine = open_engine(target)
+    def __init__(self, target: Database, timeout: float = CALL_TIMEOUT) -> None:
+        self.engine = open_engine(target, timeout)
         try:
             found = schema.version(self.engine)
             if found == 0 and self.engine.dialect is Dialect.SQLITE:

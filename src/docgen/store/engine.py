@@ -35,6 +35,8 @@ class Engine(Protocol):
     where: str
     #: Store calls that may run at once (SQLite: one connection, so one).
     concurrency: int
+    #: Seconds one call (one transaction) may take before it fails.
+    timeout: float
 
     def transaction(self, write: bool = True) -> AbstractContextManager[Session]: ...
 

@@ -32,14 +32,16 @@ class SqliteEngine:
     dialect = Dialect.SQLITE
     concurrency = 1
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, timeout: float) -> None:
         self.path = path
         self.where = str(path)
+        self.timeout = timeout
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # Autocommit mode: transactions are opened explicitly, one per unit of work.
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA busy_timeout = 5000")
+            # A lock held by another process (`docgen keys`, a backup) is waited for until the deadline.
+            self._db.execute(f"PRAGMA busy_timeout = {max(1, round(timeout * 1000))}")
             self._db.execute("PRAGMA journal_mode = WAL")
             # WAL + NORMAL: a commit survives a process crash without an fsync per request.
             self._db.execute("PRAGMA synchronous = NORMAL")
