@@ -95,6 +95,10 @@ class Postgres:
             check=True, capture_output=True,
         )  # fmt: skip
 
+    @property
+    def running(self) -> bool:
+        return (self.data / "postmaster.pid").exists()
+
     def stop(self, mode: str = "fast") -> None:
         subprocess.run(
             _as_postgres(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"),

@@ -18,7 +18,7 @@ from docgen.config import PostgresUrl
 from docgen.store import Scope, Store
 from docgen.store.database import open_engine
 from docgen.store.schema import upgrade
-from tests.api.conftest import JSON, Server, start_server
+from tests.api.conftest import JSON, START_TIMEOUT, Server, start_server
 from tests.api.services import PASSWORD, Nginx, Postgres
 from tests.conftest import JANE
 
@@ -223,3 +223,74 @@ def test_a_frozen_postgresql_gives_503_within_the_store_limit_then_service_resum
         assert httpx.get(f"{server.url}/readyz", timeout=10).status_code == 200
     finally:
         server.stop()
+
+
+def readyz(server: Server) -> httpx.Response:
+    return httpx.get(f"{server.url}/readyz", timeout=10)
+
+
+def wait_for_readyz(server: Server, status: int, code: str | None, within: float) -> None:
+    """Until /readyz answers `status` (with error `code`), or fail with the server's log."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(f"docgen serve exited {server.process.returncode}:\n{server.log_text()}")
+        try:
+            answer = readyz(server)
+            if answer.status_code == status and (code is None or answer.json()["error"]["code"] == code):
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"/readyz not {status} {code or ''} within {within} s:\n{server.log_text()[-3000:]}")
+
+
+def test_an_instance_started_while_postgresql_is_down_serves_once_it_is_up(postgres: Postgres, tmp_path: Path) -> None:
+    # A service manager restarting instances during an outage, or a host booting before its
+    # database: the instance must start, unready, and become ready by itself.
+    url = postgres.database()
+    engine = open_engine(url)
+    upgrade(engine)
+    engine.close()
+    key = Store(url).create_key("portal", frozenset({Scope.DOCUMENTS_RENDER}))
+    server = None
+    try:
+        postgres.stop()
+        server = start_server(tmp_path, "--instance", "early", db=url, workers=1, wait=False)
+        wait_for_readyz(server, 503, "store-unavailable", START_TIMEOUT)
+        postgres.start()
+        started = time.monotonic()
+        wait_for_readyz(server, 200, None, 10)
+        assert time.monotonic() - started < 5
+        headers = {**JSON, "Authorization": f"Bearer {key}"}
+        answer = httpx.post(
+            f"{server.url}/v1/documents/confirmation", content=JANE.read_bytes(), headers=headers, timeout=60
+        )
+        assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
+        assert "starting unready" in server.log_text() and PASSWORD not in server.log_text()
+    finally:
+        if not postgres.running:
+            postgres.start()
+        if server is not None:
+            server.stop()
+
+
+def test_a_database_that_answers_later_at_an_old_schema_keeps_the_instance_unready_until_upgraded(
+    postgres: Postgres, tmp_path: Path
+) -> None:
+    url = postgres.database()  # empty: never upgraded
+    server = None
+    try:
+        postgres.stop()
+        server = start_server(tmp_path, "--instance", "early", db=url, workers=1, wait=False)
+        wait_for_readyz(server, 503, "store-unavailable", START_TIMEOUT)
+        postgres.start()
+        wait_for_readyz(server, 503, "schema-version", 10)
+        assert "run `docgen db upgrade --db DATABASE` first [schema-version]" in server.log_text()
+        assert main(["db", "upgrade", "--db", url.url]) == 0
+        wait_for_readyz(server, 200, None, 5)
+    finally:
+        if not postgres.running:
+            postgres.start()
+        if server is not None:
+            server.stop()

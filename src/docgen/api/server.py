@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import logging.config
 import re
 from typing import Any
 from urllib.parse import unquote_plus
@@ -85,6 +86,8 @@ def log_config() -> dict[str, Any]:
 
 def serve(settings: ServerSettings) -> None:
     """Run until SIGINT or SIGTERM; in-flight requests finish, then the workers stop."""
+    # Before the app opens its database: a start while PostgreSQL is away is logged (and redacted) alike.
+    logging.config.dictConfig(log_config())
     config = uvicorn.Config(
         create_app(settings),
         host=settings.host,

@@ -18,7 +18,8 @@ from docgen.api.pool import RenderPool
 from docgen.config import ServerSettings
 from docgen.documents import KINDS
 from docgen.documents.pipeline import Kind
-from docgen.errors import StoreUnavailable
+from docgen.errors import SchemaMismatch, StoreUnavailable
+from docgen.log import LOGGER
 from docgen.store import ApiKey, Store, subject_hmac
 
 P = ParamSpec("P")
@@ -38,14 +39,16 @@ class Service:
     store: Store
     pool: RenderPool
     metrics: Metrics
-    audit_secret: bytes
+    #: The audit hash's key: DOCGEN_AUDIT_KEY, else the database's, read when it first answers.
+    audit_secret: bytes | None
     #: The kinds served: every kind docgen renders.
     kinds: dict[str, Kind]
     openapi_document: dict[str, Any]
+    #: Why the database is refused although it answers (its schema version), until `docgen db upgrade`.
+    schema_problem: str | None = field(init=False, default=None)
     # Store calls run on these threads, so the event loop never waits on the database: one for
     # SQLite (its one connection serialises them), one per pooled connection for PostgreSQL.
     _db_threads: ThreadPoolExecutor = field(init=False)
-
     _calls: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
@@ -53,15 +56,47 @@ class Service:
 
     @classmethod
     def create(cls, settings: ServerSettings) -> Service:
-        store = Store(settings.db, settings.store_timeout)
+        """The service, starting unready if PostgreSQL cannot be reached: it is checked and used once it answers.
+
+        A database that answers at another schema version, or cannot be opened, stops the start.
+        """
+        store = Store(settings.db, settings.store_timeout, check=False)
         try:
-            secret = settings.audit_key if settings.audit_key is not None else store.audit_secret()
+            secret = settings.audit_key
+            try:
+                store.engine.probe()
+                store.check()
+                secret = secret if secret is not None else store.audit_secret()
+            except StoreUnavailable as exc:
+                # Started anyway (the database may be booting, or away for a while): /readyz says
+                # 503 until it answers, and a service manager's start limit is never reached.
+                LOGGER.warning("starting unready: %s", exc)
+            pool = RenderPool(settings.workers, settings.queue, settings.render_timeout)
         except BaseException:
             store.close()
             raise
-        pool = RenderPool(settings.workers, settings.queue, settings.render_timeout)
         kinds = dict(KINDS)
         return cls(settings, store, pool, Metrics(pool), secret, kinds, openapi(kinds))
+
+    def _opened(self) -> None:
+        """On a database thread, before each call until it succeeds once: the schema checked, the audit key read."""
+        if self.store.checked and self.audit_secret is not None:
+            return
+        try:
+            self.store.check()
+        except SchemaMismatch as exc:
+            if self.schema_problem is None:
+                LOGGER.error("unready: %s", exc)
+            self.schema_problem = str(exc)
+            # Unready rather than stopped: `docgen db upgrade` makes it ready, with no restart.
+            raise StoreUnavailable(str(exc)) from exc
+        self.schema_problem = None
+        if self.audit_secret is None:
+            self.audit_secret = self.store.audit_secret()
+
+    def _call(self, call: Callable[[], T]) -> T:
+        self._opened()
+        return call()
 
     async def in_store(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a Store method on a database thread; StoreUnavailable unless it ends within the store's time limit.
@@ -73,7 +108,9 @@ class Service:
         limit = self.store.engine.timeout + STORE_GRACE
         self._calls += 1
         try:
-            running = asyncio.get_running_loop().run_in_executor(self._db_threads, partial(call, *args, **kwargs))
+            running = asyncio.get_running_loop().run_in_executor(
+                self._db_threads, self._call, partial(call, *args, **kwargs)
+            )
             return await asyncio.wait_for(running, limit)
         except TimeoutError:
             raise StoreUnavailable(f"the key and audit database did not answer within {limit:g} s") from None
@@ -85,7 +122,11 @@ class Service:
         return check_key(await self.in_store(self.store.authenticate, bearer_token(request)))
 
     def subject_hash(self, subject: str | None) -> str | None:
-        return None if subject is None else subject_hmac(self.audit_secret, subject)
+        if subject is None:
+            return None
+        # Read before the request's key lookup returned (`_opened`), so always there by now.
+        assert self.audit_secret is not None
+        return subject_hmac(self.audit_secret, subject)
 
     def close(self) -> None:
         self._db_threads.shutdown(wait=True)

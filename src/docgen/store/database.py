@@ -36,19 +36,34 @@ def open_engine(target: Database, timeout: float = CALL_TIMEOUT) -> Engine:
 
 class Store:
     """Keys and audit rows. Refuses a database at another schema version (SchemaMismatch); an
-    empty SQLite file is the one exception, created at the current version as on first start."""
+    empty SQLite file is the one exception, created at the current version as on first start.
 
-    def __init__(self, target: Database, timeout: float = CALL_TIMEOUT) -> None:
+    `check=False` opens it without reaching the database (`docgen serve` starts while PostgreSQL
+    is away): `check()` then reaches it and checks its schema, and should before each use until it succeeds.
+    """
+
+    def __init__(self, target: Database, timeout: float = CALL_TIMEOUT, *, check: bool = True) -> None:
         self.engine = open_engine(target, timeout)
-        try:
-            found = schema.version(self.engine)
-            if found == 0 and self.engine.dialect is Dialect.SQLITE:
-                schema.upgrade(self.engine)
-            else:
-                schema.check(self.engine, found)
-        except BaseException:
-            self.engine.close()
-            raise
+        #: Whether the schema was found at this docgen's version.
+        self.checked = False
+        if check:
+            try:
+                self.engine.probe()
+                self.check()
+            except BaseException:
+                self.engine.close()
+                raise
+
+    def check(self) -> None:
+        """SchemaMismatch unless the database is at this docgen's schema version; StoreUnavailable if unreachable."""
+        if self.checked:
+            return
+        found = schema.version(self.engine)
+        if found == 0 and self.engine.dialect is Dialect.SQLITE:
+            schema.upgrade(self.engine)
+        else:
+            schema.check(self.engine, found)
+        self.checked = True
 
     @property
     def where(self) -> str:

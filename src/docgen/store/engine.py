@@ -38,6 +38,9 @@ class Engine(Protocol):
     #: Seconds one call (one transaction) may take before it fails.
     timeout: float
 
+    def probe(self) -> None:
+        """Reach the database now (StoreUnavailable, naming the server's reason, if it cannot)."""
+
     def transaction(self, write: bool = True) -> AbstractContextManager[Session]: ...
 
     def close(self) -> None: ...

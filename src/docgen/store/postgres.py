@@ -123,7 +123,8 @@ def _cut(conn: Connection) -> None:
 
 
 class PostgresEngine:
-    """A pool of up to POOL_SIZE connections, opened in the background; each call ends within `timeout` s."""
+    """A pool of up to POOL_SIZE connections, opened in the background (the server may be away
+    at first: the pool keeps trying); each call ends within `timeout` s."""
 
     dialect = Dialect.POSTGRESQL
     concurrency = POOL_SIZE
@@ -150,12 +151,7 @@ class PostgresEngine:
             "keepalives_count": KEEPALIVE_COUNT,
             "application_name": "docgen",
         }
-        # One connection first, alone: a wrong password or database is reported as the server
-        # says it, where the pool would only report a connection it could not get in time.
-        try:
-            psycopg.connect(url.url, **self._kwargs).close()
-        except psycopg.OperationalError as exc:
-            raise StoreUnavailable(f"{self.where}: {self.shown(exc)}") from exc
+        self._url = url
         self._watchdog = _Watchdog()
         # The deadline of the call running on each thread, for the pool's check (which runs on
         # the calling thread before the pool hands the connection over).
@@ -173,6 +169,14 @@ class PostgresEngine:
             name="docgen",
         )
         self._pool.open(wait=False)
+
+    def probe(self) -> None:
+        """One connection now, outside the pool: a wrong password or database is reported as the
+        server says it, where the pool would only report a connection it could not get in time."""
+        try:
+            psycopg.connect(self._url.url, **self._kwargs).close()
+        except psycopg.OperationalError as exc:
+            raise StoreUnavailable(f"{self.where}: {self.shown(exc)}") from exc
 
     def shown(self, exc: BaseException) -> str:
         """The error's text on one line, without the password."""

@@ -48,6 +48,9 @@ class SqliteEngine:
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"{path}: cannot open the database: {exc}") from exc
 
+    def probe(self) -> None:
+        """Nothing to reach: the file was opened with the engine."""
+
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[_Session]:
         """BEGIN ... COMMIT, or ROLLBACK on any error; sqlite errors become StoreError.
