@@ -19,7 +19,7 @@ import pytest
 
 from docgen.config import Database
 from docgen.store import Scope, Store
-from tests.api.services import Postgres, children, free_port
+from tests.api.services import Postgres, children, dies_with_us, free_port
 from tests.conftest import load_jane
 
 DOCGEN = Path(sys.executable).with_name("docgen")
@@ -123,11 +123,20 @@ def start_server(
     ]
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            command, stdout=sink, stderr=subprocess.STDOUT, cwd=folder, env={**os.environ, **(env or {})}
+            command,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            cwd=folder,
+            env={**os.environ, **(env or {})},
+            preexec_fn=dies_with_us(signal.SIGTERM),
         )
     server = Server(process, f"http://127.0.0.1:{port}", db, log, workers)
     if wait:
-        server.wait_ready()
+        try:
+            server.wait_ready()
+        except BaseException:
+            server.stop()
+            raise
     return server
 
 

@@ -3,6 +3,7 @@ cluster from Debian's packages and nginx in front of `docgen serve` instances (n
 
 from __future__ import annotations
 
+import ctypes
 import glob
 import itertools
 import os
@@ -12,7 +13,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -56,61 +57,116 @@ def postgres_bindir() -> Path:
 
 
 def _as_postgres(*command: str) -> list[str]:
-    # initdb and pg_ctl refuse to run as root (PostgreSQL docs, "Creating a Database Cluster").
+    # initdb and the server refuse to run as root (PostgreSQL docs, "Creating a Database Cluster").
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else list(command)
 
 
+# <linux/prctl.h>: the signal a process gets when the thread that started it ends.
+_PR_SET_PDEATHSIG = 1
+_LIBC = ctypes.CDLL(None, use_errno=True)
+
+
+def dies_with_us(signum: signal.Signals) -> Callable[[], None]:
+    """A preexec_fn: the child gets `signum` when this process dies, even by SIGKILL (a CI time-out,
+    a second Ctrl-C), so no server outlives the run (Linux prctl(2), PR_SET_PDEATHSIG). Start the
+    child from the main thread: the signal follows the thread that forked it."""
+    parent = os.getpid()
+
+    def arm() -> None:
+        # Set after the child took its user (a change of credentials clears it), before exec.
+        _LIBC.prctl(_PR_SET_PDEATHSIG, int(signum), 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the line above
+            os._exit(1)
+
+    return arm
+
+
+# The postmaster's shutdown modes (PostgreSQL docs, "Shutting Down the Server").
+_SHUTDOWN = {"smart": signal.SIGTERM, "fast": signal.SIGINT, "immediate": signal.SIGQUIT}
+
+
 class Postgres:
-    """A throwaway cluster: socket and data in a folder the postgres user owns, TCP on 127.0.0.1 only."""
+    """A throwaway cluster: socket and data in a folder the postgres user owns, TCP on 127.0.0.1 only.
+
+    The server runs in the foreground as this process's child, and stops if this process dies.
+    """
 
     def __init__(self) -> None:
         self.bindir = postgres_bindir()
-        self.folder = Path(tempfile.mkdtemp(prefix="docgen-pg-"))
-        if os.geteuid() == 0:
-            shutil.chown(self.folder, "postgres", "postgres")
-        self.data = self.folder / "data"
-        self.port = free_port()
-        self._names = itertools.count(1)
-        pwfile = self.folder / "pw"
-        pwfile.write_text(PASSWORD + "\n")
-        if os.geteuid() == 0:
-            shutil.chown(pwfile, "postgres", "postgres")
-        # Local socket: trust (the tests' admin connection); TCP: a password, as in production.
-        subprocess.run(
-            _as_postgres(
-                str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "--no-sync",
-                "--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}",
-            ),
-            check=True, capture_output=True,
-        )  # fmt: skip
-        self.start()
-        with self.admin() as db:
-            db.execute(f"CREATE ROLE docgen LOGIN PASSWORD '{PASSWORD}'")
+        # /tmp, not $TMPDIR: the postgres user must be able to reach the folder.
+        self.folder = Path(tempfile.mkdtemp(prefix="docgen-pg-", dir="/tmp"))
+        self.process: subprocess.Popen[bytes] | None = None
+        try:
+            if os.geteuid() == 0:
+                shutil.chown(self.folder, "postgres", "postgres")
+            self.data = self.folder / "data"
+            self.port = free_port()
+            self._names = itertools.count(1)
+            pwfile = self.folder / "pw"
+            pwfile.write_text(PASSWORD + "\n")
+            if os.geteuid() == 0:
+                shutil.chown(pwfile, "postgres", "postgres")
+            # Local socket: trust (the tests' admin connection); TCP: a password, as in production.
+            subprocess.run(
+                _as_postgres(
+                    str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "--no-sync",
+                    "--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}",
+                ),
+                check=True, capture_output=True,
+            )  # fmt: skip
+            self.start()
+            with self.admin() as db:
+                db.execute(f"CREATE ROLE docgen LOGIN PASSWORD '{PASSWORD}'")
+        except BaseException:
+            self.close()
+            raise
 
     def start(self) -> None:
-        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off -c max_connections=200"
-        subprocess.run(
-            _as_postgres(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "log"),
-                         "-o", options, "-w", "start"),
-            check=True, capture_output=True,
-        )  # fmt: skip
+        """Start the server and wait until it accepts connections."""
+        options = ["-c", "listen_addresses=127.0.0.1", "-p", str(self.port), "-k", str(self.folder)]
+        options += ["-c", "fsync=off", "-c", "max_connections=200"]
+        # As the postgres user when root (the server refuses root), like runuser, but as our own
+        # child: runuser would stand between, and a death signal would reach only it.
+        user = {"user": "postgres", "group": "postgres", "extra_groups": []} if os.geteuid() == 0 else {}
+        with (self.folder / "log").open("ab") as log:
+            self.process = subprocess.Popen(
+                [str(self.bindir / "postgres"), "-D", str(self.data), *options],
+                stdout=log, stderr=subprocess.STDOUT, cwd=self.folder,
+                preexec_fn=dies_with_us(signal.SIGQUIT), **user,  # type: ignore[arg-type]
+            )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.admin().close()
+                return
+            except psycopg.OperationalError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop("immediate")
+                    raise RuntimeError(f"PostgreSQL did not start:\n{(self.folder / 'log').read_text()}") from None
+                time.sleep(0.05)
 
     @property
     def running(self) -> bool:
-        return (self.data / "postmaster.pid").exists()
+        return self.process is not None and self.process.poll() is None
 
     def stop(self, mode: str = "fast") -> None:
-        subprocess.run(
-            _as_postgres(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"),
-            check=True, capture_output=True,
-        )  # fmt: skip
+        """Shut the server down (fast: clients disconnected; immediate: no checkpoint) and wait."""
+        if self.running:
+            assert self.process is not None
+            self.process.send_signal(_SHUTDOWN[mode])
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
     @contextmanager
     def frozen(self) -> Iterator[None]:
         """Every process of the cluster stopped (SIGSTOP), as a frozen VM or a storage stall leaves a
         server: connections stay open and the kernel still acknowledges packets, but nothing answers.
         Always continued (SIGCONT) on the way out."""
-        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        assert self.process is not None and self.running
+        postmaster = self.process.pid
         stopped = [postmaster]
         try:
             os.kill(postmaster, signal.SIGSTOP)  # first: it starts no new backend meanwhile
@@ -136,10 +192,7 @@ class Postgres:
         return PostgresUrl(f"postgresql://docgen:{PASSWORD}@127.0.0.1:{self.port}/{name}")
 
     def close(self) -> None:
-        try:
-            self.stop("immediate")
-        except subprocess.CalledProcessError:
-            pass  # already stopped
+        self.stop("immediate")
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -202,9 +255,10 @@ class Nginx:
         config.write_text(nginx_config(folder, self.port, upstreams))
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         with (folder / "nginx.stderr").open("wb") as stderr:
+            # SIGTERM: nginx's fast shutdown, its workers with it (nginx docs, "Controlling nginx").
             self.process = subprocess.Popen(
                 [nginx, "-c", str(config), "-p", str(folder), "-g", "daemon off;"],
-                stdout=subprocess.DEVNULL, stderr=stderr,
+                stdout=subprocess.DEVNULL, stderr=stderr, preexec_fn=dies_with_us(signal.SIGTERM),
             )  # fmt: skip
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -215,8 +269,13 @@ class Nginx:
                 if self.process.poll() is not None:
                     raise RuntimeError((folder / "nginx.stderr").read_text()) from None
                 time.sleep(0.05)
-        raise RuntimeError("nginx did not start")
+        self.stop()
+        raise RuntimeError(f"nginx did not start in 10 s:\n{(folder / 'nginx.stderr').read_text()}")
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(10)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()

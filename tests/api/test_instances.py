@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,16 +44,17 @@ def fleet(postgres: Postgres, tmp_path_factory: pytest.TempPathFactory) -> Itera
     upgrade(engine)
     engine.close()
     folder = tmp_path_factory.mktemp("fleet")
-    servers = [
-        start_server(folder / name, "--instance", name, db=url, workers=1, wait=False) for name in ("east", "west")
-    ]
-    for server in servers:
-        server.wait_ready()
-    nginx = Nginx(folder / "nginx", [s.url.removeprefix("http://") for s in servers])
-    yield Fleet(url, servers, nginx)
-    nginx.stop()
-    for server in servers:
-        server.stop()
+    with ExitStack() as running:  # whatever started is stopped, if a later start fails too
+        servers = []
+        for name in ("east", "west"):
+            server = start_server(folder / name, "--instance", name, db=url, workers=1, wait=False)
+            running.callback(server.stop)
+            servers.append(server)
+        for server in servers:
+            server.wait_ready()
+        nginx = Nginx(folder / "nginx", [s.url.removeprefix("http://") for s in servers])
+        running.callback(nginx.stop)
+        yield Fleet(url, servers, nginx)
 
 
 def cli_key(fleet: Fleet, name: str, capsys: pytest.CaptureFixture[str]) -> str:
@@ -147,6 +149,8 @@ def test_postgresql_stopped_mid_load_then_restarted(
         done.set()
         for thread in threads:
             thread.join(60)
+        if not postgres.running:  # a failure above must not leave the session's cluster down
+            postgres.start()
     statuses = {s[1] for s in seen}
     assert statuses <= {200, 503}, statuses
     assert all(s[3].isdigit() for s in seen if s[1] == 503)
