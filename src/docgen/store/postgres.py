@@ -45,6 +45,10 @@ SERVER_SHARE = 0.8
 KEEPALIVE_IDLE = 10
 KEEPALIVE_INTERVAL = 5
 KEEPALIVE_COUNT = 3
+#: Seconds a call waits for a pooled connection, at most (and never past its deadline): a healthy
+#: pool hands one over in milliseconds, so a longer wait means the server cannot be reached, and
+#: a request need not wait its whole deadline to learn it.
+POOL_WAIT = 1.0
 #: Seconds the pool retries a lost connection in the background before leaving it to the next call.
 RECONNECT = 1.0
 #: Seconds calls fail at once after the server could not be reached.
@@ -164,7 +168,7 @@ class PostgresEngine:
             open=False,
             # A connection the server closed (a restart) is found and replaced before use.
             check=self._check,
-            timeout=timeout,
+            timeout=min(timeout, POOL_WAIT),
             reconnect_timeout=RECONNECT,
             name="docgen",
         )
@@ -202,7 +206,7 @@ class PostgresEngine:
             raise StoreUnavailable(f"{self.where}: the database did not answer less than {BREAK} s ago")
         deadline = self._call.deadline = started + self.timeout
         try:
-            conn = self._pool.getconn(self.timeout)
+            conn = self._pool.getconn(min(self.timeout, POOL_WAIT))
             try:
                 self._watchdog.watch(conn, deadline)
                 with conn:  # a pooled connection's context: commit or roll back, not close
