@@ -47,7 +47,8 @@ def fleet(postgres: Postgres, tmp_path_factory: pytest.TempPathFactory) -> Itera
     with ExitStack() as running:  # whatever started is stopped, if a later start fails too
         servers = []
         for name in ("east", "west"):
-            server = start_server(folder / name, "--instance", name, db=url, workers=1, wait=False)
+            # 40 may wait for the one worker: the 60-render test is served, not refused.
+            server = start_server(folder / name, "--instance", name, "--queue", "40", db=url, workers=1, wait=False)
             running.callback(server.stop)
             servers.append(server)
         for server in servers:
@@ -97,17 +98,34 @@ def audit_rows(fleet: Fleet, request_ids: list[str]) -> list[tuple[str, int, str
     return [(r[0], r[1], r[2]) for r in rows]
 
 
-def test_60_concurrent_requests_through_nginx(fleet: Fleet, capsys: pytest.CaptureFixture[str]) -> None:
+def test_60_concurrent_renders_through_nginx(fleet: Fleet, capsys: pytest.CaptureFixture[str]) -> None:
     key = cli_key(fleet, "load", capsys)
+    headers = {**JSON, "Authorization": f"Bearer {key}"}
+
+    def render(_: int) -> httpx.Response:
+        url = f"{fleet.nginx.url}/v1/documents/confirmation"
+        return httpx.post(url, content=JANE.read_bytes(), headers=headers, timeout=120)
+
     with ThreadPoolExecutor(60) as threads:
-        answers = list(threads.map(lambda _: validate(fleet.nginx.url, key), range(60)))
+        answers = list(threads.map(render, range(60)))
     statuses = [answer.status_code for answer in answers]
     assert set(statuses) <= {200, 503}, statuses
     assert all(a.headers.get("retry-after", "").isdigit() for a in answers if a.status_code == 503)
-    served = [a.headers["x-request-id"] for a in answers if a.status_code == 200]
-    rows = audit_rows(fleet, served)
-    assert sorted(r[0] for r in rows if r[1] == 200) == sorted(served) and served
-    assert {r[2] for r in rows} == {"east", "west"}
+    served = [a for a in answers if a.status_code == 200]
+    assert len(served) >= 45, statuses  # each instance admits 1 rendering + 40 waiting: few if any refused
+    assert all(a.content.startswith(b"%PDF") and a.headers["content-type"] == "application/pdf" for a in served)
+    # Exactly one row per document returned: none lost, none doubled by a retry on the other instance.
+    engine = open_engine(fleet.url)
+    with engine.transaction(write=False) as db:
+        rows = db.rows(
+            "SELECT request_id, instance, subject_hmac FROM audit_log WHERE key_name = 'load' AND status = 200"
+        )
+    engine.close()
+    assert len(rows) == len(served)
+    assert sorted(r[0] for r in rows) == sorted(a.headers["x-request-id"] for a in served)
+    assert {r[1] for r in rows} == {"east", "west"}
+    # One participant (Jane), answered by both instances, hashed alike: the audit key is shared.
+    assert len({r[2] for r in rows}) == 1 and rows[0][2] is not None
 
 
 def test_postgresql_stopped_mid_load_then_restarted(
