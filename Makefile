@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # System libraries WeasyPrint loads (Pango, HarfBuzz, fontconfig) and the tools tests call.
 RUNTIME_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 TEST_TOOLS := poppler-utils qpdf curl
-# The API's multi-instance tests start a PostgreSQL cluster and nginx of their own (tests/api/services.py).
+# The API's multi-instance tests start a PostgreSQL cluster and nginx of their own (bench/services.py).
 TEST_SERVICES := postgresql nginx-light
 
 .PHONY: run test test-fast lint golden-update fonts messages bench sysdeps sysdeps-test venv clean

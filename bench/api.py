@@ -20,7 +20,7 @@ both servers it prints a PASS or FAIL line for each, and exits 1 if any fails.
     .venv/bin/python bench/api.py --instances 2 [--requests N] [--workers W]
 
 measures many instances instead (issue 24): a throwaway PostgreSQL cluster and nginx on
-loopback (tests/api/services.py, as the tests start them; needs Debian's postgresql and nginx,
+loopback (bench/services.py, which the tests start too; needs Debian's postgresql and nginx,
 `make sysdeps-test`), then requests/s and p50/p99 through nginx for one instance and for N, each
 with W render workers, on one database. It also times the store's two calls per request (the key
 lookup and the audit row) on each engine, in this process, and gives their share of a request's
@@ -55,10 +55,7 @@ from docgen.documents import KINDS, get_kind
 from docgen.store import AuditEntry, Scope, Store, now
 from docgen.store.database import open_engine
 from docgen.store.schema import upgrade
-
-# The checkout root, for the test suite's PostgreSQL and nginx launchers (tests/api/services.py).
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.api.services import Nginx, Postgres  # noqa: E402
+from services import Nginx, Postgres
 
 CASES = (("confirmation", ""), ("id-card", "format=png"))
 CONCURRENCY = (1, 4, 16)

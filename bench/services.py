@@ -1,4 +1,4 @@
-"""Real services for the tests and the benchmark, on loopback in temporary folders: a PostgreSQL
+"""Real services on loopback in temporary folders, for the benchmark and the tests: a PostgreSQL
 cluster from Debian's packages and nginx in front of `docgen serve` instances (no pytest here)."""
 
 from __future__ import annotations

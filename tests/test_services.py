@@ -14,7 +14,7 @@ from tests.conftest import ROOT
 _STARTER = """
 import sys, time
 from pathlib import Path
-from tests.api.services import Nginx, Postgres
+from bench.services import Nginx, Postgres
 cluster = Postgres()
 nginx = Nginx(Path(sys.argv[1]), ["127.0.0.1:9"])
 print(cluster.process.pid, nginx.process.pid, cluster.folder, flush=True)

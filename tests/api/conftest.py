@@ -17,9 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
+from bench.services import children, dies_with_us, free_port
 from docgen.config import Database
 from docgen.store import Scope, Store
-from tests.api.services import Postgres, children, dies_with_us, free_port
 from tests.conftest import load_jane
 
 DOCGEN = Path(sys.executable).with_name("docgen")
@@ -138,14 +138,6 @@ def start_server(
             server.stop()
             raise
     return server
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[Postgres]:
-    """One PostgreSQL cluster for the session (each test takes a database of its own from it)."""
-    cluster = Postgres()
-    yield cluster
-    cluster.close()
 
 
 @pytest.fixture(scope="session")

@@ -14,13 +14,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.services import PASSWORD, Nginx, Postgres
 from docgen.cli import main
 from docgen.config import PostgresUrl
 from docgen.store import Scope, Store
 from docgen.store.database import open_engine
 from docgen.store.schema import upgrade
 from tests.api.conftest import JSON, START_TIMEOUT, Server, start_server
-from tests.api.services import PASSWORD, Nginx, Postgres
 from tests.conftest import JANE
 
 # Two servers and nginx take a while to start, and the load tests run for seconds.

@@ -1,0 +1,42 @@
+"""`docgen db copy`: a SQLite installation's keys, audit key and rows into PostgreSQL, checked by counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.services import PASSWORD, Postgres
+from docgen.cli import main
+from docgen.store import Store
+from tests.store.conftest import RENDER, audit_entry
+
+
+def test_db_copy_moves_keys_audit_key_and_rows(
+    tmp_path: Path, postgres: Postgres, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = Store(tmp_path / "docgen.db")
+    key = source.create_key("portal", RENDER)
+    source.create_key("old", RENDER)
+    source.revoke_key("old")
+    secret = source.audit_secret()
+    for number in range(7):
+        source.record(audit_entry(f"r{number}", None))
+    source.close()
+    url = postgres.database()
+    assert main(["db", "upgrade", "--db", url.url]) == 0
+    assert main(["db", "copy", "--from", str(tmp_path / "docgen.db"), "--to", url.url]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith("2 keys, 1 secrets, 7 audit rows (counts checked)\n") and PASSWORD not in out
+    target = Store(url)
+    found = target.authenticate(key)
+    assert found is not None and found.name == "portal"
+    assert [k.active for k in target.list_keys()] == [False, True]
+    assert target.audit_secret() == secret
+    assert [row.request_id for row in target.audit_log()] == [f"r{n}" for n in reversed(range(7))]
+    target.close()
+    # Again into the same database: refused, nothing doubled.
+    assert main(["db", "copy", "--from", str(tmp_path / "docgen.db"), "--to", url.url]) == 2
+    assert "already holds 2 api_keys, 1 secrets, 7 audit_log [copy-target-empty]" in capsys.readouterr().err
+    assert main(["db", "copy", "--from", str(tmp_path / "nothing.db"), "--to", url.url]) == 2
+    assert not (tmp_path / "nothing.db").exists()
