@@ -96,13 +96,15 @@ def start_server(
     key = store.create_key(name, frozenset(Scope))
     store.close()
     docgen = Path(sys.executable).with_name("docgen")
-    target = db.url if isinstance(db, PostgresUrl) else str(db)
-    command = [str(docgen), "serve", "--port", str(port), "--db", target, "--workers", str(workers)]
+    command = [str(docgen), "serve", "--port", str(port), "--workers", str(workers)]
+    # A PostgreSQL URL holds its password: in the environment, never on the command line.
+    env = {**os.environ, "DOCGEN_DB": db.url} if isinstance(db, PostgresUrl) else dict(os.environ)
+    command += [] if isinstance(db, PostgresUrl) else ["--db", str(db)]
     command += ["--queue", str(queue)] if queue is not None else []
     command += ["--instance", name]
     folder.mkdir(parents=True, exist_ok=True)
     log = (folder / "server.log").open("ab")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=folder)
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=folder, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:

@@ -198,7 +198,7 @@ class Postgres:
 
 def nginx_config(folder: Path, port: int, upstreams: list[str], body_limit: int = 1024 * 1024) -> str:
     """The configuration of docs/deploy.md, on loopback, with its files in `folder`."""
-    servers = "\n".join(f"        server {address} max_fails=3 fail_timeout=2s;" for address in upstreams)
+    servers = "\n".join(f"        server {address} max_fails=10 fail_timeout=2s;" for address in upstreams)
     return f"""
 worker_processes 1;
 pid {folder}/nginx.pid;
@@ -230,8 +230,9 @@ http {{
             proxy_read_timeout 75s;
             proxy_next_upstream error timeout http_503 non_idempotent;
             proxy_next_upstream_tries 2;
+            proxy_next_upstream_timeout 70s;
         }}
-        error_page 502 504 = @unavailable;
+        error_page 502 = @unavailable;
         location @unavailable {{
             default_type application/json;
             add_header Retry-After 1 always;

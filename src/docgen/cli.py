@@ -15,7 +15,7 @@ from types import FrameType
 from typing import NoReturn
 
 from docgen import __version__
-from docgen.config import get_settings, load_body_limit, load_server_settings, parse_database
+from docgen.config import get_settings, load_body_limit, load_database, load_server_settings, parse_database
 from docgen.documents import KINDS
 from docgen.documents.pipeline import (
     SHAPES,
@@ -319,9 +319,12 @@ def _cmd_db_copy(args: argparse.Namespace) -> int:
     if isinstance(origin, Path) and not origin.is_file():
         # Opening it would create an empty database, and copy nothing.
         raise InputError([Problem("--from", "copy-source-exists", f"no database file at {origin}")])
+    destination = load_database() if args.target is None else parse_database("--to", args.target)
+    if destination is None:
+        raise InputError([Problem("--to", "copy-target-given", "name the target database, or set DOCGEN_DB")])
     source = Store(origin)
     try:
-        target = Store(parse_database("--to", args.target))
+        target = Store(destination)
         try:
             counts = copy_store(source, target)
         finally:
@@ -347,11 +350,18 @@ def _add_db(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "copy", help="copy keys, the audit key and audit rows into an empty database (stop the servers first)"
     )
     copy.add_argument("--from", dest="source", required=True, metavar="DATABASE", help="a SQLite file (or a URL)")
-    copy.add_argument("--to", dest="target", required=True, metavar="DATABASE", help="a postgresql:// URL (or a file)")
+    copy.add_argument(
+        "--to",
+        dest="target",
+        metavar="DATABASE",
+        help="a postgresql:// URL (or a file) [DOCGEN_DB, which keeps a password off the command line]",
+    )
     copy.set_defaults(handler=_cmd_db_copy)
 
 
-_DB_HELP = "SQLite file, or postgresql://USER:PASSWORD@HOST:PORT/NAME [DOCGEN_DB, docgen.db]"
+# A password on a command line is readable by every local user (/proc/PID/cmdline): the URL here
+# carries none; libpq reads it from PGPASSFILE or PGPASSWORD, or DOCGEN_DB holds the whole URL.
+_DB_HELP = "SQLite file, or postgresql://USER@HOST:PORT/NAME (password: PGPASSFILE) [DOCGEN_DB, docgen.db]"
 
 
 def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -97,6 +97,13 @@ def parse_database(key: str, raw: str) -> Database:
     return Path(raw)
 
 
+def load_database(environ: Mapping[str, str] | None = None) -> Database | None:
+    """DOCGEN_DB when it is set: the database commands default to (`docgen db copy --to`)."""
+    env = os.environ if environ is None else environ
+    raw = env.get("DOCGEN_DB")
+    return None if raw is None else parse_database("DOCGEN_DB", raw)
+
+
 # An instance name goes in every audit row and log line: a short, printable token.
 _INSTANCE = re.compile(r"[A-Za-z0-9._:@-]{1,100}")
 

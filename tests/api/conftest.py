@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from bench.services import children, dies_with_us, free_port
-from docgen.config import Database
+from docgen.config import Database, PostgresUrl
 from docgen.store import Scope, Store
 from tests.conftest import load_jane
 
@@ -115,12 +115,14 @@ def start_server(
         "127.0.0.1",
         "--port",
         str(port),
-        "--db",
-        db if isinstance(db, Path) else db.url,
         "--workers",
         str(workers),
         *flags,
     ]
+    # A PostgreSQL URL holds its password: in the environment, as deploy.md's units give it, never
+    # on the command line, which every local user can read.
+    env = {**(env or {}), "DOCGEN_DB": db.url} if isinstance(db, PostgresUrl) else env
+    command += ["--db", str(db)] if isinstance(db, Path) else []
     with log.open("wb") as sink:
         process = subprocess.Popen(
             command,

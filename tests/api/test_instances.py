@@ -190,6 +190,8 @@ def test_the_password_is_in_no_log_or_metrics(fleet: Fleet) -> None:
         assert metrics.status_code == 200 and PASSWORD not in metrics.text
         log = server.log_text()
         assert "docgen:[redacted]@127.0.0.1" in log and PASSWORD not in log
+        # Nor on its command line, which every local user can read (/proc/PID/cmdline, ps).
+        assert PASSWORD.encode() not in Path(f"/proc/{server.process.pid}/cmdline").read_bytes()
     assert PASSWORD not in "".join(p.read_text() for p in Path(fleet.nginx.folder).glob("*.log"))
 
 

@@ -13,7 +13,7 @@ from tests.store.conftest import RENDER, audit_entry
 
 
 def test_db_copy_moves_keys_audit_key_and_rows(
-    tmp_path: Path, postgres: Postgres, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, postgres: Postgres, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source = Store(tmp_path / "docgen.db")
     key = source.create_key("portal", RENDER)
@@ -25,7 +25,10 @@ def test_db_copy_moves_keys_audit_key_and_rows(
     source.close()
     url = postgres.database()
     assert main(["db", "upgrade", "--db", url.url]) == 0
-    assert main(["db", "copy", "--from", str(tmp_path / "docgen.db"), "--to", url.url]) == 0
+    # --to defaults to DOCGEN_DB: the URL's password stays off the command line.
+    monkeypatch.setenv("DOCGEN_DB", url.url)
+    assert main(["db", "copy", "--from", str(tmp_path / "docgen.db")]) == 0
+    monkeypatch.delenv("DOCGEN_DB")
     out = capsys.readouterr().out
     assert out.endswith("2 keys, 1 secrets, 7 audit rows (counts checked)\n") and PASSWORD not in out
     target = Store(url)
@@ -40,3 +43,5 @@ def test_db_copy_moves_keys_audit_key_and_rows(
     assert "already holds 2 api_keys, 1 secrets, 7 audit_log [copy-target-empty]" in capsys.readouterr().err
     assert main(["db", "copy", "--from", str(tmp_path / "nothing.db"), "--to", url.url]) == 2
     assert not (tmp_path / "nothing.db").exists()
+    assert main(["db", "copy", "--from", str(tmp_path / "docgen.db")]) == 2
+    assert "--to: name the target database, or set DOCGEN_DB [copy-target-given]" in capsys.readouterr().err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +66,24 @@ def test_a_frozen_server_fails_each_call_by_its_deadline_then_serves_again(postg
                 time.sleep(0.1)
     finally:
         store.close()
+
+
+def test_the_password_may_come_from_a_password_file(
+    postgres: Postgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # deploy.md's way to keep the password off every command line: a URL without it, and libpq's
+    # password file (PostgreSQL docs, "The Password File"), which psycopg's connections read.
+    url = postgres.database()
+    bare = url.url.replace(f":{PASSWORD}@", "@")
+    passfile = tmp_path / "pgpass"
+    passfile.write_text(f"127.0.0.1:{postgres.port}:*:docgen:{PASSWORD}\n")
+    passfile.chmod(0o600)  # libpq ignores a file others can read
+    monkeypatch.setenv("PGPASSFILE", str(passfile))
+    assert main(["db", "upgrade", "--db", bare]) == 0
+    assert main(["keys", "create", "portal", "--scope", "documents:render", "--db", bare]) == 0
+    store = Store(PostgresUrl(bare))
+    assert [key.name for key in store.list_keys()] == ["portal"]
+    store.close()
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    assert main(["keys", "list", "--db", bare]) == 1
+    assert "no password supplied" in capsys.readouterr().err
