@@ -15,7 +15,8 @@ from types import FrameType
 from typing import NoReturn
 
 from docgen import __version__
-from docgen.config import get_settings, load_body_limit, load_database, load_server_settings, parse_database
+from docgen.admin import DB_HELP, fill_db, fill_keys
+from docgen.config import get_settings, load_body_limit, load_server_settings
 from docgen.documents import KINDS
 from docgen.documents.pipeline import (
     SHAPES,
@@ -33,10 +34,6 @@ from docgen.files import write_atomic
 from docgen.log import LOGGER, ShownFilter, shown
 from docgen.parsing import ROOT_PATH
 from docgen.render.collector import collector_held
-from docgen.store import Scope, Store
-from docgen.store.copy import copy_store
-from docgen.store.database import open_engine
-from docgen.store.schema import upgrade
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -271,104 +268,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _store(args: argparse.Namespace) -> Store:
-    return Store(load_server_settings(_server_settings(args)).db)
-
-
-def _cmd_keys_create(args: argparse.Namespace) -> int:
-    store = _store(args)
-    key = store.create_key(args.name, frozenset(Scope(scope) for scope in args.scope))
-    store.close()
-    print(f"API key {args.name!r} ({', '.join(sorted(args.scope))}) in {store.where}; shown once, keep it now:")
-    print(key)
-    return EXIT_OK
-
-
-def _cmd_keys_list(args: argparse.Namespace) -> int:
-    store = _store(args)
-    for key in store.list_keys():
-        state = "active" if key.active else f"revoked {key.revoked_at}"
-        print(f"{key.name:<24} {' '.join(sorted(s.value for s in key.scopes)):<34} created {key.created_at}  {state}")
-    store.close()
-    return EXIT_OK
-
-
-def _cmd_keys_revoke(args: argparse.Namespace) -> int:
-    store = _store(args)
-    store.revoke_key(args.name)
-    store.close()
-    print(f"revoked {args.name!r}")
-    return EXIT_OK
-
-
-def _cmd_db_upgrade(args: argparse.Namespace) -> int:
-    engine = open_engine(load_server_settings(_server_settings(args)).db)
-    try:
-        before, after = upgrade(engine)
-    finally:
-        engine.close()
-    if before == after:
-        print(f"{engine.where}: schema version {after}, current; nothing to do")
-    else:
-        print(f"{engine.where}: schema version {before} -> {after}")
-    return EXIT_OK
-
-
-def _cmd_db_copy(args: argparse.Namespace) -> int:
-    origin = parse_database("--from", args.source)
-    if isinstance(origin, Path) and not origin.is_file():
-        # Opening it would create an empty database, and copy nothing.
-        raise InputError([Problem("--from", "copy-source-exists", f"no database file at {origin}")])
-    destination = load_database() if args.target is None else parse_database("--to", args.target)
-    if destination is None:
-        raise InputError([Problem("--to", "copy-target-given", "name the target database, or set DOCGEN_DB")])
-    source = Store(origin)
-    try:
-        target = Store(destination)
-        try:
-            counts = copy_store(source, target)
-        finally:
-            target.close()
-    finally:
-        source.close()
-    print(
-        f"copied {source.where} -> {target.where}: {counts['api_keys']} keys, {counts['secrets']} secrets,"
-        f" {counts['audit_log']} audit rows (counts checked)"
-    )
-    return EXIT_OK
-
-
-def _add_db(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    db = commands.add_parser("db", help="upgrade the key and audit database's schema, or copy it to another")
-    actions = db.add_subparsers(dest="action", required=True)
-    upgrading = actions.add_parser(
-        "upgrade", help="bring the database's schema to this docgen's version (an empty one is created)"
-    )
-    upgrading.add_argument("--db", help=_DB_HELP)
-    upgrading.set_defaults(handler=_cmd_db_upgrade)
-    copy = actions.add_parser(
-        "copy", help="copy keys, the audit key and audit rows into an empty database (stop the servers first)"
-    )
-    copy.add_argument("--from", dest="source", required=True, metavar="DATABASE", help="a SQLite file (or a URL)")
-    copy.add_argument(
-        "--to",
-        dest="target",
-        metavar="DATABASE",
-        help="a postgresql:// URL (or a file) [DOCGEN_DB, which keeps a password off the command line]",
-    )
-    copy.set_defaults(handler=_cmd_db_copy)
-
-
-# A password on a command line is readable by every local user (/proc/PID/cmdline): the URL here
-# carries none; libpq reads it from PGPASSFILE or PGPASSWORD, or DOCGEN_DB holds the whole URL.
-_DB_HELP = "SQLite file, or postgresql://USER@HOST:PORT/NAME (password: PGPASSFILE) [DOCGEN_DB, docgen.db]"
-
-
-def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    serve = commands.add_parser("serve", help="serve the HTTP API (each flag overrides its DOCGEN_* variable)")
+def _fill_serve(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--host", help="address to listen on [DOCGEN_HOST, 127.0.0.1]")
     serve.add_argument("--port", type=int, help="port [DOCGEN_PORT, 8000]")
-    serve.add_argument("--db", help="keys and audit log: " + _DB_HELP)
+    serve.add_argument("--db", help="keys and audit log: " + DB_HELP)
     serve.add_argument("--instance", help="this instance's name in audit rows [DOCGEN_INSTANCE, HOST:PORT]")
     serve.add_argument("--workers", type=int, help="render worker processes [DOCGEN_WORKERS, one per core]")
     serve.add_argument("--queue", type=int, help="requests waiting beyond the workers [DOCGEN_QUEUE, 2 x workers]")
@@ -380,23 +283,6 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="seconds a client has to send a request's headers, then as long for its body [DOCGEN_CLIENT_TIMEOUT, 30]",
     )
     serve.set_defaults(handler=_cmd_serve)
-
-    keys = commands.add_parser("keys", help="create, list or revoke API keys")
-    # --db is accepted before the action (`keys --db F list`) and after it; the action's wins.
-    # SUPPRESS: an absent --db sets nothing, so the action's parser cannot reset the other to None.
-    keys.add_argument("--db", default=argparse.SUPPRESS, help=_DB_HELP)
-    actions = keys.add_subparsers(dest="action", required=True)
-    create = actions.add_parser("create", help="create a key; prints it alone on the last line, once")
-    create.add_argument("name")
-    create.add_argument("--scope", action="append", required=True, choices=[s.value for s in Scope])
-    create.set_defaults(handler=_cmd_keys_create)
-    listing = actions.add_parser("list", help="list keys (never the keys themselves)")
-    listing.set_defaults(handler=_cmd_keys_list)
-    revoke = actions.add_parser("revoke", help="revoke a key; it stops working at once")
-    revoke.add_argument("name")
-    revoke.set_defaults(handler=_cmd_keys_revoke)
-    for action in (create, listing, revoke):
-        action.add_argument("--db", default=argparse.SUPPRESS, help=_DB_HELP)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -496,8 +382,9 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("shape", nargs="?", choices=[shape.name for shape in SHAPES], default="enrollment")
     schema.set_defaults(handler=_cmd_schema)
 
-    _add_serve(commands)
-    _add_db(commands)
+    _fill_serve(commands.add_parser("serve", help="serve the HTTP API (each flag overrides its DOCGEN_* variable)"))
+    fill_keys(commands.add_parser("keys", help="create, list or revoke API keys"))
+    fill_db(commands.add_parser("db", help="upgrade the key and audit database's schema, or copy it to another"))
     return parser
 
 

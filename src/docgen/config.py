@@ -82,6 +82,8 @@ class PostgresUrl:
 
 #: Where keys and the audit log live: a SQLite file, or a PostgreSQL database many instances share.
 Database = Path | PostgresUrl
+#: DOCGEN_DB's default: a SQLite file in the working directory.
+DEFAULT_DATABASE = "docgen.db"
 
 
 def parse_database(key: str, raw: str) -> Database:
@@ -211,7 +213,7 @@ def load_server_settings(environ: Mapping[str, str] | None = None) -> ServerSett
     return ServerSettings(
         host=env.get("DOCGEN_HOST", "127.0.0.1"),
         port=port,
-        db=parse_database("DOCGEN_DB", env.get("DOCGEN_DB", "docgen.db")),
+        db=parse_database("DOCGEN_DB", env.get("DOCGEN_DB", DEFAULT_DATABASE)),
         instance=instance,
         workers=workers,
         queue=_read_int(env, "DOCGEN_QUEUE", 2 * workers, 0, MAX_QUEUE),
