@@ -17,9 +17,11 @@ from typing import Any
 import httpx
 import pytest
 
-from bench.services import children, dies_with_us, free_port
+from bench.services import Postgres, children, dies_with_us, free_port
 from docgen.config import Database, PostgresUrl
 from docgen.store import Scope, Store
+from docgen.store.database import open_engine
+from docgen.store.schema import upgrade
 from tests.conftest import load_jane
 
 DOCGEN = Path(sys.executable).with_name("docgen")
@@ -148,6 +150,26 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     running = start_server(tmp_path_factory.mktemp("server"))
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(postgres: Postgres, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The shared server's twin on a PostgreSQL database, for the tests that run on both engines."""
+    url = postgres.database()
+    engine = open_engine(url)
+    upgrade(engine)
+    engine.close()
+    running = start_server(tmp_path_factory.mktemp("server-pg"), db=url)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine_server(request: pytest.FixtureRequest) -> Server:
+    """The shared server on each engine; a module's tests take it as their `server` to run on both."""
+    found = request.getfixturevalue("server" if request.param == "sqlite" else "postgres_server")
+    assert isinstance(found, Server)
+    return found
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,26 @@ def test_db_copy_moves_keys_audit_key_and_rows(
     assert not (tmp_path / "nothing.db").exists()
     assert main(["db", "copy", "--from", str(tmp_path / "docgen.db")]) == 2
     assert "--to: name the target database, or set DOCGEN_DB [copy-target-given]" in capsys.readouterr().err
+
+
+def test_a_copy_whose_counts_differ_keeps_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The target silently drops one audit row (a trigger its administrator left there): the counts
+    # differ, so the copy is refused as a whole, not kept short by one.
+    source = Store(tmp_path / "old.db")
+    source.create_key("portal", RENDER)
+    for number in range(3):
+        source.record(audit_entry(f"r{number}", None))
+    source.close()
+    Store(tmp_path / "new.db").close()
+    with sqlite3.connect(tmp_path / "new.db") as db:
+        db.execute(
+            "CREATE TRIGGER drop_one BEFORE INSERT ON audit_log WHEN NEW.request_id = 'r1'"
+            " BEGIN SELECT RAISE(IGNORE); END"
+        )
+    assert main(["db", "copy", "--from", str(tmp_path / "old.db"), "--to", str(tmp_path / "new.db")]) == 1
+    err = capsys.readouterr().err
+    assert "copy incomplete, nothing kept: expected {'api_keys': 1, 'secrets': 0, 'audit_log': 3}" in err
+    assert "'audit_log': 2}" in err
+    target = Store(tmp_path / "new.db")
+    assert target.list_keys() == [] and target.audit_log() == []
+    target.close()

@@ -95,6 +95,19 @@ async def _store_unavailable(request: Request, exc: Exception) -> Response:
     return store_unavailable(request, exc)
 
 
+def store_failed(request: Request, exc: StoreError) -> JSONResponse:
+    """500: the database answered, with an error (a privilege taken away, a constraint, a full disk)."""
+    # As for 503: the message names the database and quotes its error, so it is logged, not sent.
+    LOGGER.error("request %s: %s: %s", request_id(request), type(exc).__name__, exc)
+    message = f"the key and audit database refused the request's statement; request id {request_id(request)}"
+    return error_response(request, 500, "store-failed", message)
+
+
+async def _store_failed(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StoreError)
+    return store_failed(request, exc)
+
+
 async def _failed(request: Request, exc: Exception) -> Response:
     LOGGER.error("request %s: %s: %s", request_id(request), type(exc).__name__, exc)
     return error_response(request, 500, _CODES.get(type(exc), "internal"), f"{exc}; request id {request_id(request)}")
@@ -139,7 +152,6 @@ _CODES: dict[type[Exception], str] = {
     WorkerLost: "worker-lost",
     RenderError: "render-failed",
     ResourceError: "render-failed",
-    StoreError: "store-failed",
 }
 
 #: The one table: exception class -> answer. Starlette checks each class's MRO against it, and
@@ -188,7 +200,7 @@ ANSWERS: dict[type[BaseException], Answer] = {
         {"Retry-After": "integer"},
         routes=_BOTH,
     ),
-    StoreError: Answer(500, _failed, "The key and audit database cannot be read or written", routes=_BOTH),
+    StoreError: Answer(500, _store_failed, "The key and audit database cannot be read or written", routes=_BOTH),
     HTTPException: Answer(None, _http, "An unknown path (404) or a method the route lacks (405)", routes=_UNDOCUMENTED),
     # The client hung up before its body was complete: nobody reads this answer, but it is
     # the client's doing, so neither a 500 nor an error in the log.

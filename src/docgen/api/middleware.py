@@ -11,9 +11,9 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from docgen.api.errors import REQUEST_ID_HEADER, store_unavailable
+from docgen.api.errors import REQUEST_ID_HEADER, store_failed, store_unavailable
 from docgen.api.service import Service
-from docgen.errors import StoreUnavailable
+from docgen.errors import StoreError, StoreUnavailable
 from docgen.store import AuditEntry, now
 
 
@@ -66,11 +66,16 @@ class RequestContext:
                 # The audit row is written before the first byte leaves: no unaudited document.
                 try:
                     await self._audit(state, request_id, status, started)
-                except StoreUnavailable as exc:
-                    # The database went away between the key check and the row: the request is
-                    # refused (503, Retry-After) rather than answered without its row.
-                    refused, status = True, 503
-                    answer = store_unavailable(Request(scope), exc)
+                except StoreError as exc:
+                    # The database went away (or refused the row) between the key check and the
+                    # row: the request is refused (503 with Retry-After, or 500) rather than
+                    # answered without its row.
+                    request = Request(scope)
+                    if isinstance(exc, StoreUnavailable):
+                        answer = store_unavailable(request, exc)
+                    else:
+                        answer = store_failed(request, exc)
+                    refused, status = True, answer.status_code
                     answer.headers["Cache-Control"] = "no-store"
                     answer.headers["X-Content-Type-Options"] = "nosniff"
                     await answer(scope, receive, send)
