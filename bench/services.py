@@ -228,6 +228,9 @@ http {{
             proxy_connect_timeout 2s;
             proxy_send_timeout 30s;
             proxy_read_timeout 75s;
+            # Never a temporary file: nginx starts as root here and its workers run as nobody, who
+            # cannot write under a pytest folder (0700); a slow client of a large PDF would fail.
+            proxy_max_temp_file_size 0;
             proxy_next_upstream error timeout http_503 non_idempotent;
             proxy_next_upstream_tries 2;
             proxy_next_upstream_timeout 70s;

@@ -126,3 +126,10 @@ def test_the_store_time_limit_is_half_the_render_timeout_at_most_5_s() -> None:
     assert load_server_settings({}).store_timeout == 5.0
     assert load_server_settings({"DOCGEN_RENDER_TIMEOUT": "4"}).store_timeout == 2.0
     assert load_server_settings({"DOCGEN_RENDER_TIMEOUT": "3600"}).store_timeout == 5.0
+
+
+def test_a_malformed_postgresql_url_is_a_config_error_naming_the_setting() -> None:
+    for bad in ("postgresql://u:hunter2@[::1/db", "postgresql://u:hunter2@h:99999/db"):
+        with pytest.raises(ConfigError, match=r"^DOCGEN_DB: not a valid PostgreSQL URL") as refused:
+            load_server_settings({"DOCGEN_DB": bad})
+        assert "hunter2" not in str(refused.value)

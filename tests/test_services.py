@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.services import nginx_config
 from tests.conftest import ROOT
 
 _STARTER = """
@@ -49,3 +50,20 @@ def test_postgresql_and_nginx_stop_when_the_process_that_started_them_is_killed(
         finally:
             starter.kill()
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_tests_nginx_configuration_is_the_one_deploy_md_gives(tmp_path: Path) -> None:
+    # The tests check the layout deploy.md tells users to copy: the two must not drift apart.
+    block = (ROOT / "docs" / "deploy.md").read_text().split("# /etc/nginx/conf.d/docgen.conf\n")[1].split("```")[0]
+    ours = {line.split("#")[0].strip() for line in nginx_config(tmp_path, 8080, ["127.0.0.1:8001"]).splitlines()}
+    checked = 0
+    for line in block.splitlines():
+        directive = line.split("#")[0].strip()
+        if directive.startswith("server 127.0.0.1:"):  # its ports are the test's own
+            _, mark, rest = directive.partition(" max_fails")
+            directive = f"server 127.0.0.1:8001{mark}{rest}"
+        if not directive or directive.startswith(("listen", "ssl_certificate")):
+            continue  # loopback and plain HTTP in the tests
+        assert directive in ours, directive
+        checked += 1
+    assert checked > 20

@@ -9,7 +9,7 @@ from docgen.config import DEFAULT_DATABASE, Database, load_database, parse_datab
 from docgen.errors import InputError, Problem
 from docgen.store import Scope, Store
 from docgen.store.copy import copy_store
-from docgen.store.database import open_engine
+from docgen.store.database import ADMIN_TIMEOUT, open_engine
 from docgen.store.schema import upgrade
 
 #: A command's exit status when it did what it was asked (docgen.cli's EXIT_OK).
@@ -59,7 +59,7 @@ def _cmd_keys_revoke(args: argparse.Namespace) -> int:
 
 
 def _cmd_db_upgrade(args: argparse.Namespace) -> int:
-    engine = open_engine(_database(args))
+    engine = open_engine(_database(args), ADMIN_TIMEOUT)
     try:
         before, after = upgrade(engine)
     finally:
@@ -79,9 +79,9 @@ def _cmd_db_copy(args: argparse.Namespace) -> int:
     destination = load_database() if args.target is None else parse_database("--to", args.target)
     if destination is None:
         raise InputError([Problem("--to", "copy-target-given", "name the target database, or set DOCGEN_DB")])
-    source = Store(origin)
+    source = Store(origin, ADMIN_TIMEOUT)
     try:
-        target = Store(destination)
+        target = Store(destination, ADMIN_TIMEOUT)
         try:
             counts = copy_store(source, target)
         finally:

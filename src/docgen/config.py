@@ -89,6 +89,11 @@ DEFAULT_DATABASE = "docgen.db"
 def parse_database(key: str, raw: str) -> Database:
     """A postgresql:// (or postgres://) URL, else a SQLite file's path; ConfigError naming `key` otherwise."""
     if raw.startswith(_POSTGRES_SCHEMES):
+        try:
+            urlsplit(raw).port  # noqa: B018  (parsing the host and port is the check)
+        except ValueError as exc:
+            # "Invalid IPv6 URL", a port out of range: said of the setting, the URL unquoted (a password).
+            raise ConfigError(f"{key}: not a valid PostgreSQL URL ({exc})") from None
         return PostgresUrl(raw)
     scheme = raw.partition("://")[0]
     if "://" in raw and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):

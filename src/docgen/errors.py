@@ -2,7 +2,6 @@
 
     DocgenError
     ├── ConfigError        a DOCGEN_* setting cannot be read
-    │   └── SchemaMismatch     the database's schema version is not this docgen's (`docgen db upgrade`)
     ├── InputError         the input or an option breaks the schema or a rule (carries every Problem);
     │                      also a batch's --out folder in use or full, and an unknown API key name
     ├── UnknownKindError   no document kind has that name
@@ -11,7 +10,9 @@
     ├── GoldenMismatch     a rendered page differs from its reviewed golden
     ├── BatchError         a batch job cannot go on (workers or the cluster lost); re-run resumes
     ├── StoreError         the API's key and audit database cannot be opened, read or written
-    │   └── StoreUnavailable   it cannot be reached now (PostgreSQL away, a time limit hit): 503, retry
+    │   ├── StoreUnavailable   it cannot be reached now (PostgreSQL away, a time limit hit): 503, retry
+    │   └── SchemaMismatch     its schema version is not this docgen's: the operator's to fix
+    │                          (`docgen db upgrade`), so the CLI exits 2 as for bad input, not 1
     ├── RequestError       the API refuses a request before rendering it
     │   ├── MalformedRequest       the body is not JSON (400)
     │   ├── Unauthenticated        no valid API key (401)
@@ -55,10 +56,6 @@ class ConfigError(DocgenError):
     """A DOCGEN_* setting is missing, malformed or out of range."""
 
 
-class SchemaMismatch(ConfigError):
-    """The database's schema is older (run `docgen db upgrade`), empty, or newer than this docgen's."""
-
-
 class InputError(DocgenError):
     """The input is invalid; `problems` lists every problem found, not just the first."""
 
@@ -93,6 +90,10 @@ class StoreError(DocgenError):
 
 class StoreUnavailable(StoreError):
     """The database cannot be reached now; a later try may succeed (the API answers 503, Retry-After)."""
+
+
+class SchemaMismatch(StoreError):
+    """The database's schema is older (run `docgen db upgrade`), empty, or newer than this docgen's."""
 
 
 class RequestError(DocgenError):

@@ -10,7 +10,7 @@ import pytest
 from bench.services import PASSWORD, Postgres, free_port
 from docgen.cli import main
 from docgen.config import Database
-from docgen.errors import SchemaMismatch
+from docgen.errors import SchemaMismatch, StoreError
 from docgen.store import SCHEMA_VERSION, Store
 from docgen.store.database import open_engine
 from docgen.store.engine import Dialect
@@ -87,3 +87,10 @@ def test_an_empty_postgresql_database_is_refused_with_exit_2(
     err = capsys.readouterr().err
     assert "the database is empty; this docgen uses version 2: run `docgen db upgrade --db DATABASE`" in err
     assert "Traceback" not in err and PASSWORD not in err and "docgen:[redacted]@127.0.0.1" in err
+
+
+def test_an_emptied_version_table_is_a_schema_mismatch(database: Database) -> None:
+    run_sql(database, "DELETE FROM schema_version")
+    with pytest.raises(SchemaMismatch, match=r"schema_version table is empty.*\[schema-version\]") as refused:
+        Store(database)
+    assert isinstance(refused.value, StoreError)  # the store's family; the CLI exits 2 for it

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from docgen.api.errors import REQUEST_ID_HEADER, store_failed, store_unavailable
 from docgen.api.service import Service
 from docgen.errors import StoreError, StoreUnavailable
+from docgen.log import LOGGER
 from docgen.store import AuditEntry, now
 
 
@@ -86,7 +87,11 @@ class RequestContext:
             await self.app(scope, receive, send_with_context)
         except Exception:
             # Unforeseen: Starlette's 500 handler answers it outside this middleware.
-            await self._audit(state, request_id, 500, started)
+            try:
+                await self._audit(state, request_id, 500, started)
+            except StoreError as exc:
+                # Logged, and the unforeseen error, not this one, goes on to the 500 handler.
+                LOGGER.error("request %s: its audit row (500) was not written: %s", request_id, exc)
             raise
         finally:
             elapsed = time.perf_counter() - started

@@ -12,7 +12,7 @@ import uvicorn
 
 from docgen.api.app import create_app
 from docgen.api.deadlines import head_deadline_protocol
-from docgen.config import ServerSettings
+from docgen.config import REDACTED, ServerSettings
 from docgen.log import shown
 
 # A query parameter named as a credential (api_key, apikey, key, token, access_token, ...):
@@ -22,9 +22,9 @@ _CREDENTIAL_NAME = re.compile(r"key|token|secret|passw|credential|auth|signature
 _QUERY_PARAMETER = re.compile(r"(?<=[?&;])([^=&;#\s\"]+)=([^&;#\s\"]*)")
 # A docgen API key anywhere in a line (a path, a mistyped parameter): dgk_<id>_<secret>.
 _API_KEY = re.compile(r"\bdgk_[0-9A-Za-z_-]+")
-# The password of a URL's user information (RFC 3986 §3.2.1), as a database URL may carry.
-_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]*@", re.IGNORECASE)
-REDACTED = "[redacted]"
+# The password of a URL's user information (RFC 3986 §3.2.1), as a database URL may carry: up to
+# the last "@" before the path, since a password typed unencoded may hold "@" itself.
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^/\s]*@", re.IGNORECASE)
 
 
 def _redact_parameter(match: re.Match[str]) -> str:

@@ -55,13 +55,21 @@ def version_in(engine: Engine, db: Session) -> int:
     """The database's schema version; 0 for an empty database."""
     if engine.dialect is Dialect.SQLITE:
         if db.rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"):
-            return int(db.rows("SELECT max(version) FROM schema_version")[0][0])
+            return _recorded(engine, db)
         # Version 1 kept its number in the file header only.
         return int(db.rows("PRAGMA user_version")[0][0])
     if db.rows("SELECT to_regclass('schema_version')")[0][0] is not None:
-        return int(db.rows("SELECT max(version) FROM schema_version")[0][0])
+        return _recorded(engine, db)
     # Version 1's tables without the version table: the first version's layout.
     return 0 if db.rows("SELECT to_regclass('api_keys')")[0][0] is None else 1
+
+
+def _recorded(engine: Engine, db: Session) -> int:
+    found = db.rows("SELECT max(version) FROM schema_version")[0][0]
+    if found is None:
+        # Its row deleted by hand: no version to trust, and none to upgrade from.
+        raise SchemaMismatch(f"{engine.where}: the schema_version table is empty; restore it [schema-version]")
+    return int(found)
 
 
 def version(engine: Engine) -> int:
