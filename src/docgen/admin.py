@@ -61,6 +61,7 @@ def _cmd_keys_revoke(args: argparse.Namespace) -> int:
 def _cmd_db_upgrade(args: argparse.Namespace) -> int:
     engine = open_engine(_database(args), ADMIN_TIMEOUT)
     try:
+        engine.probe()  # a wrong password or database as the server words it
         before, after = upgrade(engine)
     finally:
         engine.close()

@@ -24,8 +24,9 @@ def test_the_password_is_in_no_output_or_error(postgres: Postgres, capsys: pytes
     assert main(["keys", "list", "--db", url.url]) == 0
     wrong = url.url.replace(PASSWORD, PASSWORD + "-wrong")
     assert main(["keys", "list", "--db", wrong]) == 1
+    assert main(["db", "upgrade", "--db", wrong]) == 1
     out, err = capsys.readouterr()
-    assert "portal" in out and "password authentication failed" in err
+    assert "portal" in out and err.count("password authentication failed") == 2
     assert PASSWORD not in out + err and "[redacted]" in out + err
     assert repr(url) == str(url).join(("PostgresUrl('", "')")) and PASSWORD not in repr(url)
 
