@@ -9,6 +9,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # System libraries WeasyPrint loads (Pango, HarfBuzz, fontconfig) and the tools tests call.
 RUNTIME_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 TEST_TOOLS := poppler-utils qpdf curl
+# The API's multi-instance tests start a PostgreSQL cluster and nginx of their own (bench/services.py).
+TEST_SERVICES := postgresql nginx-light
 
 .PHONY: run test test-fast lint golden-update fonts messages bench sysdeps sysdeps-test venv clean
 
@@ -70,6 +72,10 @@ sysdeps-test: sysdeps
 	@if ! command -v pdftotext >/dev/null || ! command -v qpdf >/dev/null || ! command -v curl >/dev/null; then \
 	  echo "installing $(TEST_TOOLS) with apt-get"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(TEST_TOOLS); \
+	fi
+	@if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; }; then \
+	  echo "installing $(TEST_SERVICES) with apt-get"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(TEST_SERVICES); \
 	fi
 
 clean:

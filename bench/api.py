@@ -16,12 +16,22 @@ the same requests at concurrency 16: requests beyond the queue are refused with 
 clients retry after the Retry-After the server sent. Issue 9 holds the API, at concurrency 16,
 to p99 within 3x p50 and no errors other than 503 backpressure: for every concurrency-16 row of
 both servers it prints a PASS or FAIL line for each, and exits 1 if any fails.
+
+    .venv/bin/python bench/api.py --instances 2 [--requests N] [--workers W]
+
+measures many instances instead (issue 24): a throwaway PostgreSQL cluster and nginx on
+loopback (bench/services.py, which the tests start too; needs Debian's postgresql and nginx,
+`make sysdeps-test`), then requests/s and p50/p99 through nginx for one instance and for N, each
+with W render workers, on one database. It also times the store's two calls per request (the key
+lookup and the audit row) on each engine, in this process, and gives their share of a request's
+p50 at concurrency 1 on an instance using that engine.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -40,9 +50,12 @@ from starlette.datastructures import QueryParams
 
 from docgen.api.kinds import parse_options
 from docgen.api.worker import Action, RenderTask, handle
-from docgen.config import get_settings
+from docgen.config import Database, PostgresUrl, get_settings
 from docgen.documents import KINDS, get_kind
-from docgen.store import Scope, Store
+from docgen.store import AuditEntry, Scope, Store, now
+from docgen.store.database import open_engine
+from docgen.store.schema import upgrade
+from services import Nginx, Postgres
 
 CASES = (("confirmation", ""), ("id-card", "format=png"))
 CONCURRENCY = (1, 4, 16)
@@ -71,19 +84,27 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def start_server(folder: Path, workers: int, queue: int | None) -> tuple[subprocess.Popen[bytes], str, str]:
+def start_server(
+    folder: Path, workers: int, queue: int | None, db: Database | None = None, name: str = "bench"
+) -> tuple[subprocess.Popen[bytes], str, str]:
+    """`docgen serve` on a free port; on `db` (default: a new SQLite file) with a new key `name`."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    db = folder / f"bench-queue-{queue if queue is not None else 'default'}.db"
+    db = folder / f"bench-queue-{queue if queue is not None else 'default'}.db" if db is None else db
     store = Store(db)
-    key = store.create_key("bench", frozenset(Scope))
+    key = store.create_key(name, frozenset(Scope))
     store.close()
     docgen = Path(sys.executable).with_name("docgen")
-    command = [str(docgen), "serve", "--port", str(port), "--db", str(db), "--workers", str(workers)]
+    command = [str(docgen), "serve", "--port", str(port), "--workers", str(workers)]
+    # A PostgreSQL URL holds its password: in the environment, never on the command line.
+    env = {**os.environ, "DOCGEN_DB": db.url} if isinstance(db, PostgresUrl) else dict(os.environ)
+    command += [] if isinstance(db, PostgresUrl) else ["--db", str(db)]
     command += ["--queue", str(queue)] if queue is not None else []
+    command += ["--instance", name]
+    folder.mkdir(parents=True, exist_ok=True)
     log = (folder / "server.log").open("ab")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=folder)
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=folder, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -231,6 +252,82 @@ def table(
     return checked
 
 
+def store_call_ms(db: Database, calls: int = 300) -> tuple[float, float]:
+    """Mean ms of the store's two calls per request on `db`: the key lookup, the audit row."""
+    store = Store(db)
+    key = store.create_key("store-timing", frozenset(Scope))
+    entry = AuditEntry(now(), "bench", "store-timing", "render", "confirmation", "0" * 64, "0" * 64, 1, 1.0, 200, "b")
+    started = time.perf_counter()
+    for _ in range(calls):
+        store.authenticate(key)
+    lookup = (time.perf_counter() - started) * 1000 / calls
+    started = time.perf_counter()
+    for _ in range(calls):
+        store.record(entry)
+    row = (time.perf_counter() - started) * 1000 / calls
+    store.close()
+    return lookup, row
+
+
+def instances(args: argparse.Namespace, body: bytes) -> None:
+    """One instance and args.instances instances on one PostgreSQL, through nginx; the store's share per engine."""
+    kind, query = CASES[0]
+    concurrency = 4 * args.instances
+    total = max(args.requests, 4 * concurrency)
+    postgres = Postgres()
+    folder = Path(tempfile.mkdtemp(prefix="docgen-bench-"))
+    try:
+        print(f"input: {args.input.name}; {args.workers} render workers per instance; {os.cpu_count()} cores")
+        print(f"{'engine':<12}{'key lookup ms':>14}{'audit row ms':>13}{'request p50 ms':>16}{'store share':>13}")
+        for engine in ("sqlite", "postgresql"):
+            db: Database = folder / f"{engine}.db" if engine == "sqlite" else postgres.database()
+            if isinstance(db, PostgresUrl):
+                opened = open_engine(db)
+                upgrade(opened)
+                opened.close()
+            lookup, row = store_call_ms(db)
+            process, url, key = start_server(folder / engine, args.workers, 64, db, f"{engine}-1")
+            try:
+                run(url, key, kind, query, body, 1, 2)  # warm
+                p50 = statistics.median(run(url, key, kind, query, body, 1, max(args.requests, 12)).latencies)
+            finally:
+                process.terminate()
+                process.wait(30)
+            print(f"{engine:<12}{lookup:>14.2f}{row:>13.2f}{p50:>16.0f}{(lookup + row) / p50:>12.1%}")
+        print(f"-- through nginx, PostgreSQL store, {kind}, concurrency {concurrency}, {total} requests")
+        print(f"{'instances':<10}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'503s':>6}  audit rows per instance")
+        for count in sorted({1, args.instances}):
+            db = postgres.database()
+            opened = open_engine(db)
+            upgrade(opened)
+            opened.close()
+            servers = [
+                start_server(folder / f"n{count}-{i}", args.workers, None, db, f"i{i}") for i in range(1, count + 1)
+            ]
+            nginx = Nginx(folder / f"nginx-{count}", [url.removeprefix("http://") for _, url, _ in servers])
+            try:
+                key = servers[0][2]
+                run(nginx.url, key, kind, query, body, concurrency, concurrency)  # warm
+                outcome = run(nginx.url, key, kind, query, body, concurrency, total)
+                store = Store(db)
+                spread = Counter(row.instance for row in store.audit_log(limit=10 * total))
+                store.close()
+            finally:
+                nginx.stop()
+                for process, _, _ in servers:
+                    process.terminate()
+                    process.wait(30)
+            print(
+                f"{count:<10}{outcome.rate:>8.2f}{statistics.median(outcome.latencies):>9.0f}"
+                f"{percentile(outcome.latencies, 0.99):>9.0f}{outcome.refused:>6}  {dict(sorted(spread.items()))}"
+            )
+            if outcome.errors:
+                print(f"   errors: {dict(outcome.errors)}")
+    finally:
+        postgres.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
@@ -239,8 +336,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--runs", type=int, default=9, help="in-process renders timed per kind")
     parser.add_argument("--input", type=Path, default=get_settings().examples_dir / "jane-example.json")
+    parser.add_argument(
+        "--instances", type=int, metavar="N", help="instead: 1 and N instances on PostgreSQL behind nginx (issue 24)"
+    )
     args = parser.parse_args()
     body = args.input.read_bytes()
+    if args.instances:
+        instances(args, body)
+        return
     cases = [(kind, query) for kind, query in CASES if kind in KINDS]
     skipped = [kind for kind, _ in CASES if kind not in KINDS]
 

@@ -14,6 +14,7 @@ from typing import Any
 import pdfplumber
 import pytest
 
+from bench.services import Postgres
 from docgen.documents.pipeline import start_rendering
 from docgen.documents.shapes import ENROLLMENT, ILLUSTRATION, AnyShape, shape_of
 
@@ -82,6 +83,15 @@ def load_jane() -> dict[str, Any]:
 
 
 _JANE_DATA: dict[str, Any] = json.loads(JANE.read_bytes())
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """One PostgreSQL cluster for the session, started when a test first asks (each test takes a
+    database of its own from it): the store's tests on that engine and the API's instances."""
+    cluster = Postgres()
+    yield cluster
+    cluster.close()
 
 
 @pytest.fixture

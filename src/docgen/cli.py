@@ -1,4 +1,4 @@
-"""Command line: `docgen render`, `validate`, `batch`, `examples`, `golden`, `kinds`, `schema`, `serve`, `keys`."""
+"""Command line: `render`, `validate`, `batch`, `examples`, `golden`, `kinds`, `schema`, `serve`, `keys`, `db`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from types import FrameType
 from typing import NoReturn
 
 from docgen import __version__
+from docgen.admin import DB_HELP, fill_db, fill_keys
 from docgen.config import get_settings, load_body_limit, load_server_settings
 from docgen.documents import KINDS
 from docgen.documents.pipeline import (
@@ -28,12 +29,11 @@ from docgen.documents.pipeline import (
     render,
     start_rendering,
 )
-from docgen.errors import ConfigError, DocgenError, GoldenMismatch, InputError, Problem
+from docgen.errors import ConfigError, DocgenError, GoldenMismatch, InputError, Problem, SchemaMismatch
 from docgen.files import write_atomic
 from docgen.log import LOGGER, ShownFilter, shown
 from docgen.parsing import ROOT_PATH
 from docgen.render.collector import collector_held
-from docgen.store import Scope, Store
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -242,6 +242,7 @@ _SERVE_FLAGS = {
     "host": "DOCGEN_HOST",
     "port": "DOCGEN_PORT",
     "db": "DOCGEN_DB",
+    "instance": "DOCGEN_INSTANCE",
     "workers": "DOCGEN_WORKERS",
     "queue": "DOCGEN_QUEUE",
     "body_limit": "DOCGEN_BODY_LIMIT",
@@ -267,41 +268,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _store(args: argparse.Namespace) -> Store:
-    return Store(load_server_settings(_server_settings(args)).db)
-
-
-def _cmd_keys_create(args: argparse.Namespace) -> int:
-    store = _store(args)
-    key = store.create_key(args.name, frozenset(Scope(scope) for scope in args.scope))
-    store.close()
-    print(f"API key {args.name!r} ({', '.join(sorted(args.scope))}) in {store.path}; shown once, keep it now:")
-    print(key)
-    return EXIT_OK
-
-
-def _cmd_keys_list(args: argparse.Namespace) -> int:
-    store = _store(args)
-    for key in store.list_keys():
-        state = "active" if key.active else f"revoked {key.revoked_at}"
-        print(f"{key.name:<24} {' '.join(sorted(s.value for s in key.scopes)):<34} created {key.created_at}  {state}")
-    store.close()
-    return EXIT_OK
-
-
-def _cmd_keys_revoke(args: argparse.Namespace) -> int:
-    store = _store(args)
-    store.revoke_key(args.name)
-    store.close()
-    print(f"revoked {args.name!r}")
-    return EXIT_OK
-
-
-def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    serve = commands.add_parser("serve", help="serve the HTTP API (each flag overrides its DOCGEN_* variable)")
+def _fill_serve(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--host", help="address to listen on [DOCGEN_HOST, 127.0.0.1]")
     serve.add_argument("--port", type=int, help="port [DOCGEN_PORT, 8000]")
-    serve.add_argument("--db", type=Path, help="SQLite file of keys and audit log [DOCGEN_DB, docgen.db]")
+    serve.add_argument("--db", help="keys and audit log: " + DB_HELP)
+    serve.add_argument("--instance", help="this instance's name in audit rows [DOCGEN_INSTANCE, HOST:PORT]")
     serve.add_argument("--workers", type=int, help="render worker processes [DOCGEN_WORKERS, one per core]")
     serve.add_argument("--queue", type=int, help="requests waiting beyond the workers [DOCGEN_QUEUE, 2 x workers]")
     serve.add_argument("--body-limit", type=int, help="largest body in bytes [DOCGEN_BODY_LIMIT, 1048576]")
@@ -312,24 +283,6 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="seconds a client has to send a request's headers, then as long for its body [DOCGEN_CLIENT_TIMEOUT, 30]",
     )
     serve.set_defaults(handler=_cmd_serve)
-
-    keys = commands.add_parser("keys", help="create, list or revoke API keys")
-    # --db is accepted before the action (`keys --db F list`) and after it; the action's wins.
-    # SUPPRESS: an absent --db sets nothing, so the action's parser cannot reset the other to None.
-    db_help = "SQLite file [DOCGEN_DB, docgen.db]"
-    keys.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
-    actions = keys.add_subparsers(dest="action", required=True)
-    create = actions.add_parser("create", help="create a key; prints it alone on the last line, once")
-    create.add_argument("name")
-    create.add_argument("--scope", action="append", required=True, choices=[s.value for s in Scope])
-    create.set_defaults(handler=_cmd_keys_create)
-    listing = actions.add_parser("list", help="list keys (never the keys themselves)")
-    listing.set_defaults(handler=_cmd_keys_list)
-    revoke = actions.add_parser("revoke", help="revoke a key; it stops working at once")
-    revoke.add_argument("name")
-    revoke.set_defaults(handler=_cmd_keys_revoke)
-    for action in (create, listing, revoke):
-        action.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -429,7 +382,9 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("shape", nargs="?", choices=[shape.name for shape in SHAPES], default="enrollment")
     schema.set_defaults(handler=_cmd_schema)
 
-    _add_serve(commands)
+    _fill_serve(commands.add_parser("serve", help="serve the HTTP API (each flag overrides its DOCGEN_* variable)"))
+    fill_keys(commands.add_parser("keys", help="create, list or revoke API keys"))
+    fill_db(commands.add_parser("db", help="upgrade the key and audit database's schema, or copy it to another"))
     return parser
 
 
@@ -446,6 +401,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = args.handler(args)
     except InputError as exc:
         _warn(*map(str, exc.problems))
+        return EXIT_INPUT
+    except SchemaMismatch as exc:
+        # The wrong database or one to upgrade: the operator's to fix, like a usage error.
+        _warn(f"docgen: {exc}")
         return EXIT_INPUT
     except DocgenError as exc:
         _warn(*f"docgen: {exc}".split("\n"))  # one golden mismatch a line

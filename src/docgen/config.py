@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
+import socket
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from docgen.errors import ConfigError
 
@@ -52,13 +55,76 @@ def _read_dir(environ: Mapping[str, str], key: str, default: Path) -> Path:
     return path
 
 
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+# Query parameters of a libpq URL that hold a secret (PostgreSQL docs, "Parameter Key Words").
+_SECRET_PARAMETERS = frozenset({"password", "sslpassword"})
+REDACTED = "[redacted]"
+
+
+@dataclass(frozen=True)
+class PostgresUrl:
+    """A PostgreSQL connection URL (libpq's form); printed, logged or repr'd without its password."""
+
+    url: str = field(repr=False)
+
+    def __str__(self) -> str:
+        parts = urlsplit(self.url)
+        netloc = parts.netloc
+        if parts.password is not None:
+            netloc = f"{netloc.rpartition('@')[0].partition(':')[0]}:{REDACTED}@{netloc.rpartition('@')[2]}"
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        query = urlencode([(k, REDACTED if k in _SECRET_PARAMETERS else v) for k, v in pairs], safe="[]")
+        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+    def __repr__(self) -> str:
+        return f"PostgresUrl({str(self)!r})"
+
+
+#: Where keys and the audit log live: a SQLite file, or a PostgreSQL database many instances share.
+Database = Path | PostgresUrl
+#: DOCGEN_DB's default: a SQLite file in the working directory.
+DEFAULT_DATABASE = "docgen.db"
+
+
+def parse_database(key: str, raw: str) -> Database:
+    """A postgresql:// (or postgres://) URL, else a SQLite file's path; ConfigError naming `key` otherwise."""
+    if raw.startswith(_POSTGRES_SCHEMES):
+        try:
+            urlsplit(raw).port  # noqa: B018  (parsing the host and port is the check)
+        except ValueError as exc:
+            # "Invalid IPv6 URL", a port out of range: said of the setting, the URL unquoted (a password).
+            raise ConfigError(f"{key}: not a valid PostgreSQL URL ({exc})") from None
+        return PostgresUrl(raw)
+    scheme = raw.partition("://")[0]
+    if "://" in raw and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+        # Only the scheme is repeated: the rest may hold a password.
+        raise ConfigError(
+            f"{key}: {scheme}:// is not a database docgen uses (a SQLite file path or a postgresql:// URL)"
+        )
+    return Path(raw)
+
+
+def load_database(environ: Mapping[str, str] | None = None) -> Database | None:
+    """DOCGEN_DB when it is set: the database commands default to (`docgen db copy --to`)."""
+    env = os.environ if environ is None else environ
+    raw = env.get("DOCGEN_DB")
+    return None if raw is None else parse_database("DOCGEN_DB", raw)
+
+
+# An instance name goes in every audit row and log line: a short, printable token.
+_INSTANCE = re.compile(r"[A-Za-z0-9._:@-]{1,100}")
+
+
 @dataclass(frozen=True)
 class ServerSettings:
     """How `docgen serve` listens, where it keeps keys and the audit log, and its limits."""
 
     host: str
     port: int
-    db: Path
+    #: A SQLite file (the embedded default) or a PostgreSQL URL shared by many instances.
+    db: Database
+    #: This instance's name in the audit rows it writes (DOCGEN_INSTANCE; host name and port).
+    instance: str
     #: Render worker processes (not HTTP workers: one uvicorn process serves every request).
     workers: int
     #: Requests that may wait for a worker beyond the ones rendering; more get 503.
@@ -76,6 +142,15 @@ class ServerSettings:
     def capacity(self) -> int:
         """Requests admitted at once: one rendering per worker plus the queue."""
         return self.workers + self.queue
+
+    @property
+    def store_timeout(self) -> float:
+        """Seconds one key or audit database call may take, from the render timeout.
+
+        Half of it, so a request's two calls (key lookup, audit row) add at most one render
+        timeout; at most MAX_STORE_TIMEOUT, since a healthy database answers in milliseconds.
+        """
+        return min(MAX_STORE_TIMEOUT, self.render_timeout / 2)
 
 
 def _read_int(environ: Mapping[str, str], key: str, default: int, low: int, high: int) -> int:
@@ -120,6 +195,7 @@ MAX_WORKERS = 64
 MAX_QUEUE = 10_000
 MIN_TIMEOUT = 0.1
 MAX_TIMEOUT = 3600.0
+MAX_STORE_TIMEOUT = 5.0
 
 
 def load_body_limit(environ: Mapping[str, str] | None = None) -> int:
@@ -135,10 +211,15 @@ def load_server_settings(environ: Mapping[str, str] | None = None) -> ServerSett
     audit_key = env.get("DOCGEN_AUDIT_KEY")
     if audit_key is not None and len(audit_key) < 16:
         raise ConfigError("DOCGEN_AUDIT_KEY: must be at least 16 characters (it keys the audit hash)")
+    port = _read_int(env, "DOCGEN_PORT", 8000, 0, 65535)
+    instance = env.get("DOCGEN_INSTANCE", re.sub(r"[^A-Za-z0-9._:@-]", "-", f"{socket.gethostname()}:{port}")[-100:])
+    if not _INSTANCE.fullmatch(instance):
+        raise ConfigError("DOCGEN_INSTANCE: must be 1 to 100 letters, digits or . _ : @ -")
     return ServerSettings(
         host=env.get("DOCGEN_HOST", "127.0.0.1"),
-        port=_read_int(env, "DOCGEN_PORT", 8000, 0, 65535),
-        db=Path(env.get("DOCGEN_DB", "docgen.db")),
+        port=port,
+        db=parse_database("DOCGEN_DB", env.get("DOCGEN_DB", DEFAULT_DATABASE)),
+        instance=instance,
         workers=workers,
         queue=_read_int(env, "DOCGEN_QUEUE", 2 * workers, 0, MAX_QUEUE),
         body_limit=load_body_limit(env),

@@ -10,6 +10,9 @@
     ├── GoldenMismatch     a rendered page differs from its reviewed golden
     ├── BatchError         a batch job cannot go on (workers or the cluster lost); re-run resumes
     ├── StoreError         the API's key and audit database cannot be opened, read or written
+    │   ├── StoreUnavailable   it cannot be reached now (PostgreSQL away, a time limit hit): 503, retry
+    │   └── SchemaMismatch     its schema version is not this docgen's: the operator's to fix
+    │                          (`docgen db upgrade`), so the CLI exits 2 as for bad input, not 1
     ├── RequestError       the API refuses a request before rendering it
     │   ├── MalformedRequest       the body is not JSON (400)
     │   ├── Unauthenticated        no valid API key (401)
@@ -82,7 +85,15 @@ class GoldenMismatch(DocgenError):
 
 
 class StoreError(DocgenError):
-    """The SQLite file holding API keys and the audit log cannot be used."""
+    """The database holding API keys and the audit log cannot be used."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached now; a later try may succeed (the API answers 503, Retry-After)."""
+
+
+class SchemaMismatch(StoreError):
+    """The database's schema is older (run `docgen db upgrade`), empty, or newer than this docgen's."""
 
 
 class RequestError(DocgenError):

@@ -6,7 +6,6 @@ import copy
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,34 +17,17 @@ from typing import Any
 import httpx
 import pytest
 
+from bench.services import Postgres, children, dies_with_us, free_port
+from docgen.config import Database, PostgresUrl
 from docgen.store import Scope, Store
+from docgen.store.database import open_engine
+from docgen.store.schema import upgrade
 from tests.conftest import load_jane
 
 DOCGEN = Path(sys.executable).with_name("docgen")
 JSON = {"Content-Type": "application/json"}
 #: Seconds a server may take to start its workers (forkserver import of WeasyPrint, warm-up).
 START_TIMEOUT = 90.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            # Fields after the parenthesised command name: state, ppid, ...
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
 
 
 def _cmdline(pid: int) -> str:
@@ -61,7 +43,7 @@ class Server:
 
     process: subprocess.Popen[bytes]
     url: str
-    db: Path
+    db: Database
     log: Path
     workers: int
     keys: dict[str, str] = field(default_factory=dict)
@@ -87,8 +69,8 @@ class Server:
 
     def worker_pids(self) -> list[int]:
         """Render workers: children of the forkserver the server started."""
-        servers = [pid for pid in _children(self.process.pid) if "forkserver" in _cmdline(pid)]
-        return sorted(pid for server in servers for pid in _children(server))
+        servers = [pid for pid in children(self.process.pid) if "forkserver" in _cmdline(pid)]
+        return sorted(pid for server in servers for pid in children(server))
 
     def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
         """Until every worker is ready (or fail with the server's log)."""
@@ -115,10 +97,19 @@ class Server:
             self.process.wait()
 
 
-def start_server(folder: Path, *flags: str, workers: int = 2, env: dict[str, str] | None = None) -> Server:
+def start_server(
+    folder: Path,
+    *flags: str,
+    workers: int = 2,
+    env: dict[str, str] | None = None,
+    db: Database | None = None,
+    wait: bool = True,
+) -> Server:
+    """`docgen serve` on a free port, on `db` (default: a SQLite file in `folder`)."""
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    db, log = folder / "docgen.db", folder / "server.log"
+    db = folder / "docgen.db" if db is None else db
+    log = folder / "server.log"
     command = [
         str(DOCGEN),
         "serve",
@@ -126,18 +117,30 @@ def start_server(folder: Path, *flags: str, workers: int = 2, env: dict[str, str
         "127.0.0.1",
         "--port",
         str(port),
-        "--db",
-        str(db),
         "--workers",
         str(workers),
         *flags,
     ]
+    # A PostgreSQL URL holds its password: in the environment, as deploy.md's units give it, never
+    # on the command line, which every local user can read.
+    env = {**(env or {}), "DOCGEN_DB": db.url} if isinstance(db, PostgresUrl) else env
+    command += ["--db", str(db)] if isinstance(db, Path) else []
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            command, stdout=sink, stderr=subprocess.STDOUT, cwd=folder, env={**os.environ, **(env or {})}
+            command,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            cwd=folder,
+            env={**os.environ, **(env or {})},
+            preexec_fn=dies_with_us(signal.SIGTERM),
         )
     server = Server(process, f"http://127.0.0.1:{port}", db, log, workers)
-    server.wait_ready()
+    if wait:
+        try:
+            server.wait_ready()
+        except BaseException:
+            server.stop()
+            raise
     return server
 
 
@@ -147,6 +150,26 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     running = start_server(tmp_path_factory.mktemp("server"))
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(postgres: Postgres, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The shared server's twin on a PostgreSQL database, for the tests that run on both engines."""
+    url = postgres.database()
+    engine = open_engine(url)
+    upgrade(engine)
+    engine.close()
+    running = start_server(tmp_path_factory.mktemp("server-pg"), db=url)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine_server(request: pytest.FixtureRequest) -> Server:
+    """The shared server on each engine; a module's tests take it as their `server` to run on both."""
+    found = request.getfixturevalue("server" if request.param == "sqlite" else "postgres_server")
+    assert isinstance(found, Server)
+    return found
 
 
 @pytest.fixture

@@ -4,24 +4,34 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from typing import Any
 
 import httpx
+import pytest
 
+from bench.services import PASSWORD, Postgres
+from docgen.config import PostgresUrl
 from docgen.store import Scope, Store, subject_hmac
+from docgen.store.database import AUDIT_COLUMNS, open_engine
 from tests.api.conftest import JSON, Server, as_json
 from tests.conftest import JANE
 
 PERSONAL = ("JANE", "STEPHEN", "JENNIFER", "889-88-9988", "889889988", "998-77-1234", "1954-03-30", "1952-07-03")
 
 
+@pytest.fixture
+def server(engine_server: Server) -> Server:
+    """Every test here on both engines: SQLite and PostgreSQL."""
+    return engine_server
+
+
 def audit_row(server: Server, request_id: str) -> dict[str, Any]:
-    with sqlite3.connect(server.db) as db:
-        db.row_factory = sqlite3.Row
-        row = db.execute("SELECT * FROM audit_log WHERE request_id = ?", (request_id,)).fetchone()
-    assert row is not None, request_id
-    return dict(row)
+    engine = open_engine(server.db)
+    with engine.transaction(write=False) as db:
+        rows = db.rows(f"SELECT {AUDIT_COLUMNS} FROM audit_log WHERE request_id = ?", (request_id,))  # noqa: S608
+    engine.close()
+    assert rows, request_id
+    return dict(zip([column.strip() for column in AUDIT_COLUMNS.split(",")], rows[0], strict=True))
 
 
 def test_a_render_is_audited(server: Server, client: httpx.Client) -> None:
@@ -82,3 +92,37 @@ def test_a_key_sent_in_the_query_is_redacted_in_the_log(server: Server) -> None:
     assert '"GET /v1/documents/dgk_[redacted] HTTP/1.1" 405' in log
     for secret in (key, key.rsplit("_", 1)[-1], "s3cret"):
         assert secret not in log
+
+
+def test_a_database_that_refuses_a_statement_is_500_store_failed(postgres_server: Server, postgres: Postgres) -> None:
+    # Not an outage (503, retry) but a database that answers with an error: the key table's
+    # privilege taken away by its administrator.
+    assert isinstance(postgres_server.db, PostgresUrl)
+    key = postgres_server.key(Scope.DOCUMENTS_RENDER)
+    with postgres.admin(postgres_server.db.url.rsplit("/", 1)[1]) as admin:
+        admin.execute("REVOKE SELECT ON api_keys FROM docgen")
+        try:
+            with postgres_server.client(key) as client:
+                answer = client.post("/v1/validate/summary", content=JANE.read_bytes(), headers=JSON)
+        finally:
+            admin.execute("GRANT SELECT ON api_keys TO docgen")
+    assert answer.status_code == 500 and answer.json()["error"]["code"] == "store-failed"
+    assert "retry-after" not in answer.headers and PASSWORD not in answer.text
+    with postgres_server.client(key) as client:
+        assert client.post("/v1/validate/summary", content=JANE.read_bytes(), headers=JSON).status_code == 200
+
+
+def test_a_document_whose_audit_row_is_refused_is_not_sent(postgres_server: Server, postgres: Postgres) -> None:
+    # The row is refused by the database (a constraint its administrator added), not unreachable:
+    # the document must not leave without its row all the same.
+    assert isinstance(postgres_server.db, PostgresUrl)
+    key = postgres_server.key(Scope.DOCUMENTS_RENDER)
+    with postgres.admin(postgres_server.db.url.rsplit("/", 1)[1]) as admin:
+        admin.execute("ALTER TABLE audit_log ADD CONSTRAINT refuse_all CHECK (false) NOT VALID")
+        try:
+            with postgres_server.client(key) as client:
+                answer = client.post("/v1/documents/confirmation", content=JANE.read_bytes(), headers=JSON)
+        finally:
+            admin.execute("ALTER TABLE audit_log DROP CONSTRAINT refuse_all")
+    assert answer.status_code == 500 and b"%PDF" not in answer.content, answer.text
+    assert answer.json()["error"]["code"] == "store-failed"

@@ -25,11 +25,12 @@ def create_app(settings: ServerSettings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         service.pool.start()
         LOGGER.info(
-            "serving %s with %d render workers, queue %d, database %s",
+            "instance %s serving %s with %d render workers, queue %d, database %s",
+            settings.instance,
             ", ".join(service.kinds),
             settings.workers,
             settings.queue,
-            settings.db,
+            settings.db,  # a path, or a URL printed without its password (config.PostgresUrl)
         )
         try:
             yield

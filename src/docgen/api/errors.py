@@ -24,6 +24,7 @@ from docgen.errors import (
     RenderTimeout,
     ResourceError,
     StoreError,
+    StoreUnavailable,
     Unauthenticated,
     UnknownKindError,
     UnsupportedMediaType,
@@ -71,6 +72,42 @@ async def _pool_full(request: Request, exc: Exception) -> Response:
     return error_response(request, 503, "overloaded", str(exc), {"Retry-After": str(exc.retry_after)})
 
 
+#: Seconds a client is told to wait when the database is away: the store tries it again after
+#: half a second (store/postgres.py, BREAK), and the pool reconnects within about one.
+STORE_RETRY_AFTER = 1
+
+
+def store_unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:
+    """503 with Retry-After: the request needs the database, which cannot be reached now."""
+    # The message may name the database (a path, a URL without its password): logged, not sent.
+    LOGGER.warning("request %s: %s", request_id(request), exc)
+    return error_response(
+        request,
+        503,
+        "store-unavailable",
+        "the key and audit database cannot be reached; try again",
+        {"Retry-After": str(STORE_RETRY_AFTER)},
+    )
+
+
+async def _store_unavailable(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StoreUnavailable)
+    return store_unavailable(request, exc)
+
+
+def store_failed(request: Request, exc: StoreError) -> JSONResponse:
+    """500: the database answered, with an error (a privilege taken away, a constraint, a full disk)."""
+    # As for 503: the message names the database and quotes its error, so it is logged, not sent.
+    LOGGER.error("request %s: %s: %s", request_id(request), type(exc).__name__, exc)
+    message = f"the key and audit database refused the request's statement; request id {request_id(request)}"
+    return error_response(request, 500, "store-failed", message)
+
+
+async def _store_failed(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StoreError)
+    return store_failed(request, exc)
+
+
 async def _failed(request: Request, exc: Exception) -> Response:
     LOGGER.error("request %s: %s: %s", request_id(request), type(exc).__name__, exc)
     return error_response(request, 500, _CODES.get(type(exc), "internal"), f"{exc}; request id {request_id(request)}")
@@ -115,7 +152,6 @@ _CODES: dict[type[Exception], str] = {
     WorkerLost: "worker-lost",
     RenderError: "render-failed",
     ResourceError: "render-failed",
-    StoreError: "store-unavailable",
 }
 
 #: The one table: exception class -> answer. Starlette checks each class's MRO against it, and
@@ -157,7 +193,14 @@ ANSWERS: dict[type[BaseException], Answer] = {
     WorkerLost: Answer(500, _failed, "A render worker died during the request (it was replaced)"),
     RenderError: Answer(500, _failed, "Rendering failed on a valid input"),
     ResourceError: Answer(500, _failed, "A template asked for a file outside assets/ and fonts/"),
-    StoreError: Answer(500, _failed, "The key and audit database cannot be read or written", routes=_BOTH),
+    StoreUnavailable: Answer(
+        503,
+        _store_unavailable,
+        "The key and audit database cannot be reached now (PostgreSQL away or slow): try again after Retry-After",
+        {"Retry-After": "integer"},
+        routes=_BOTH,
+    ),
+    StoreError: Answer(500, _store_failed, "The key and audit database cannot be read or written", routes=_BOTH),
     HTTPException: Answer(None, _http, "An unknown path (404) or a method the route lacks (405)", routes=_UNDOCUMENTED),
     # The client hung up before its body was complete: nobody reads this answer, but it is
     # the client's doing, so neither a 500 nor an error in the log.

@@ -7,11 +7,14 @@ import time
 from dataclasses import dataclass
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from docgen.api.errors import REQUEST_ID_HEADER
+from docgen.api.errors import REQUEST_ID_HEADER, store_failed, store_unavailable
 from docgen.api.service import Service
+from docgen.errors import StoreError, StoreUnavailable
+from docgen.log import LOGGER
 from docgen.store import AuditEntry, now
 
 
@@ -48,9 +51,12 @@ class RequestContext:
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         status = 500
+        refused = False
 
         async def send_with_context(message: Message) -> None:
-            nonlocal status
+            nonlocal status, refused
+            if refused:
+                return  # the answer the audit row could not be written for: never sent
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = MutableHeaders(scope=message)
@@ -59,14 +65,33 @@ class RequestContext:
                 headers.setdefault("Cache-Control", "no-store")
                 headers["X-Content-Type-Options"] = "nosniff"
                 # The audit row is written before the first byte leaves: no unaudited document.
-                await self._audit(state, request_id, status, started)
+                try:
+                    await self._audit(state, request_id, status, started)
+                except StoreError as exc:
+                    # The database went away (or refused the row) between the key check and the
+                    # row: the request is refused (503 with Retry-After, or 500) rather than
+                    # answered without its row.
+                    request = Request(scope)
+                    if isinstance(exc, StoreUnavailable):
+                        answer = store_unavailable(request, exc)
+                    else:
+                        answer = store_failed(request, exc)
+                    refused, status = True, answer.status_code
+                    answer.headers["Cache-Control"] = "no-store"
+                    answer.headers["X-Content-Type-Options"] = "nosniff"
+                    await answer(scope, receive, send)
+                    return
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_context)
         except Exception:
             # Unforeseen: Starlette's 500 handler answers it outside this middleware.
-            await self._audit(state, request_id, 500, started)
+            try:
+                await self._audit(state, request_id, 500, started)
+            except StoreError as exc:
+                # Logged, and the unforeseen error, not this one, goes on to the 500 handler.
+                LOGGER.error("request %s: its audit row (500) was not written: %s", request_id, exc)
             raise
         finally:
             elapsed = time.perf_counter() - started
@@ -92,5 +117,6 @@ class RequestContext:
             bytes=draft.bytes,
             duration_ms=round((time.perf_counter() - started) * 1000, 3),
             status=status,
+            instance=self.service.settings.instance,
         )
         await self.service.in_store(self.service.store.record, entry)

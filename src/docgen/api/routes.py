@@ -23,6 +23,7 @@ from docgen.errors import (
     MalformedRequest,
     RenderError,
     RenderTimeout,
+    StoreError,
     UnknownKindError,
     UnsupportedMediaType,
     WorkerLost,
@@ -115,9 +116,19 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    pool = service_of(request).pool
+    service = service_of(request)
+    pool = service.pool
     if pool.ready < 1:
         return error_response(request, 503, "not-ready", "no render worker is ready yet")
+    try:
+        await service.in_store(service.store.ping)
+    except StoreError:
+        # Unready, not failed: a balancer sends requests elsewhere, and this instance comes back
+        # by itself when the database does. The message names no database (it may be a URL).
+        if service.schema_problem is not None:
+            message = "the key and audit database is not at this docgen's schema version: run docgen db upgrade"
+            return error_response(request, 503, "schema-version", message)
+        return error_response(request, 503, "store-unavailable", "the key and audit database cannot be reached")
     return JSONResponse({"status": "ready", "workers": pool.size, "workers_ready": pool.ready})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import logging.config
 import re
 from typing import Any
 from urllib.parse import unquote_plus
@@ -11,7 +12,7 @@ import uvicorn
 
 from docgen.api.app import create_app
 from docgen.api.deadlines import head_deadline_protocol
-from docgen.config import ServerSettings
+from docgen.config import REDACTED, ServerSettings
 from docgen.log import shown
 
 # A query parameter named as a credential (api_key, apikey, key, token, access_token, ...):
@@ -21,7 +22,9 @@ _CREDENTIAL_NAME = re.compile(r"key|token|secret|passw|credential|auth|signature
 _QUERY_PARAMETER = re.compile(r"(?<=[?&;])([^=&;#\s\"]+)=([^&;#\s\"]*)")
 # A docgen API key anywhere in a line (a path, a mistyped parameter): dgk_<id>_<secret>.
 _API_KEY = re.compile(r"\bdgk_[0-9A-Za-z_-]+")
-REDACTED = "[redacted]"
+# The password of a URL's user information (RFC 3986 §3.2.1), as a database URL may carry: up to
+# the last "@" before the path, since a password typed unencoded may hold "@" itself.
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^/\s]*@", re.IGNORECASE)
 
 
 def _redact_parameter(match: re.Match[str]) -> str:
@@ -30,7 +33,8 @@ def _redact_parameter(match: re.Match[str]) -> str:
 
 
 def redact(line: str) -> str:
-    """The line with credential-named query values and docgen keys replaced, control characters escaped."""
+    """The line with URL passwords, credential-named query values and docgen keys replaced, controls escaped."""
+    line = _URL_PASSWORD.sub(rf"\1{REDACTED}@", line)
     return shown(_API_KEY.sub(f"dgk_{REDACTED}", _QUERY_PARAMETER.sub(_redact_parameter, line)))
 
 
@@ -71,6 +75,8 @@ def log_config() -> dict[str, Any]:
             "docgen": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
             "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
             "uvicorn.error": {"level": "INFO", "filters": ["no_tracebacks"]},
+            # The PostgreSQL pool's own warnings (a connection lost, a reconnection failed).
+            "psycopg": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
             # Access lines hold method, path, query and status: no header; the query is redacted.
             "uvicorn.access": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         },
@@ -80,6 +86,8 @@ def log_config() -> dict[str, Any]:
 
 def serve(settings: ServerSettings) -> None:
     """Run until SIGINT or SIGTERM; in-flight requests finish, then the workers stop."""
+    # Before the app opens its database: a start while PostgreSQL is away is logged (and redacted) alike.
+    logging.config.dictConfig(log_config())
     config = uvicorn.Config(
         create_app(settings),
         host=settings.host,
