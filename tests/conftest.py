@@ -15,8 +15,11 @@ import pdfplumber
 import pytest
 
 from bench.services import Postgres
+from docgen.config import PostgresUrl
 from docgen.documents.pipeline import start_rendering
 from docgen.documents.shapes import ENROLLMENT, ILLUSTRATION, AnyShape, shape_of
+from docgen.store.database import open_engine
+from docgen.store.schema import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -92,6 +95,17 @@ def postgres() -> Iterator[Postgres]:
     cluster = Postgres()
     yield cluster
     cluster.close()
+
+
+def upgraded_database(postgres: Postgres) -> PostgresUrl:
+    """A new database of the session's cluster at the current schema, as `docgen db upgrade` leaves it."""
+    url = postgres.database()
+    engine = open_engine(url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.close()
+    return url
 
 
 @pytest.fixture

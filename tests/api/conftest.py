@@ -20,9 +20,7 @@ import pytest
 from bench.services import Postgres, children, dies_with_us, free_port
 from docgen.config import Database, PostgresUrl
 from docgen.store import Scope, Store
-from docgen.store.database import open_engine
-from docgen.store.schema import upgrade
-from tests.conftest import load_jane
+from tests.conftest import load_jane, upgraded_database
 
 DOCGEN = Path(sys.executable).with_name("docgen")
 JSON = {"Content-Type": "application/json"}
@@ -155,10 +153,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def postgres_server(postgres: Postgres, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The shared server's twin on a PostgreSQL database, for the tests that run on both engines."""
-    url = postgres.database()
-    engine = open_engine(url)
-    upgrade(engine)
-    engine.close()
+    url = upgraded_database(postgres)
     running = start_server(tmp_path_factory.mktemp("server-pg"), db=url)
     yield running
     running.stop()

@@ -19,9 +19,8 @@ from docgen.cli import main
 from docgen.config import PostgresUrl
 from docgen.store import Scope, Store
 from docgen.store.database import open_engine
-from docgen.store.schema import upgrade
 from tests.api.conftest import JSON, START_TIMEOUT, Server, start_server
-from tests.conftest import JANE
+from tests.conftest import JANE, upgraded_database
 
 # Two servers and nginx take a while to start, and the load tests run for seconds.
 pytestmark = pytest.mark.slow
@@ -39,10 +38,7 @@ class Fleet:
 
 @pytest.fixture(scope="module")
 def fleet(postgres: Postgres, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
-    url = postgres.database()
-    engine = open_engine(url)
-    upgrade(engine)
-    engine.close()
+    url = upgraded_database(postgres)
     folder = tmp_path_factory.mktemp("fleet")
     with ExitStack() as running:  # whatever started is stopped, if a later start fails too
         servers = []
@@ -222,10 +218,7 @@ def test_a_frozen_postgresql_gives_503_within_the_store_limit_then_service_resum
 ) -> None:
     # A render timeout of 4 s gives the store 2 s a call (half of it): a request that needs the
     # frozen database is answered 503 with Retry-After by then, never left waiting.
-    url = postgres.database()
-    engine = open_engine(url)
-    upgrade(engine)
-    engine.close()
+    url = upgraded_database(postgres)
     server = start_server(tmp_path, "--instance", "frozen", "--render-timeout", "4", db=url, workers=1)
     try:
         key = server.key(Scope.DOCUMENTS_RENDER)
@@ -272,10 +265,7 @@ def wait_for_readyz(server: Server, status: int, code: str | None, within: float
 def test_an_instance_started_while_postgresql_is_down_serves_once_it_is_up(postgres: Postgres, tmp_path: Path) -> None:
     # A service manager restarting instances during an outage, or a host booting before its
     # database: the instance must start, unready, and become ready by itself.
-    url = postgres.database()
-    engine = open_engine(url)
-    upgrade(engine)
-    engine.close()
+    url = upgraded_database(postgres)
     key = Store(url).create_key("portal", frozenset({Scope.DOCUMENTS_RENDER}))
     server = None
     try:
