@@ -159,6 +159,15 @@ def test_nothing_clipped_or_overlapping(kind: str, example: Path) -> None:
     assert_nothing_clipped_or_overlapping(pdf)
 
 
+@pytest.mark.parametrize("kind", ["summary", "confirmation"])
+def test_the_longest_one_word_names_wrap_inside_their_column(jane: dict[str, Any], kind: str) -> None:
+    # A name may be one word as long as the schema allows, in a script with no break opportunity
+    # inside it: the Personal Information value broke over "Participant ID" beside it.
+    jane["participant"].update(first_name="W" * 35, middle_name="W" * 25, last_name="M" * 60)
+    jane["dependents"][0].update(first_name="Ꮝ" * 35, last_name="ܐ" * 60)
+    assert_nothing_clipped_or_overlapping(render_document(kind, json.dumps(jane)))
+
+
 @pytest.mark.parametrize("kind", ["confirmation", "health-fsa-claim"])
 def test_a_long_name_in_the_running_header_stays_above_its_rule(jane: dict[str, Any], kind: str) -> None:
     # Issue 17: a floated name that wrapped ran its second line through the header's rule.

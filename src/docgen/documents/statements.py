@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
+from docgen import glyphs
 from docgen.documents.columns import Column, TableFont, fit_widths
 from docgen.documents.kind import DocumentKind, Mail, NoOptions, without_options
 from docgen.documents.mailing import ADDRESS_READS, MailingView, enrollment_addresses
@@ -21,6 +22,7 @@ from docgen.enrollment.model import (
     FlexAccount,
     FlexElection,
     Gender,
+    Participant,
 )
 from docgen.errors import InputError, Problem
 from docgen.language import N_, Language, input_word, language_for
@@ -33,6 +35,13 @@ from docgen.units import POINTS_PER_INCH
 _BODY_WIDTH_PT = (8.5 - 2 * 0.6) * POINTS_PER_INCH - 1.5
 #: statement.css: cells 9 pt, headers 8 pt bold, 3 pt padding each side (table.grid.fit-columns).
 _GRID_FONT = TableFont(cell_pt=9, header_pt=8, padding_pt=6)
+#: The running header's name cell (statement.css .rh-right: 65% of the page's text width, 8 pt
+#: bold) has room for two lines under the 0.7 in top margin; a third would print above the
+#: printable area. A name too long for them prints with its middle, then its first name, cut
+#: to an initial there, then as "LAST, F M" (the Personal Information section prints it whole).
+_HEADER_NAME_WIDTH_PT = 0.65 * (8.5 - 2 * 0.6) * POINTS_PER_INCH
+_HEADER_NAME_LINES = 2
+_HEADER_PT = 8
 
 # Words of the input's codes, translated where they are printed (N_ marks them for the catalog).
 _GENDER_WORDS = {Gender.FEMALE: N_("Female"), Gender.MALE: N_("Male"), Gender.UNKNOWN: N_("Unspecified")}
@@ -77,6 +86,8 @@ class HeaderView:
 @dataclass(frozen=True)
 class ParticipantView:
     name: str
+    #: The name as the running header prints it (_header_name).
+    header_name: str
     participant_id: str
     address_lines: tuple[str, ...]
     email: str
@@ -246,10 +257,30 @@ def _header(enrollment: Enrollment, confirmation: bool) -> HeaderView:
     )
 
 
+def _header_name(person: Participant, language: Language) -> str:
+    """The longest form of the name whose header line (name, "Participant ID", the ID) fits its lines."""
+    label = f" \u00b7 {language.gettext('Participant ID')} {person.participant_id}"
+    initials = " ".join(part for part in (person.first_name[:1], person.middle_name[:1]) if part)
+    # Last, the last name first: a single word as long as the schema allows then fills whole
+    # lines (it breaks anywhere), where after the initials it would start a line of its own.
+    forms = (
+        person.full_name,
+        person.name_with_initial,
+        f"{initials} {person.last_name}",
+        f"{person.last_name}, {initials}",
+    )
+    for form in forms:
+        lines = glyphs.wrapped_lines(form + label, _HEADER_NAME_WIDTH_PT, _HEADER_PT, glyphs.FONT_BOLD)
+        if lines <= _HEADER_NAME_LINES:
+            return form
+    return forms[-1]
+
+
 def _participant(enrollment: Enrollment, language: Language) -> ParticipantView:
     person = enrollment.participant
     return ParticipantView(
         name=person.full_name,
+        header_name=_header_name(person, language),
         participant_id=person.participant_id,
         address_lines=person.address.lines,
         email=person.email,
