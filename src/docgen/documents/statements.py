@@ -31,15 +31,17 @@ from docgen.parsing import Rule
 from docgen.render.metadata import DocumentMetadata
 from docgen.units import POINTS_PER_INCH
 
-#: The statement body's width: Letter less statement.css's 0.6 in side margins and the table's rules.
-_BODY_WIDTH_PT = (8.5 - 2 * 0.6) * POINTS_PER_INCH - 1.5
+#: Letter less statement.css's 0.6 in side margins.
+_TEXT_WIDTH_PT = (8.5 - 2 * 0.6) * POINTS_PER_INCH
+#: The statement body's width: the text width less the table's rules.
+_BODY_WIDTH_PT = _TEXT_WIDTH_PT - 1.5
 #: statement.css: cells 9 pt, headers 8 pt bold, 3 pt padding each side (table.grid.fit-columns).
 _GRID_FONT = TableFont(cell_pt=9, header_pt=8, padding_pt=6)
 #: The running header's name cell (statement.css .rh-right: 65% of the page's text width, 8 pt
 #: bold) has room for two lines under the 0.7 in top margin; a third would print above the
 #: printable area. A name too long for them prints with its middle, then its first name, cut
 #: to an initial there, then as "LAST, F M" (the Personal Information section prints it whole).
-_HEADER_NAME_WIDTH_PT = 0.65 * (8.5 - 2 * 0.6) * POINTS_PER_INCH
+_HEADER_NAME_WIDTH_PT = 0.65 * _TEXT_WIDTH_PT
 _HEADER_NAME_LINES = 2
 _HEADER_PT = 8
 
