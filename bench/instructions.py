@@ -49,7 +49,7 @@ EXTRA = 3
 
 
 #: The notice of language assistance in a document's HTML (templates/partials/language_assistance.html).
-NOTICE = re.compile(r'<section class="language-assistance">.*?</section>', re.S)
+NOTICE = re.compile(r'<section class="language-assistance[^"]*">.*?</section>', re.S)
 
 
 def without_notice(html: str) -> str:

@@ -149,6 +149,18 @@ class Tagline:
     text: str
 
 
+#: A notice of this many taglines or more prints on a page of its own, laid out once per process
+#: for all the documents that print it (render.closing_page): a state's list of 15 takes
+#: two-thirds of a page and fitted beside no golden's last page; a group's own short list
+#: still closes the last page when it fits there.
+OWN_PAGE_FROM = 9
+
+
+def fills_own_page(taglines: tuple[Tagline, ...]) -> bool:
+    """Whether the notice prints on a page of its own (OWN_PAGE_FROM)."""
+    return len(taglines) >= OWN_PAGE_FROM
+
+
 def _printed(entry: TaglineEntry, phone: str) -> str:
     text = entry.text.replace(PHONE, phone)
     if entry.dir == "rtl":

@@ -22,7 +22,7 @@ from docgen.enrollment.model import Enrollment, ExpenseLine, FlexAccount, FlexSe
 from docgen.errors import InputError, Problem
 from docgen.glyphs import FONT_BOLD, FONT_REGULAR, wrapped_lines
 from docgen.language import N_, Language, input_word
-from docgen.language_assistance import Tagline, language_assistance
+from docgen.language_assistance import Tagline, fills_own_page, language_assistance
 from docgen.money import ZERO
 from docgen.render.barcodes import qr_data_uri
 from docgen.render.metadata import DocumentMetadata
@@ -284,6 +284,11 @@ class ClaimFormView:
     language: Language
     #: The notice of language assistance, English first (45 CFR 92.11).
     language_assistance: tuple[Tagline, ...]
+
+    @property
+    def language_assistance_page(self) -> bool:
+        """The notice prints on a page of its own, shared by every document that prints it alike."""
+        return fills_own_page(self.language_assistance)
 
     def page_index(self, page: int, pages: int) -> ClaimPageIndex:
         return ClaimPageIndex(self.kind, self.participant_id, self.plan_year_start, self.plan_year_end, page, pages)

@@ -26,7 +26,7 @@ from docgen.enrollment.model import (
 )
 from docgen.errors import InputError, Problem
 from docgen.language import N_, Language, input_word, language_for
-from docgen.language_assistance import Tagline, language_assistance
+from docgen.language_assistance import Tagline, fills_own_page, language_assistance
 from docgen.parsing import Rule
 from docgen.render.metadata import DocumentMetadata
 from docgen.units import POINTS_PER_INCH
@@ -193,6 +193,11 @@ class StatementView:
     language_assistance: tuple[Tagline, ...]
     #: Set for mailroom printing: the first page then carries the envelope-window address blocks.
     mailing: MailingView | None = None
+
+    @property
+    def language_assistance_page(self) -> bool:
+        """The notice prints on a page of its own, shared by every document that prints it alike."""
+        return fills_own_page(self.language_assistance)
 
 
 def member_language(enrollment: Enrollment) -> Language:

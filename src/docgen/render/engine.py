@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +24,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from docgen.config import Settings, bundled_fonts_only, get_settings, isolate_fontconfig
 from docgen.errors import RenderError, ResourceError
 from docgen.log import LOGGER
+from docgen.render import closing_page
 from docgen.render.fields import settle_appearances
 from docgen.render.speedups import FastHTML
 from docgen.render.tagging import ClosingParagraph, Completion, closing_paragraphs
@@ -138,15 +139,19 @@ def _write(
     margin_figures: Mapping[int, str] | None = None,
     tagged: bool = True,
     closing: Sequence[ClosingParagraph] = (),
+    last_page: closing_page.ClosingPage | None = None,
 ) -> bytes:
     """The laid-out document as a tagged PDF, completed by render.tagging where WeasyPrint stops and
-    its form fields given the page's own appearance (render.fields)."""
+    its form fields given the page's own appearance (render.fields); `last_page` is printed on
+    the placeholder's page (render.closing_page)."""
     completion = Completion(margin_figures, closing) if tagged else None
 
     def finish(laid_out: Any, pdf: Any) -> None:
         if completion is not None:
             completion(laid_out, pdf)
         settle_appearances(pdf)
+        if last_page is not None:
+            last_page.graft(pdf)
 
     try:
         pdf = document.write_pdf(pdf_variant=PDF_VARIANT if tagged else None, finisher=finish)
@@ -200,12 +205,45 @@ def _rendering() -> Iterator[None]:
         yield
 
 
+@lru_cache(maxsize=256)  # a state's page per phone and language: ~60 kB each
+def _closing_page(standalone: str, settings: Settings) -> closing_page.ClosingPage | None:
+    """A closing page laid out alone, once per process for the same HTML (render.closing_page);
+    None when its section takes more than a page."""
+    captured: list[closing_page.ClosingPage | None] = []
+    completion = Completion(closing=closing_paragraphs(standalone))
+
+    def finish(laid_out: Any, pdf: Any) -> None:
+        completion(laid_out, pdf)
+        captured.append(closing_page.capture(pdf))
+
+    try:
+        _layout(standalone, settings).write_pdf(pdf_variant=PDF_VARIANT, finisher=finish)
+    except (ValueError, OSError, AssertionError) as exc:
+        raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
+    return captured[0]
+
+
+def _with_closing_page(html: str, settings: Settings, tagged: bool) -> tuple[str, closing_page.ClosingPage | None]:
+    """The HTML to lay out, and the closing page to graft on its last page (None: none, or untagged)."""
+    if not tagged:
+        return html, None
+    document, standalone = closing_page.split(html)
+    last_page = _closing_page(standalone, settings) if standalone is not None else None
+    return (document, last_page) if last_page is not None else (html, None)
+
+
 def html_to_pdf(html: str, settings: Settings | None = None, *, tagged: bool = True) -> bytes:
     """Lay out and write the PDF, tagged PDF/UA-1 unless asked not to; the same HTML always gives the same bytes."""
     started = time.perf_counter()
+    settings = settings or get_settings()
     with _rendering():
+        document, last_page = _with_closing_page(html, settings, tagged)
         return _write(
-            _layout(html, settings or get_settings()), started, tagged=tagged, closing=closing_paragraphs(html)
+            _layout(document, settings),
+            started,
+            tagged=tagged,
+            closing=closing_paragraphs(document),
+            last_page=last_page,
         )
 
 
@@ -243,8 +281,10 @@ def marked_pdf(html: str, marks: PageMarks, guess: int, mark_alt: MarkAlt, setti
     """The PDF of a document whose every page carries its own mark, such as "page i of n" in a QR
     code; each mark is tagged as a Figure with its text alternative from `mark_alt`."""
     started = time.perf_counter()
+    settings = settings or get_settings()
     with _rendering():
-        document = _marked_layout(html, marks, guess, settings or get_settings())[1]
+        html, last_page = _with_closing_page(html, settings, tagged=True)
+        document = _marked_layout(html, marks, guess, settings)[1]
         pages = len(document.pages)
         figures = {index: mark_alt(index + 1, pages) for index in range(pages)}
-        return _write(document, started, figures, closing=closing_paragraphs(html))
+        return _write(document, started, figures, closing=closing_paragraphs(html), last_page=last_page)
