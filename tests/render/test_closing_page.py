@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pdfplumber
+import pikepdf
 import pytest
 from PIL import ImageChops
 
@@ -104,3 +105,61 @@ def test_a_closing_page_must_be_the_documents_last_block() -> None:
 def test_a_document_without_one_is_left_as_it_is() -> None:
     html = _html("confirmation").replace(" closing-page", "")
     assert closing_page.split(html) == (html, None)
+
+
+def _page_mcids(pdf: pikepdf.Pdf, page: pikepdf.Page) -> list[int]:
+    return [
+        int(operands[1].MCID)
+        for operands, operator in pikepdf.parse_content_stream(page)
+        if operator == pikepdf.Operator("BDC")
+        and isinstance(operands[1], pikepdf.Dictionary)
+        and "/MCID" in operands[1]
+    ]
+
+
+def _holds(element: pikepdf.Object, mcid: int) -> bool:
+    kids = element.K if isinstance(element.K, pikepdf.Array) else [element.K]
+    return any(
+        (isinstance(kid, int) and int(kid) == mcid)
+        or (isinstance(kid, pikepdf.Dictionary) and kid.get("/MCID") == mcid)
+        for kid in kids
+    )
+
+
+@pytest.mark.parametrize("kind", ["confirmation", "health-fsa-claim"])
+def test_each_marked_sequence_on_the_grafted_page_is_its_own_and_its_element_holds_it(kind: str) -> None:
+    # A claim form's last page has its own tagged content (its QR page mark, a Figure), which the
+    # graft renumbers after the closing page's.
+    with pikepdf.open(io.BytesIO(_document(kind))) as pdf:
+        page = pdf.pages[-1]
+        mcids = _page_mcids(pdf, page)
+        assert len(mcids) == len(set(mcids)) > 40
+        nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+        entries = next(nums[index + 1] for index in range(0, len(nums), 2) if nums[index] == page.obj.StructParents)
+        assert all(_holds(entries[mcid], mcid) for mcid in mcids)
+        # The page's running header and footer became artifacts (render.tagging): their entries are null.
+        assert all(entries[index] is None for index in range(len(entries)) if index not in mcids)
+        if kind != "confirmation":
+            assert any(entries[mcid].S == "/Figure" for mcid in mcids)  # the page's own, renumbered
+
+
+def test_no_two_fonts_share_a_subset_tag() -> None:
+    # ISO 32000-1 9.6.4: the closing page's subset of a face is not the document's, so its tag is its own.
+    with pikepdf.open(io.BytesIO(_document("health-fsa-claim"))) as pdf:
+        fonts = {font.objgen: str(font.BaseFont) for page in pdf.pages for font in page.Resources.Font.values()}
+    assert len(set(fonts.values())) == len(fonts)
+    assert sum(name.endswith("+Docgen-Sans") for name in fonts.values()) == 2  # the document's and the page's
+
+
+@pytest.mark.engine_logs_expected
+def test_a_closing_page_the_graft_cannot_carry_is_laid_out_in_the_document(caplog: pytest.LogCaptureFixture) -> None:
+    html = (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>t</title>\n'
+        '<link rel="stylesheet" href="assets/css/base.css">\n</head>\n<body>\n<p>first</p>\n'
+        '<section class="closing-page" style="break-before: page"><h2 id="top">Notice</h2>'
+        '<p>See <a href="#top">the top</a> again.</p></section>\n</body>\n</html>\n'
+    )
+    pdf = engine.html_to_pdf(html)
+    assert "links or form fields" in caplog.text
+    assert [word[1] for word in _words(pdf)] == ["first", "Notice", "See", "the", "top", "again."]
+    assert engine.html_to_pdf(html) == pdf

@@ -27,6 +27,7 @@ objects are used, as in render.tagging.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
 from collections.abc import Callable, Iterator
@@ -38,7 +39,7 @@ import pydyf
 from docgen.errors import RenderError
 
 #: The section a template prints on a page of its own at the end of a document, alike for many documents.
-_CLOSING_SECTION = re.compile(r'<section class="[^"]*\bclosing-page\b[^"]*">.*?</section>\s*', re.S)
+_CLOSING_SECTION = re.compile(r'<section class="[^"]*\bclosing-page\b[^"]*"[^>]*>.*?</section>\s*', re.S)
 #: What the document prints in its place: an empty block that starts the page (base.css).
 PLACEHOLDER = '<div class="closing-page-placeholder"></div>\n'
 _HTML_TAG = re.compile(r"<html(?=[\s>])[^>]*>")
@@ -57,6 +58,11 @@ _NO_FURNITURE = (
     "<style>@page { " + " ".join(f"@{box} {{ content: none !important; }}" for box in _MARGIN_BOXES) + " }</style>"
 )
 _REFERENCE = re.compile(rb"(\d+) 0 R")
+
+
+class NotGraftable(Exception):
+    """A closing page in a shape the graft does not handle: the document lays the section out in its
+    own flow instead (engine._closing_page logs why)."""
 
 
 def split(html: str) -> tuple[str, str | None]:
@@ -154,10 +160,9 @@ class ClosingPage:
         for chunk in get(page["Contents"]).stream:
             if chunk.__class__ is pydyf.Dictionary and "MCID" in chunk:
                 chunk["MCID"] += shift
-        for mcid, entry in enumerate(entries):
-            if entry != "null":
-                element = get(entry)
-                element["K"] = _shifted(element["K"], mcid, shift)
+        holders = {entry: get(entry) for entry in entries if entry != "null"}
+        for element in holders.values():
+            element["K"] = _shifted(element, page_reference, shift)
         entries[:0] = [copies[mark] for mark in self.marks]
 
         content = pydyf.Stream([self.content], pydyf.Dictionary({"Filter": "/FlateDecode"}))
@@ -206,12 +211,20 @@ def _as_list(value: object) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
-def _shifted(kids: object, mcid: int, shift: int) -> object:
-    if kids == mcid:
-        return mcid + shift
-    if isinstance(kids, list):
-        return pydyf.Array([kid + shift if kid == mcid else kid for kid in kids])
-    raise RenderError("a page's marked content is held by an element that does not name it")
+def _shifted(element: pydyf.Dictionary, page: bytes, shift: int) -> object:
+    """The element's kids with each MCID on `page` moved by `shift`, all at once (an MCID is an int
+    kid when the element's /Pg is the page, else a marked-content reference naming the page)."""
+    on_page = element.get("Pg") == page
+
+    def moved(kid: object) -> object:
+        if isinstance(kid, int) and not isinstance(kid, bool):
+            return kid + shift if on_page else kid
+        if isinstance(kid, pydyf.Dictionary) and "MCID" in kid and kid.get("Pg", element.get("Pg")) == page:
+            return pydyf.Dictionary({**kid, "MCID": kid["MCID"] + shift})
+        return kid
+
+    kids = element["K"]
+    return pydyf.Array([moved(kid) for kid in kids]) if isinstance(kids, list) else moved(kids)
 
 
 def _shell(original: pydyf.Object) -> pydyf.Object:
@@ -278,6 +291,32 @@ def _reachable(pdf: pydyf.PDF, starts: Iterator[object], stop: set[int]) -> dict
 
 
 _SUFFIX = "-closing"
+#: The operators that select a font or a graphics state by resource name (PDF 1.7 9.3.1, 8.4.5).
+_SELECTS = re.compile(rb"(?<=\s)(?:Tf|gs)(?=\s|$)")
+#: Where a font's subset tag is (PDF 1.7 9.6.4, 9.8.1): its name, its descendant's, its descriptor's.
+_FONT_NAMES = frozenset({"BaseFont", "FontName"})
+_SUBSET_TAG = re.compile(rb"/([A-Z]{6})\+")
+
+
+def _retagged(font: pydyf.Dictionary) -> pydyf.Dictionary:
+    """A font dictionary whose subset tag is the closing page's own: a document must not hold two
+    different subsets under one tag (ISO 32000-1 9.6.4), and a print file merges a face's subsets
+    by name (batch.fonts). The tag is derived from WeasyPrint's, so it is the same in every document."""
+
+    def tag(found: re.Match[bytes]) -> bytes:
+        digest = hashlib.md5(b"closing page " + found.group(1), usedforsecurity=False).digest()
+        return b"/" + bytes(65 + byte % 26 for byte in digest[:6]) + b"+"
+
+    renamed = pydyf.Dictionary(font)
+    for key in _FONT_NAMES & font.keys():
+        value = font[key]
+        name = value.encode() if isinstance(value, str) else value
+        if not isinstance(name, bytes) or not _SUBSET_TAG.match(name):
+            raise NotGraftable(f"a font's {key} has no subset tag")
+        renamed[key] = _SUBSET_TAG.sub(tag, name, count=1)
+    return renamed
+
+
 #: A resource name where the content stream selects a font or a graphics state (PDF 1.7 9.3.1, 8.4.5).
 _NAME = re.compile(rb"/([^\s/\[\]<>(){}%]+)(?=\s+(?:[-\d.]+\s+Tf|gs)\b)")
 
@@ -293,18 +332,20 @@ def capture(pdf: pydyf.PDF) -> ClosingPage | None:
     page = get(page_reference)
     first = get(get(pdf.page_references[0])["Contents"])
     if any(chunk.__class__ is pydyf.Dictionary for chunk in first.stream):
-        raise RenderError("the closing page's blank first page holds marked content")
+        raise NotGraftable("its blank first page holds marked content")
+    if page.get("Annots"):
+        raise NotGraftable("it holds links or form fields")
     resources = get(page["Resources"])
     fonts = get(resources["Font"])
     for category in ("XObject", "Pattern", "Shading"):
         if get(resources[category]):
-            raise RenderError(f"a closing page may hold only text and rules, not {category}")
+            raise NotGraftable(f"it holds {category} resources, not only text and rules")
     root = get(pdf.catalog["StructTreeRoot"])
     document = get(next(kid for kid in _as_list(root["K"]) if _number(kid) is not None))
     nums = get(root["ParentTree"])["Nums"]
     marks = tuple(get(nums[nums.index(page["StructParents"]) + 1]))
     if "null" in marks:
-        raise RenderError("a closing page holds marked content outside its structure")
+        raise NotGraftable("it holds marked content outside its structure")
     kids = tuple(kid for kid in _as_list(document["K"]) if not _is_placeholder(get(kid), pdf.page_references[0]))
     # Its other page and the page tree are the standalone PDF's own: reaching them is refused (_copied).
     stop = {_number(reference) for reference in pdf.page_references} | {document.number, pdf.pages.number}
@@ -316,20 +357,25 @@ def capture(pdf: pydyf.PDF) -> ClosingPage | None:
                 pydyf.Dictionary({**original.extra, **({"Filter": "/FlateDecode"} if original.compress else {})}),
             )
             objects[number] = compressed
+        elif isinstance(original, pydyf.Dictionary) and _FONT_NAMES & original.keys():
+            objects[number] = _retagged(original)
 
     # Its resources get names of their own, so they sit beside the document's in one dictionary.
     names = {name.encode() for name in (*fonts, *resources["ExtGState"])}
-    content = _NAME.sub(
+    drawn = _stream_bytes(get(page["Contents"]))
+    content, renamed = _NAME.subn(
         lambda found: b"/" + found.group(1) + _SUFFIX.encode() if found.group(1) in names else found.group(0),
-        _stream_bytes(get(page["Contents"])),
+        drawn,
     )
+    if renamed != len(_SELECTS.findall(drawn)) or renamed != content.count(_SUFFIX.encode()):
+        raise NotGraftable("not every font or graphics state it selects could be renamed")
     return ClosingPage(
         objects=objects,
         fonts={name + _SUFFIX: _referenced(reference) for name, reference in fonts.items()},
         states={name + _SUFFIX: state for name, state in resources["ExtGState"].items()},
         kids=tuple(_referenced(kid) for kid in kids),
         marks=tuple(_referenced(mark) for mark in marks),
-        content=_compressed(b"q\n" + content + b"\nQ"),
+        content=_compressed(b"q\n" + content + b"\nQ\n"),
         page=_number(page_reference),  # type: ignore[arg-type]
         document=document.number,
     )

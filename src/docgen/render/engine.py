@@ -218,6 +218,10 @@ def _closing_page(standalone: str, settings: Settings) -> closing_page.ClosingPa
 
     try:
         _layout(standalone, settings).write_pdf(pdf_variant=PDF_VARIANT, finisher=finish)
+    except closing_page.NotGraftable as exc:
+        # Cached as None like a section longer than a page: laid out in each document, as before.
+        LOGGER.warning("a closing page is laid out in each document, not once: %s", exc)
+        return None
     except (ValueError, OSError, AssertionError) as exc:
         raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
     return captured[0]
