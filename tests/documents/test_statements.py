@@ -11,6 +11,7 @@ from typing import Any
 import pdfplumber
 import pytest
 
+from docgen.documents import pipeline
 from docgen.documents.pipeline import render_document
 from docgen.errors import InputError
 from docgen.language import SUPPORTED, language_for
@@ -166,6 +167,20 @@ def test_the_longest_one_word_names_wrap_inside_their_column(jane: dict[str, Any
     jane["participant"].update(first_name="W" * 35, middle_name="W" * 25, last_name="M" * 60)
     jane["dependents"][0].update(first_name="Ꮝ" * 35, last_name="ܐ" * 60)
     assert_nothing_clipped_or_overlapping(render_document(kind, json.dumps(jane)))
+
+
+def test_a_word_short_enough_to_fit_keeps_whole_and_a_longer_one_breaks(jane: dict[str, Any]) -> None:
+    # Only values with a word over 12 characters may break inside it (render.templating.breakable):
+    # twelve of the widest letters still fit the narrowest value column whole.
+    jane["participant"].update(first_name="W" * 12, middle_name="W", last_name="W" * 12)
+    pdf = render_document("confirmation", json.dumps(jane))
+    assert_nothing_clipped_or_overlapping(pdf)
+    assert "W" * 12 in "\n".join(pdf_text(pdf))
+    html = pipeline.document_html(pipeline.prepare("confirmation", json.dumps(jane).encode(), None))
+    assert '<td class="strong">WWWWWWWWWWWW W WWWWWWWWWWWW</td>' in html
+    jane["participant"]["last_name"] = "W" * 13
+    html = pipeline.document_html(pipeline.prepare("confirmation", json.dumps(jane).encode(), None))
+    assert '<td class="strong breakable">WWWWWWWWWWWW W WWWWWWWWWWWWW</td>' in html
 
 
 @pytest.mark.parametrize("kind", ["confirmation", "health-fsa-claim"])

@@ -20,6 +20,20 @@ def w3cdate(value: datetime) -> str:
     return value.strftime("%Y-%m-%d")
 
 
+#: The longest run of characters without a space that fits the narrowest value column of a
+#: key/value table (27% of 7.3 in at 9 pt: ~134 pt) even in the widest glyphs (W, a CJK ideograph:
+#: ~9 pt each).
+_FITS_UNBROKEN = 12
+
+
+def breakable(value: object) -> bool:
+    """Jinja test: a value holding a word too long to be sure it fits its column, which may then
+    break inside the word (CSS `td.breakable`). Only such cells get `overflow-wrap: anywhere`:
+    WeasyPrint gives every text run of a cell that has it a Pango attribute list, which cost 5.5%
+    of a statement's instructions on all its key/value cells (bench/instructions.py)."""
+    return any(len(word) > _FITS_UNBROKEN for word in str(value).split())
+
+
 @cache
 def environment(language_tag: str = ENGLISH_TAG) -> jinja2.Environment:
     """The Jinja environment of one language: autoescaped, strict about undefined names, formatting
@@ -50,6 +64,7 @@ def environment(language_tag: str = ENGLISH_TAG) -> jinja2.Environment:
         timestamp=language.timestamp,
         w3cdate=w3cdate,
     )
+    env.tests["breakable"] = breakable
     return env
 
 
