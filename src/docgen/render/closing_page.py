@@ -10,18 +10,20 @@ So a template marks such a section `<section class="... closing-page">`, and the
 
 1. prints the document with the section replaced by an empty block that starts a page of its own,
    so that page gets the document's own running header, footer, page number and page mark;
-2. lays out the section alone, once per process for the same HTML (`_standalone`): the document's
-   head (its stylesheets), a blank first page, then the section on a page of the same geometry
-   as the document's later pages with no margin boxes; WeasyPrint tags it, render.tagging
-   completes it, and its content stream and fonts are compressed once (`ClosingPage`);
+2. lays out the section alone, once per process for the same HTML (`split` writes that HTML,
+   engine._closing_page caches the page): the document's head (its stylesheets), a blank first
+   page, then the section on a page of the same geometry as the document's later pages with no
+   margin boxes; WeasyPrint tags it, render.tagging completes it, and `capture` keeps its content
+   stream and fonts compressed once (`ClosingPage`);
 3. grafts that page into the document's PDF (`ClosingPage.graft`, run in WeasyPrint's public
    `finisher` hook after render.tagging): its content stream goes before the page's own, inside
    q/Q, its fonts join the page resources under their own names, its structure elements close
    the document's structure tree, and the page's own marked content is renumbered after it.
 
-The grafted page is drawn and tagged exactly as when the section was laid out in the document
-(tests/render/test_closing_page.py compares the pictures and the structure), and the PDF is the
-same bytes whether the page came from the cache or was made for it. Only pydyf's documented
+The grafted page is drawn and tagged as when the section was laid out in the document: the same
+structure, every word within 0.1 pt (font widths are rounded per font, and the page has its own;
+tests/render/test_closing_page.py); and the PDF is the same bytes whether the page came from the
+cache or was made for it. Only pydyf's documented
 objects are used, as in render.tagging.
 """
 
