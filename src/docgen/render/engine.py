@@ -139,19 +139,19 @@ def _write(
     margin_figures: Mapping[int, str] | None = None,
     tagged: bool = True,
     closing: Sequence[ClosingParagraph] = (),
-    last_page: closing_page.ClosingPage | None = None,
+    last: Callable[[Any], None] | None = None,
 ) -> bytes:
     """The laid-out document as a tagged PDF, completed by render.tagging where WeasyPrint stops and
-    its form fields given the page's own appearance (render.fields); `last_page` is printed on
-    the placeholder's page (render.closing_page)."""
+    its form fields given the page's own appearance (render.fields); `last` is then handed the
+    pydyf PDF (render.closing_page grafts or captures a closing page)."""
     completion = Completion(margin_figures, closing) if tagged else None
 
     def finish(laid_out: Any, pdf: Any) -> None:
         if completion is not None:
             completion(laid_out, pdf)
         settle_appearances(pdf)
-        if last_page is not None:
-            last_page.graft(pdf)
+        if last is not None:
+            last(pdf)
 
     try:
         pdf = document.write_pdf(pdf_variant=PDF_VARIANT if tagged else None, finisher=finish)
@@ -210,20 +210,17 @@ def _closing_page(standalone: str, settings: Settings) -> closing_page.ClosingPa
     """A closing page laid out alone, once per process for the same HTML (render.closing_page);
     None when its section takes more than a page."""
     captured: list[closing_page.ClosingPage | None] = []
-    completion = Completion(closing=closing_paragraphs(standalone))
-
-    def finish(laid_out: Any, pdf: Any) -> None:
-        completion(laid_out, pdf)
-        captured.append(closing_page.capture(pdf))
-
     try:
-        _layout(standalone, settings).write_pdf(pdf_variant=PDF_VARIANT, finisher=finish)
+        _write(
+            _layout(standalone, settings),
+            time.perf_counter(),
+            closing=closing_paragraphs(standalone),
+            last=lambda pdf: captured.append(closing_page.capture(pdf)),
+        )
     except closing_page.NotGraftable as exc:
         # Cached as None like a section longer than a page: laid out in each document, as before.
         LOGGER.warning("a closing page is laid out in each document, not once: %s", exc)
         return None
-    except (ValueError, OSError, AssertionError) as exc:
-        raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
     return captured[0]
 
 
@@ -247,7 +244,7 @@ def html_to_pdf(html: str, settings: Settings | None = None, *, tagged: bool = T
             started,
             tagged=tagged,
             closing=closing_paragraphs(document),
-            last_page=last_page,
+            last=last_page.graft if last_page is not None else None,
         )
 
 
@@ -291,4 +288,5 @@ def marked_pdf(html: str, marks: PageMarks, guess: int, mark_alt: MarkAlt, setti
         document = _marked_layout(html, marks, guess, settings)[1]
         pages = len(document.pages)
         figures = {index: mark_alt(index + 1, pages) for index in range(pages)}
-        return _write(document, started, figures, closing=closing_paragraphs(html), last_page=last_page)
+        graft = last_page.graft if last_page is not None else None
+        return _write(document, started, figures, closing=closing_paragraphs(html), last=graft)
