@@ -83,6 +83,9 @@ def text_width_pt(text: str, size_pt: float, font_file: str = FONT_REGULAR) -> f
 # CSS breaks lines only at its own white space (CSS Text 3, "document white space"): a no-break
 # space (U+00A0, U+202F) holds its words together, though Python's str.split() breaks there.
 _CSS_SPACE = re.compile(r"[ \t\n\r\f]+")
+#: A line may also break after a hyphen inside a word (UAX #14 class HY, as Pango breaks):
+#: "MÜLLER-" ends one line and the rest of the name starts the next.
+_AFTER_HYPHEN = re.compile(r"(?<=[-\u2010])(?=.)")
 
 
 def css_words(text: str) -> list[str]:
@@ -95,20 +98,22 @@ def wrapped_lines(
 ) -> int:
     """Lines `text` takes in a column `width_pt` wide, greedy by words. A word wider than the
     column is broken anywhere (CSS overflow-wrap: anywhere) when `breaks_words`, else it cannot
-    fit at all: the answer is then larger than any column's lines. An estimate: kerning and
-    hyphenation are left out."""
+    fit at all: the answer is then larger than any column's lines. A line may break after a
+    word's hyphen. An estimate: kerning and hyphenation are left out."""
     lines, used = 0, 0.0
     space = text_width_pt(" ", size_pt, font_file)
     for word in css_words(text):
-        width = text_width_pt(word, size_pt, font_file)
-        if lines and used + space + width <= width_pt:
-            used += space + width
-            continue
-        if width > width_pt and not breaks_words:
-            return sys.maxsize
-        whole, rest = divmod(width, width_pt)
-        lines += int(whole) + (1 if rest else 0)
-        used = rest if rest else width_pt
+        for number, piece in enumerate(_AFTER_HYPHEN.split(word)):
+            gap = space if number == 0 else 0.0  # a word's pieces join without a space
+            width = text_width_pt(piece, size_pt, font_file)
+            if lines and used + gap + width <= width_pt:
+                used += gap + width
+                continue
+            if width > width_pt and not breaks_words:
+                return sys.maxsize
+            whole, rest = divmod(width, width_pt)
+            lines += int(whole) + (1 if rest else 0)
+            used = rest if rest else width_pt
     return max(1, lines)
 
 

@@ -161,10 +161,12 @@ def test_nothing_clipped_or_overlapping(kind: str, example: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["summary", "confirmation"])
-def test_the_longest_one_word_names_wrap_inside_their_column(jane: dict[str, Any], kind: str) -> None:
+@pytest.mark.parametrize("last_name", ["M" * 60, "MÜLLER-" + "M" * 53])
+def test_the_longest_one_word_names_wrap_inside_their_column(jane: dict[str, Any], kind: str, last_name: str) -> None:
     # A name may be one word as long as the schema allows, in a script with no break opportunity
-    # inside it: the Personal Information value broke over "Participant ID" beside it.
-    jane["participant"].update(first_name="W" * 35, middle_name="W" * 25, last_name="M" * 60)
+    # inside it: the Personal Information value broke over "Participant ID" beside it. After a
+    # hyphen a line may break: the running header then took a third line, above the printable area.
+    jane["participant"].update(first_name="W" * 35, middle_name="W" * 25, last_name=last_name)
     jane["dependents"][0].update(first_name="Ꮝ" * 35, last_name="ܐ" * 60)
     assert_nothing_clipped_or_overlapping(render_document(kind, json.dumps(jane)))
 

@@ -126,8 +126,8 @@ _LONGER_TEXT_PT = {"en": 0.0, "es": _BLANK_ROW_PT}
 
 
 def _lines(text: str, width_pt: float, font_file: str = FONT_REGULAR) -> int:
-    """Lines of 9 pt text in a column; a line may also break after a hyphen (UAX #14), as in
-    OKONKWO-|VANDERBILT, counted here as a space after it (a little wider: never fewer lines)."""
+    """Lines of 9 pt text in a column. wrapped_lines breaks after a hyphen too (OKONKWO-|VANDERBILT);
+    a space counted after each keeps this page-1 estimate on the wide side: never fewer lines."""
     return wrapped_lines(text.replace("-", "- "), width_pt, _TYPE_PT, font_file)
 
 

@@ -276,7 +276,13 @@ def _header_name(person: Participant, language: Language) -> str:
         f"{initials} {person.last_name}",
         f"{person.last_name}, {initials}",
     )
-    for form in forms:
+    # Then the last name cut short: a hyphen in it lets the line break there, so a name nearly as
+    # long as the schema allows may not fit whole even first. The Participant ID still names the
+    # member, and the Personal Information section prints the name in full.
+    shortened = (
+        f"{person.last_name[:length].rstrip()}\u2026, {initials}" for length in range(len(person.last_name) - 1, 0, -1)
+    )
+    for form in (*forms, *shortened):
         lines = glyphs.wrapped_lines(form + label, _HEADER_NAME_WIDTH_PT, _HEADER_PT, glyphs.FONT_BOLD)
         if lines <= _HEADER_NAME_LINES:
             return form
