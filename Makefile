@@ -12,7 +12,7 @@ TEST_TOOLS := poppler-utils qpdf curl
 # The API's multi-instance tests start a PostgreSQL cluster and nginx of their own (bench/services.py).
 TEST_SERVICES := postgresql nginx-light
 
-.PHONY: run test test-fast lint golden-update fonts messages bench sysdeps sysdeps-test venv clean
+.PHONY: run test test-fast lint golden-update fonts notice-states messages bench sysdeps sysdeps-test venv clean
 
 run: venv
 	$(BIN)/docgen examples examples --out out
@@ -38,6 +38,11 @@ golden-update: venv
 # font's cmap (docs/fonts.md); run after adding or replacing a font in fonts/, then commit both.
 fonts: venv
 	$(BIN)/python -c 'from docgen.fontfaces import write_notice_cjk, write_stylesheet; print(write_notice_cjk(), write_stylesheet())'
+
+# locales/notice/states.json: each state's notice languages ranked from the Census table in
+# locales/notice/census/ (docgen.notice_states); run after changing the table or categories.json.
+notice-states: venv
+	$(BIN)/python -c 'from docgen.notice_states import write_states; print(write_states())'
 
 # Translations (docs/translations.md): collect every message of src/ and templates/ into
 # locales/docgen.pot, then merge it into each language's catalog for its translator.

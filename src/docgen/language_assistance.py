@@ -3,8 +3,9 @@
 A health plan's significant communications tell the member, in English and in at least the 15
 languages most commonly spoken by people with limited English proficiency in the state, that free
 language assistance and auxiliary aids are available and how to ask for them. Which languages:
-locales/notice/states.json (OCR's top-15 list per state, DC and territory, and a national list for
-a state without one), unless the group names its own (`group.language_assistance`). What each
+locales/notice/states.json (each state's, DC's and territory's top 15, ranked from the Census data of
+OCR's list by docgen.notice_states, and a national list for a state without one), unless the group
+names its own (`group.language_assistance`). What each
 says: locales/notice/taglines.json, the project's own translations, reviewed and replaceable as
 data. Both files are read once per process; a fault in them is the installation's (ConfigError).
 """
@@ -131,7 +132,7 @@ def language_assistance_data() -> LanguageAssistanceData:
 
 def notice_languages(enrollment: Enrollment) -> tuple[str, ...]:
     """The languages of a member's notice after English: the group's own list, else the state's
-    top 15, else the national list (a state or territory OCR's table does not have)."""
+    top 15, else the national list (a state code states.json does not have: AA, AE, AP)."""
     data = language_assistance_data()
     chosen = enrollment.group.language_assistance
     if chosen is not None:

@@ -1,0 +1,243 @@
+"""Each state's languages for the notice of language assistance, ranked from Census data (issue 23).
+
+45 CFR 92.11 asks for the 15 languages most commonly spoken by people with limited English
+proficiency (LEP) in the state. OCR's 2016 list ranks the Census Bureau's American Community
+Survey (ACS) 2009-2013 language categories by LEP speakers; its table was not available to this
+project, so the lists are ranked here from the same data (OCR's FAQ lets a covered entity use
+another source with "a reasonable basis", https://www.hhs.gov/civil-rights/for-individuals/
+section-1557/1557faqs/top15-languages/index.html):
+
+- locales/notice/census/detailed-languages-2009-2013.csv: the Census table "Detailed Languages
+  Spoken at Home and Ability to Speak English for the Population 5 Years and Over for States:
+  2009-2013" (October 2015), one row per line of each state's sheet, unchanged;
+- locales/notice/census/categories.json: which of its rows count as one language, and the
+  tagline each category is printed in (or why none is).
+
+A state's list is its categories by LEP speakers ("Speak English less than 'Very Well'"), highest
+first, each mapped to its tagline, until 15 distinct taglines; a category without one is recorded
+as skipped, so the next takes its place. The national list ranks the sums over the states and DC.
+`make notice-states` rewrites locales/notice/states.json; the territories the ACS does not cover
+(GU, VI, AS, MP) keep their lists, which no data supports (SOURCES.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from docgen.config import get_settings
+from docgen.errors import ConfigError
+from docgen.files import write_atomic
+
+#: How many languages a list holds after English (45 CFR 92.11(a): "at least the 15 languages").
+LIST_LENGTH = 15
+#: The Census table, its category mapping and the file they produce, under the installation's home.
+CENSUS_TABLE = Path("locales/notice/census/detailed-languages-2009-2013.csv")
+CATEGORIES = Path("locales/notice/census/categories.json")
+STATES = Path("locales/notice/states.json")
+
+#: The table's state sheets by USPS code (Publication 28, Appendix B).
+STATE_CODES = {
+    "Alabama": "AL", "Alaska": "AK", "Arizona": "AZ", "Arkansas": "AR", "California": "CA", "Colorado": "CO",
+    "Connecticut": "CT", "Delaware": "DE", "District of Columbia": "DC", "Florida": "FL", "Georgia": "GA",
+    "Hawaii": "HI", "Idaho": "ID", "Illinois": "IL", "Indiana": "IN", "Iowa": "IA", "Kansas": "KS",
+    "Kentucky": "KY", "Louisiana": "LA", "Maine": "ME", "Maryland": "MD", "Massachusetts": "MA",
+    "Michigan": "MI", "Minnesota": "MN", "Mississippi": "MS", "Missouri": "MO", "Montana": "MT",
+    "Nebraska": "NE", "Nevada": "NV", "New Hampshire": "NH", "New Jersey": "NJ", "New Mexico": "NM",
+    "New York": "NY", "North Carolina": "NC", "North Dakota": "ND", "Ohio": "OH", "Oklahoma": "OK",
+    "Oregon": "OR", "Pennsylvania": "PA", "Puerto Rico": "PR", "Rhode Island": "RI", "South Carolina": "SC",
+    "South Dakota": "SD", "Tennessee": "TN", "Texas": "TX", "Utah": "UT", "Vermont": "VT", "Virginia": "VA",
+    "Washington": "WA", "West Virginia": "WV", "Wisconsin": "WI", "Wyoming": "WY",
+}  # fmt: skip
+#: What states.json says of where its lists come from.
+SOURCE = {
+    "title": (
+        "Detailed Languages Spoken at Home and Ability to Speak English for the Population 5 Years and Over "
+        "for States: 2009-2013"
+    ),
+    "publisher": "U.S. Census Bureau, 2009-2013 American Community Survey (release date October 2015)",
+    "file": str(CENSUS_TABLE),
+    "ranking": (
+        "Computed by docgen.notice_states (make notice-states): each state's language categories by the "
+        "number who speak English less than 'very well' (limited English proficiency), highest first, each "
+        "printed in the tagline census/categories.json gives it, until 15 distinct taglines; a category "
+        "without a tagline is recorded under 'ranking' as skipped. The national list ranks the sums over the "
+        "50 states and DC."
+    ),
+    "relation_to_ocr": (
+        "OCR's 2016 top-15 table (https://www.hhs.gov/civil-rights/for-individuals/section-1557/1557faqs/"
+        "top15-languages/index.html) ranks the same ACS 2009-2013 data; it was not available to compare. "
+        "Where OCR names a category this file skips or maps, or its grouping differs, OCR's list prevails: "
+        "compare before relying on these lists (SOURCES.md)."
+    ),
+    "territories": (
+        "The ACS does not survey GU, VI, AS and MP: their lists were written without data and are unverified."
+    ),
+    "verified_against_ocr": False,
+}
+#: Not a state of the national sum: the national list is the 50 states' and DC's.
+_NOT_IN_NATIONAL = {"PR"}
+
+#: A footnote's number after a row's language: "India n.e.c.3", "Chinese (incl. ... languages4)".
+_FOOTNOTE = re.compile(r"\d+(?=\)?$)")
+#: The table's row levels: "SPANISH ..." a group, ".Korean" a category, "..Ilocano" a detailed language.
+_CATEGORY, _DETAILED = ".", ".."
+
+
+@dataclass(frozen=True)
+class Category:
+    """One ranked language category of a state: its LEP speakers as the table gives them."""
+
+    name: str
+    lep: int
+
+
+@dataclass(frozen=True)
+class CategoryMap:
+    """categories.json: the categories counted whole although the table details them, the
+    tagline of each category (per state where it differs), and why a category has none."""
+
+    whole: frozenset[str]
+    tags: Mapping[str, str]
+    tags_by_state: Mapping[str, Mapping[str, str]]
+    no_tagline: Mapping[str, str]
+
+    def tag(self, category: str, state: str) -> str | None:
+        return self.tags_by_state.get(category, {}).get(state, self.tags.get(category))
+
+
+def _label(row_label: str) -> str:
+    """A row's language without its level dots and footnote digits ("Chinese (incl. ...)4")."""
+    return _FOOTNOTE.sub("", row_label.lstrip("."))
+
+
+def _count(text: str) -> int | None:
+    """An estimate, or None where the table withholds it ((D), (B)) or it does not apply ((X))."""
+    return int(text) if text.isdigit() else None
+
+
+def ranked_categories(rows: Iterable[Mapping[str, str]], whole: frozenset[str]) -> list[Category]:
+    """One state's language categories by LEP speakers, highest first (ties in the table's order).
+
+    A category the table details (".Other Pacific Island languages" over "..Ilocano") is counted
+    by its detailed languages, unless it is one language with variants, counted `whole`
+    (".Chinese" over "..Cantonese", "..Mandarin"): the published lists name "Chinese", but also
+    "Pennsylvania Dutch" and "Cushite", detailed languages of broader categories (Ohio's list as
+    transcribed second-hand, SOURCES.md).
+    """
+    rows = list(rows)
+    categories: list[Category] = []
+    for index, row in enumerate(rows):
+        label = row["language"]
+        if label.startswith(_DETAILED):
+            parent = next(r["language"] for r in reversed(rows[:index]) if not r["language"].startswith(_DETAILED))
+            counted = not parent.startswith(_CATEGORY) or _label(parent) not in whole
+        elif label.startswith(_CATEGORY):
+            has_detail = index + 1 < len(rows) and rows[index + 1]["language"].startswith(_DETAILED)
+            counted = not has_detail or _label(label) in whole
+        else:
+            counted = False  # a group ("ASIAN AND PACIFIC ISLAND LANGUAGES") or a total
+        lep = _count(row["lep"])
+        if counted and lep is not None and _label(label) not in {"Uncodable", "Population 5 years and over"}:
+            categories.append(Category(_label(label), lep))
+    return sorted(categories, key=lambda category: -category.lep)
+
+
+def read_census_table(path: Path) -> dict[str, list[dict[str, str]]]:
+    """The table's rows by state sheet, in the table's order."""
+    states: dict[str, list[dict[str, str]]] = {}
+    with path.open(encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file):
+            states.setdefault(row["state"], []).append(row)
+    return states
+
+
+def read_category_map(path: Path) -> CategoryMap:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return CategoryMap(
+        whole=frozenset(data["counted_whole"]),
+        tags=data["tags"],
+        tags_by_state=data.get("tags_by_state", {}),
+        no_tagline=data["no_tagline"],
+    )
+
+
+def choose_languages(categories: Iterable[Category], mapping: CategoryMap, state: str) -> dict[str, object]:
+    """The first 15 distinct taglines down the ranking, and every category passed over on the way."""
+    languages: list[str] = []
+    ranking: list[dict[str, object]] = []
+    for category in categories:
+        if len(languages) == LIST_LENGTH:
+            break
+        tag = mapping.tag(category.name, state)
+        entry: dict[str, object] = {"category": category.name, "lep": category.lep}
+        if tag is None:
+            if category.name not in mapping.no_tagline:
+                raise ConfigError(f"{CATEGORIES}: no tagline and no reason for category {category.name!r} ({state})")
+            entry["skipped"] = mapping.no_tagline[category.name]
+        elif tag in languages:
+            entry["skipped"] = f"printed in {tag}, already on the list"
+        else:
+            entry["tag"] = tag
+            languages.append(tag)
+        ranking.append(entry)
+    if len(languages) < LIST_LENGTH:
+        raise ConfigError(f"{CENSUS_TABLE}: {state} has fewer than {LIST_LENGTH} categories with a tagline")
+    return {"languages": languages, "ranking": ranking}
+
+
+def national_categories(tables: Mapping[str, list[dict[str, str]]], whole: frozenset[str]) -> list[Category]:
+    """The states' and DC's categories summed (a category withheld in a state counts 0 there)."""
+    totals: dict[str, int] = {}
+    for sheet, rows in tables.items():
+        if STATE_CODES[sheet] in _NOT_IN_NATIONAL:
+            continue
+        for category in ranked_categories(rows, whole):
+            totals[category.name] = totals.get(category.name, 0) + category.lep
+    return sorted((Category(name, lep) for name, lep in totals.items()), key=lambda category: -category.lep)
+
+
+def derive_states(home: Path) -> dict[str, object]:
+    """states.json's content from the Census table, with the current file's territories kept."""
+    tables = read_census_table(home / CENSUS_TABLE)
+    mapping = read_category_map(home / CATEGORIES)
+    current = json.loads((home / STATES).read_text(encoding="utf-8"))
+    states: dict[str, object] = {}
+    for sheet, rows in tables.items():
+        code = STATE_CODES[sheet]
+        states[code] = {"name": sheet, **choose_languages(ranked_categories(rows, mapping.whole), mapping, code)}
+    for code, entry in current["states"].items():
+        if code not in states:
+            states[code] = entry  # a territory the ACS does not survey
+    national = choose_languages(national_categories(tables, mapping.whole), mapping, "national")
+    return {
+        "source": SOURCE,
+        "national": national["languages"],
+        "national_ranking": national["ranking"],
+        "states": dict(sorted(states.items())),
+    }
+
+
+def _json(value: object, indent: str = "") -> str:
+    """JSON with a line per list item or key, and a list of words or a ranked category on one
+    line: a state's list reads as a line of tags, its ranking as a line per category."""
+    inner = indent + "  "
+    flat = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    if isinstance(value, dict) and (len(flat) > 160 or any(isinstance(item, (dict, list)) for item in value.values())):
+        items = (f"{inner}{json.dumps(key)}: {_json(item, inner)}" for key, item in value.items())
+        return "{\n" + ",\n".join(items) + f"\n{indent}}}"
+    if isinstance(value, list) and any(isinstance(item, (dict, list)) for item in value):
+        return "[\n" + ",\n".join(inner + _json(item, inner) for item in value) + f"\n{indent}]"
+    return flat
+
+
+def write_states(home: Path | None = None) -> Path:
+    """Regenerate locales/notice/states.json from the Census table; returns its path."""
+    home = home or get_settings().home
+    text = _json(derive_states(home)) + "\n"
+    write_atomic(home / STATES, text.encode())
+    return home / STATES

@@ -1,0 +1,104 @@
+"""Each state's notice languages, ranked from the Census table (docgen.notice_states, issue 23)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from docgen.errors import ConfigError
+from docgen.notice_states import (
+    CATEGORIES,
+    CENSUS_TABLE,
+    LIST_LENGTH,
+    STATE_CODES,
+    STATES,
+    Category,
+    CategoryMap,
+    choose_languages,
+    derive_states,
+    ranked_categories,
+    read_category_map,
+    read_census_table,
+)
+from tests.conftest import ROOT
+
+TABLE = read_census_table(ROOT / CENSUS_TABLE)
+MAPPING = read_category_map(ROOT / CATEGORIES)
+
+
+def _figures(sheet: str, language: str) -> tuple[int, int]:
+    row = next(row for row in TABLE[sheet] if row["language"].lstrip(".") == language)
+    return int(row["speakers"]), int(row["lep"])
+
+
+def test_the_committed_lists_are_the_ones_the_census_table_gives() -> None:
+    # states.json is generated (make notice-states): a hand edit, or a table or mapping changed
+    # without regenerating, fails here.
+    assert json.loads((ROOT / STATES).read_text(encoding="utf-8")) == derive_states(ROOT)
+
+
+def test_the_table_copy_holds_every_state_dc_and_puerto_rico_and_figures_published_elsewhere() -> None:
+    assert set(TABLE) == set(STATE_CODES)
+    # Minnesota's figures as news reports of this release gave them (MinnPost and Bring Me The
+    # News, November 2015): Spanish 192,113; Hmong "over 55,000"; German "more than 24,000".
+    assert _figures("Minnesota", "SPANISH AND SPANISH CREOLE")[0] == 192_113  # groups are unrounded
+    assert _figures("Minnesota", "Hmong")[0] == 55_037
+    assert _figures("Minnesota", "German (incl. Luxembourgian)")[0] == 24_277
+
+
+def test_a_ranking_counts_broad_categories_by_their_languages_and_chinese_whole() -> None:
+    ohio = ranked_categories(TABLE["Ohio"], MAPPING.whole)
+    names = [category.name for category in ohio[:15]]
+    assert names[:5] == [
+        "Spanish",
+        "Chinese (incl. Cantonese, Mandarin, other Chinese languages)",  # its footnote digit dropped
+        "German (incl. Luxembourgian)",
+        "Arabic",
+        "Pennsylvania Dutch",  # a language of "Other West Germanic languages"
+    ]
+    assert {"Cushite", "Dutch", "Ukrainian", "Romanian"} <= set(names)
+    assert "Other West Germanic languages" not in names and "Mandarin" not in names
+    assert [category.lep for category in ohio] == sorted((category.lep for category in ohio), reverse=True)
+    # No group total, population line or withheld estimate is ranked.
+    assert all(category.name.isupper() is False and category.lep >= 0 for category in ohio)
+
+
+def test_a_category_without_a_tagline_is_passed_over_with_its_reason() -> None:
+    michigan = json.loads((ROOT / STATES).read_text(encoding="utf-8"))["states"]["MI"]
+    syriac = next(entry for entry in michigan["ranking"] if entry["category"] == "Syriac")
+    assert "tag" not in syriac and syriac["skipped"].startswith("no tagline")
+    assert len(michigan["languages"]) == LIST_LENGTH and "ro" in michigan["languages"]  # the 16th takes its place
+
+
+def test_a_state_s_speakers_of_a_category_may_read_another_tagline() -> None:
+    assert MAPPING.tag("Kru, Ibo, Yoruba", "MN") == "bsq"
+    assert MAPPING.tag("Kru, Ibo, Yoruba", "MD") == "yo"
+
+
+def _map(**tags: str) -> CategoryMap:
+    return CategoryMap(whole=frozenset(), tags=tags, tags_by_state={}, no_tagline={"Family": "names a family"})
+
+
+def test_two_categories_printed_in_one_tagline_take_one_place() -> None:
+    tags = {f"L{number}": f"t{number}" for number in range(LIST_LENGTH)} | {"Serbian": "t0"}
+    ranked = [Category("L0", 100), Category("Serbian", 99), Category("Family", 98)]
+    ranked += [Category(f"L{number}", 50 - number) for number in range(1, LIST_LENGTH)]
+    chosen = choose_languages(ranked, _map(**tags), "XX")
+    assert chosen["languages"] == [f"t{number}" for number in range(LIST_LENGTH)]
+    skipped = [entry for entry in chosen["ranking"] if "skipped" in entry]  # type: ignore[union-attr]
+    assert [entry["category"] for entry in skipped] == ["Serbian", "Family"]
+
+
+def test_a_category_with_neither_tagline_nor_reason_and_a_short_list_are_refused() -> None:
+    with pytest.raises(ConfigError, match="'Unknown'"):
+        choose_languages([Category("Unknown", 5)], _map(), "XX")
+    with pytest.raises(ConfigError, match="fewer than 15"):
+        choose_languages([Category("L0", 5)], _map(L0="t0"), "XX")
+
+
+def test_territories_the_survey_does_not_cover_keep_their_lists_and_say_so() -> None:
+    states = derive_states(ROOT)["states"]
+    assert isinstance(states, dict)
+    for code in ("GU", "VI", "AS", "MP"):
+        assert "ranking" not in states[code] and "No data" in states[code]["note"]
