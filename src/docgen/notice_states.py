@@ -84,6 +84,8 @@ _NOT_IN_NATIONAL = {"PR"}
 
 #: A footnote's number after a row's language: "India n.e.c.3", "Chinese (incl. ... languages4)".
 _FOOTNOTE = re.compile(r"\d+(?=\)?$)")
+#: Rows that are no language: the total, and answers the Census could not code.
+_NOT_LANGUAGES = {"Population 5 years and over", "Uncodable"}
 #: The table's row levels: "SPANISH ..." a group, ".Korean" a category, "..Ilocano" a detailed language.
 _CATEGORY, _DETAILED = ".", ".."
 
@@ -131,18 +133,18 @@ def ranked_categories(rows: Iterable[Mapping[str, str]], whole: frozenset[str]) 
     """
     rows = list(rows)
     categories: list[Category] = []
-    for index, row in enumerate(rows):
+    parent = ""  # the row a detailed language belongs to: a category, or a group ("SPANISH ...")
+    for row, following in zip(rows, [*rows[1:], None], strict=True):
         label = row["language"]
         if label.startswith(_DETAILED):
-            parent = next(r["language"] for r in reversed(rows[:index]) if not r["language"].startswith(_DETAILED))
             counted = not parent.startswith(_CATEGORY) or _label(parent) not in whole
-        elif label.startswith(_CATEGORY):
-            has_detail = index + 1 < len(rows) and rows[index + 1]["language"].startswith(_DETAILED)
-            counted = not has_detail or _label(label) in whole
         else:
-            counted = False  # a group ("ASIAN AND PACIFIC ISLAND LANGUAGES") or a total
+            parent = label
+            detailed = following is not None and following["language"].startswith(_DETAILED)
+            # a group ("ASIAN AND PACIFIC ISLAND LANGUAGES") or a total is never counted itself
+            counted = label.startswith(_CATEGORY) and (not detailed or _label(label) in whole)
         lep = _count(row["lep"])
-        if counted and lep is not None and _label(label) not in {"Uncodable", "Population 5 years and over"}:
+        if counted and lep is not None and _label(label) not in _NOT_LANGUAGES:
             categories.append(Category(_label(label), lep))
     return sorted(categories, key=lambda category: -category.lep)
 
