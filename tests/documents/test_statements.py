@@ -200,6 +200,20 @@ def test_a_long_name_in_the_running_header_stays_above_its_rule(jane: dict[str, 
             assert max(w["bottom"] for w in words) <= header["bottom"] - 1, page.page_number
 
 
+@pytest.mark.parametrize("kind", ["confirmation", "health-fsa-claim"])
+def test_the_longest_names_keep_the_running_header_to_two_lines(jane: dict[str, Any], kind: str) -> None:
+    # A third line prints above the printable area (statements.header_name); the claim forms'
+    # header took four with these names (step 1 and Personal Information print them whole).
+    jane["participant"].update(first_name="W" * 35, middle_name="W" * 25, last_name="MÜLLER-" + "M" * 53)
+    pdf = render_document(kind, json.dumps(jane))
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        for page in document.pages:
+            header = min((rect for rect in page.rects if rect["top"] < page.height / 8), key=lambda r: r["top"])
+            words = [w for w in page.extract_words() if w["top"] < header["bottom"]]
+            assert any(w["text"] == "779901618322" for w in words), page.page_number
+            assert len({round(w["top"]) for w in words}) <= 2, (page.page_number, [w["text"] for w in words])
+
+
 def test_the_totals_add_no_annual_figure_across_separate_accounts() -> None:
     # Issue 18: the health FSA and the dependent-care FSA have separate limits; 1,300.00 +
     # 2,600.00 is nobody's balance. Per pay, both come out of the same paycheck.

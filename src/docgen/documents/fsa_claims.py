@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from docgen.documents.kind import DocumentKind, NoOptions, without_options
 from docgen.documents.shapes import ENROLLMENT
-from docgen.documents.statements import enrollment_metadata, member_language
+from docgen.documents.statements import CLAIM_HEADER_WIDTH_PT, enrollment_metadata, header_name, member_language
 from docgen.enrollment import businessdays, rules
 from docgen.enrollment.expenses import (
     ACCOUNT_TITLES,
@@ -251,6 +251,9 @@ class ClaimFormView:
     expenses_title: str
     is_dependent_care: bool
     participant_name: str
+    #: The name as the running header prints it: shortened when the full name would take more
+    #: than two lines (statements.header_name); step 1 prints it whole.
+    header_name: str
     participant_id: str
     address_lines: tuple[str, ...]
     phone: str
@@ -432,6 +435,7 @@ def build_claim_form(enrollment: Enrollment, kind: str) -> ClaimFormView:
         expenses_title=_(_EXPENSES_TITLES[account]),
         is_dependent_care=account is FlexAccount.DEPENDENT_CARE,
         participant_name=name,
+        header_name=header_name(person, language, CLAIM_HEADER_WIDTH_PT),
         participant_id=person.participant_id,
         address_lines=address_lines,
         # "Daytime phone" is the number a claims processor calls about a missing receipt, in

@@ -41,7 +41,9 @@ _GRID_FONT = TableFont(cell_pt=9, header_pt=8, padding_pt=6)
 #: bold) has room for two lines under the 0.7 in top margin; a third would print above the
 #: printable area. A name too long for them prints with its middle, then its first name, cut
 #: to an initial there, then as "LAST, F M" (the Personal Information section prints it whole).
-_HEADER_NAME_WIDTH_PT = 0.65 * _TEXT_WIDTH_PT
+STATEMENT_HEADER_WIDTH_PT = 0.65 * _TEXT_WIDTH_PT
+#: The claim forms' running header: the whole top-left margin box (claim.css: 80% of the text width).
+CLAIM_HEADER_WIDTH_PT = 0.80 * _TEXT_WIDTH_PT
 _HEADER_NAME_LINES = 2
 _HEADER_PT = 8
 
@@ -88,7 +90,7 @@ class HeaderView:
 @dataclass(frozen=True)
 class ParticipantView:
     name: str
-    #: The name as the running header prints it (_header_name).
+    #: The name as the running header prints it (header_name).
     header_name: str
     participant_id: str
     address_lines: tuple[str, ...]
@@ -264,8 +266,9 @@ def _header(enrollment: Enrollment, confirmation: bool) -> HeaderView:
     )
 
 
-def _header_name(person: Participant, language: Language) -> str:
-    """The longest form of the name whose header line (name, "Participant ID", the ID) fits its lines."""
+def header_name(person: Participant, language: Language, width_pt: float = STATEMENT_HEADER_WIDTH_PT) -> str:
+    """The longest form of the name whose running-header line (name, "Participant ID", the ID)
+    fits two lines `width_pt` wide."""
     label = f" \u00b7 {language.gettext('Participant ID')} {person.participant_id}"
     initials = " ".join(part for part in (person.first_name[:1], person.middle_name[:1]) if part)
     # Last, the last name first: a single word as long as the schema allows then fills whole
@@ -283,7 +286,7 @@ def _header_name(person: Participant, language: Language) -> str:
         f"{person.last_name[:length].rstrip()}\u2026, {initials}" for length in range(len(person.last_name) - 1, 0, -1)
     )
     for form in (*forms, *shortened):
-        lines = glyphs.wrapped_lines(form + label, _HEADER_NAME_WIDTH_PT, _HEADER_PT, glyphs.FONT_BOLD)
+        lines = glyphs.wrapped_lines(form + label, width_pt, _HEADER_PT, glyphs.FONT_BOLD)
         if lines <= _HEADER_NAME_LINES:
             return form
     return forms[-1]
@@ -293,7 +296,7 @@ def _participant(enrollment: Enrollment, language: Language) -> ParticipantView:
     person = enrollment.participant
     return ParticipantView(
         name=person.full_name,
-        header_name=_header_name(person, language),
+        header_name=header_name(person, language),
         participant_id=person.participant_id,
         address_lines=person.address.lines,
         email=person.email,
