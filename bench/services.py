@@ -7,6 +7,7 @@ import ctypes
 import glob
 import itertools
 import os
+import random
 import shutil
 import signal
 import socket
@@ -26,10 +27,28 @@ from docgen.config import PostgresUrl
 PASSWORD = "Pw-24-s3cret-hunter2"
 
 
+#: Ports for the servers tests and benchmarks start: below Linux's ephemeral range (32768-60999,
+#: /proc/sys/net/ipv4/ip_local_port_range), where the kernel picks the source port of every
+#: outgoing connection and every bind to port 0. A port found free there could be taken by any
+#: connection before the server binds it; here only another server started the same way competes.
+_SERVER_PORTS = range(20000, 32768)
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
+    """A loopback port no process listens on now, never handed out twice by this process; random
+    in `_SERVER_PORTS`, so two test runs on one machine rarely try the same one."""
+    generator = random.SystemRandom()
+    while True:
+        port = generator.choice(_SERVER_PORTS)
+        if port in _handed_out:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
         return port
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from bench.services import free_port
 from tests.conftest import ROOT
 
 README = ROOT / "README.md"
@@ -84,12 +84,6 @@ def test_links_lead_to_files_and_headings_that_exist(page: Path) -> None:
         if not linked.exists() or (fragment and fragment not in anchors(linked)):
             broken.append(target)
     assert broken == []
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.mark.slow
