@@ -87,6 +87,18 @@ def test_unknown_kind_is_a_usage_error(tmp_path: Path) -> None:
     assert caught.value.code == 2
 
 
+def test_notice_languages_prints_a_multi_state_plan_s_list_for_its_input(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["notice-languages", "MI", "OH", "--ranking"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    chosen = json.loads(lines[-1])["language_assistance"]
+    assert len(chosen) == 15 and chosen[:2] == ["es", "ar"]
+    assert any(line.split()[1:3] == ["-", "Syriac"] for line in lines[:-1])  # passed over, with why
+    # A territory has no Census figures: a usage error naming the choices.
+    with pytest.raises(SystemExit) as caught:
+        main(["notice-languages", "GU"])
+    assert caught.value.code == 2 and "invalid choice: 'GU'" in capsys.readouterr().err
+
+
 def test_examples_renders_each_kind_per_example(tmp_path: Path) -> None:
     examples = tmp_path / "examples"
     examples.mkdir()

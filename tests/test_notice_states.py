@@ -16,6 +16,7 @@ from docgen.notice_states import (
     Category,
     CategoryMap,
     choose_languages,
+    combined_languages,
     derive_states,
     ranked_categories,
     read_category_map,
@@ -72,8 +73,10 @@ def test_a_category_without_a_tagline_is_passed_over_with_its_reason() -> None:
 
 
 def test_a_state_s_speakers_of_a_category_may_read_another_tagline() -> None:
-    assert MAPPING.tag("Kru, Ibo, Yoruba", "MN") == "bsq"
-    assert MAPPING.tag("Kru, Ibo, Yoruba", "MD") == "yo"
+    assert MAPPING.tag("Kru, Ibo, Yoruba", ["MN"]) == "bsq"
+    assert MAPPING.tag("Kru, Ibo, Yoruba", ["MN", "RI"]) == "bsq"
+    assert MAPPING.tag("Kru, Ibo, Yoruba", ["MD"]) == "yo"
+    assert MAPPING.tag("Kru, Ibo, Yoruba", ["MN", "MD"]) == "yo"  # states that differ: the category's own
 
 
 def _map(**tags: str) -> CategoryMap:
@@ -84,17 +87,18 @@ def test_two_categories_printed_in_one_tagline_take_one_place() -> None:
     tags = {f"L{number}": f"t{number}" for number in range(LIST_LENGTH)} | {"Serbian": "t0"}
     ranked = [Category("L0", 100), Category("Serbian", 99), Category("Family", 98)]
     ranked += [Category(f"L{number}", 50 - number) for number in range(1, LIST_LENGTH)]
-    chosen = choose_languages(ranked, _map(**tags), "XX")
-    assert chosen["languages"] == [f"t{number}" for number in range(LIST_LENGTH)]
-    skipped = [entry for entry in chosen["ranking"] if "skipped" in entry]  # type: ignore[union-attr]
-    assert [entry["category"] for entry in skipped] == ["Serbian", "Family"]
+    chosen = choose_languages(ranked, _map(**tags), ["XX"])
+    assert chosen.languages == tuple(f"t{number}" for number in range(LIST_LENGTH))
+    skipped = [entry for entry in chosen.ranking if entry.skipped]
+    assert [entry.category.name for entry in skipped] == ["Serbian", "Family"]
+    assert skipped[1].as_json() == {"category": "Family", "lep": 98, "skipped": "names a family"}
 
 
 def test_a_category_with_neither_tagline_nor_reason_and_a_short_list_are_refused() -> None:
     with pytest.raises(ConfigError, match="'Unknown'"):
-        choose_languages([Category("Unknown", 5)], _map(), "XX")
+        choose_languages([Category("Unknown", 5)], _map(), ["XX"])
     with pytest.raises(ConfigError, match="fewer than 15"):
-        choose_languages([Category("L0", 5)], _map(L0="t0"), "XX")
+        choose_languages([Category("L0", 5)], _map(L0="t0"), ["XX"])
 
 
 def test_territories_the_survey_does_not_cover_keep_their_lists_and_say_so() -> None:
@@ -102,3 +106,13 @@ def test_territories_the_survey_does_not_cover_keep_their_lists_and_say_so() -> 
     assert isinstance(states, dict)
     for code in ("GU", "VI", "AS", "MP"):
         assert "ranking" not in states[code] and "No data" in states[code]["note"]
+
+
+def test_a_plan_serving_several_states_ranks_their_speakers_added_together() -> None:
+    states = json.loads((ROOT / STATES).read_text(encoding="utf-8"))["states"]
+    assert list(combined_languages(["OH"], ROOT).languages) == states["OH"]["languages"]
+    combined = combined_languages(["MI", "OH"], ROOT)
+    spanish = next(ranked.category for ranked in combined.ranking if ranked.category.name == "Spanish")
+    assert spanish.lep == _figures("Michigan", "Spanish")[1] + _figures("Ohio", "Spanish")[1]
+    # Arabic: 2nd in Michigan, 4th in Ohio; together 2nd. Pennsylvania Dutch (Ohio only) stays on.
+    assert combined.languages[:2] == ("es", "ar") and "pdc" in combined.languages

@@ -32,6 +32,7 @@ from docgen.documents.pipeline import (
 from docgen.errors import ConfigError, DocgenError, GoldenMismatch, InputError, Problem, SchemaMismatch
 from docgen.files import write_atomic
 from docgen.log import LOGGER, ShownFilter, shown
+from docgen.notice_states import STATE_CODES, combined_languages
 from docgen.parsing import ROOT_PATH
 from docgen.render.collector import collector_held
 
@@ -237,6 +238,16 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_notice_languages(args: argparse.Namespace) -> int:
+    chosen = combined_languages(args.states)
+    if args.ranking:
+        for ranked in chosen.ranking:
+            line = f"{ranked.category.lep:>12,}  {ranked.tag or '-':<8} {ranked.category.name}  {ranked.skipped or ''}"
+            print(line.rstrip())
+    print(json.dumps({"language_assistance": list(chosen.languages)}))
+    return EXIT_OK
+
+
 # `docgen serve` flags and the DOCGEN_* variable each one overrides.
 _SERVE_FLAGS = {
     "host": "DOCGEN_HOST",
@@ -381,6 +392,18 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print an input shape's JSON schema")
     schema.add_argument("shape", nargs="?", choices=[shape.name for shape in SHAPES], default="enrollment")
     schema.set_defaults(handler=_cmd_schema)
+
+    notice = commands.add_parser(
+        "notice-languages",
+        help="the notice's 15 languages for a plan serving several states, their LEP speakers added together",
+        description="Rank the languages of people with limited English proficiency in the given states, added"
+        " together (HHS OCR's FAQ for plans in more than one state), from the Census table in"
+        " locales/notice/census/; prints the value for the input's group.language_assistance. The territories"
+        " GU, VI, AS and MP have no figures.",
+    )
+    notice.add_argument("states", nargs="+", metavar="STATE", choices=sorted(STATE_CODES.values()))
+    notice.add_argument("--ranking", action="store_true", help="also print each category, its speakers and tagline")
+    notice.set_defaults(handler=_cmd_notice_languages)
 
     _fill_serve(commands.add_parser("serve", help="serve the HTTP API (each flag overrides its DOCGEN_* variable)"))
     fill_keys(commands.add_parser("keys", help="create, list or revoke API keys"))

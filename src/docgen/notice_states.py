@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,8 +108,11 @@ class CategoryMap:
     tags_by_state: Mapping[str, Mapping[str, str]]
     no_tagline: Mapping[str, str]
 
-    def tag(self, category: str, state: str) -> str | None:
-        return self.tags_by_state.get(category, {}).get(state, self.tags.get(category))
+    def tag(self, category: str, states: Sequence[str]) -> str | None:
+        """The tagline of a category for the members of `states`: their own when they all share
+        one (Kru in MN and RI reads Bassa), else the category's."""
+        own = {self.tags_by_state.get(category, {}).get(state) for state in states}
+        return own.pop() if len(own) == 1 and None not in own else self.tags.get(category)
 
 
 def _label(row_label: str) -> str:
@@ -168,39 +171,74 @@ def read_category_map(path: Path) -> CategoryMap:
     )
 
 
-def choose_languages(categories: Iterable[Category], mapping: CategoryMap, state: str) -> dict[str, object]:
-    """The first 15 distinct taglines down the ranking, and every category passed over on the way."""
+@dataclass(frozen=True)
+class Ranked:
+    """A category down a ranking: the tagline it prints in, or why it was passed over."""
+
+    category: Category
+    tag: str | None = None
+    skipped: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        outcome = {"tag": self.tag} if self.tag is not None else {"skipped": self.skipped}
+        return {"category": self.category.name, "lep": self.category.lep, **outcome}
+
+
+@dataclass(frozen=True)
+class LanguageList:
+    """A notice's 15 languages after English, and the ranking they were taken from."""
+
+    languages: tuple[str, ...]
+    ranking: tuple[Ranked, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {"languages": list(self.languages), "ranking": [ranked.as_json() for ranked in self.ranking]}
+
+
+def choose_languages(categories: Iterable[Category], mapping: CategoryMap, states: Sequence[str]) -> LanguageList:
+    """The first 15 distinct taglines down the ranking of `states` (none: the nation), and every
+    category passed over on the way."""
+    where = ", ".join(states) or "national"
     languages: list[str] = []
-    ranking: list[dict[str, object]] = []
+    ranking: list[Ranked] = []
     for category in categories:
         if len(languages) == LIST_LENGTH:
             break
-        tag = mapping.tag(category.name, state)
-        entry: dict[str, object] = {"category": category.name, "lep": category.lep}
+        tag = mapping.tag(category.name, states)
         if tag is None:
             if category.name not in mapping.no_tagline:
-                raise ConfigError(f"{CATEGORIES}: no tagline and no reason for category {category.name!r} ({state})")
-            entry["skipped"] = mapping.no_tagline[category.name]
+                raise ConfigError(f"{CATEGORIES}: no tagline and no reason for category {category.name!r} ({where})")
+            ranking.append(Ranked(category, skipped=mapping.no_tagline[category.name]))
         elif tag in languages:
-            entry["skipped"] = f"printed in {tag}, already on the list"
+            ranking.append(Ranked(category, skipped=f"printed in {tag}, already on the list"))
         else:
-            entry["tag"] = tag
+            ranking.append(Ranked(category, tag=tag))
             languages.append(tag)
-        ranking.append(entry)
     if len(languages) < LIST_LENGTH:
-        raise ConfigError(f"{CENSUS_TABLE}: {state} has fewer than {LIST_LENGTH} categories with a tagline")
-    return {"languages": languages, "ranking": ranking}
+        raise ConfigError(f"{CENSUS_TABLE}: {where} has fewer than {LIST_LENGTH} categories with a tagline")
+    return LanguageList(tuple(languages), tuple(ranking))
 
 
-def national_categories(tables: Mapping[str, list[dict[str, str]]], whole: frozenset[str]) -> list[Category]:
-    """The states' and DC's categories summed (a category withheld in a state counts 0 there)."""
+def summed_categories(tables: Iterable[list[dict[str, str]]], whole: frozenset[str]) -> list[Category]:
+    """Several states' categories added together, highest first (a category withheld in a state
+    counts 0 there): how OCR's FAQ on plans serving several states lets them rank their languages."""
     totals: dict[str, int] = {}
-    for sheet, rows in tables.items():
-        if STATE_CODES[sheet] in _NOT_IN_NATIONAL:
-            continue
+    for rows in tables:
         for category in ranked_categories(rows, whole):
             totals[category.name] = totals.get(category.name, 0) + category.lep
     return sorted((Category(name, lep) for name, lep in totals.items()), key=lambda category: -category.lep)
+
+
+def combined_languages(codes: Sequence[str], home: Path | None = None) -> LanguageList:
+    """The 15 languages of a plan serving the states `codes` (USPS codes the Census table has),
+    ranked by their LEP speakers added together, with the ranking: for `group.language_assistance`
+    (HHS OCR, "Applying the Tagline Requirement to Covered Entities that Operate Health Programs
+    or Activities in More than One State")."""
+    home = home or get_settings().home
+    tables = {STATE_CODES[sheet]: rows for sheet, rows in read_census_table(home / CENSUS_TABLE).items()}
+    mapping = read_category_map(home / CATEGORIES)
+    chosen = list(dict.fromkeys(codes))
+    return choose_languages(summed_categories((tables[code] for code in chosen), mapping.whole), mapping, chosen)
 
 
 def derive_states(home: Path) -> dict[str, object]:
@@ -211,15 +249,19 @@ def derive_states(home: Path) -> dict[str, object]:
     states: dict[str, object] = {}
     for sheet, rows in tables.items():
         code = STATE_CODES[sheet]
-        states[code] = {"name": sheet, **choose_languages(ranked_categories(rows, mapping.whole), mapping, code)}
+        states[code] = {
+            "name": sheet,
+            **choose_languages(ranked_categories(rows, mapping.whole), mapping, [code]).as_json(),
+        }
     for code, entry in current["states"].items():
         if code not in states:
             states[code] = entry  # a territory the ACS does not survey
-    national = choose_languages(national_categories(tables, mapping.whole), mapping, "national")
+    in_national = (rows for sheet, rows in tables.items() if STATE_CODES[sheet] not in _NOT_IN_NATIONAL)
+    national = choose_languages(summed_categories(in_national, mapping.whole), mapping, [])
     return {
         "source": SOURCE,
-        "national": national["languages"],
-        "national_ranking": national["ranking"],
+        "national": list(national.languages),
+        "national_ranking": [ranked.as_json() for ranked in national.ranking],
         "states": dict(sorted(states.items())),
     }
 
