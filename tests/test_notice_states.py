@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -116,3 +118,12 @@ def test_a_plan_serving_several_states_ranks_their_speakers_added_together() -> 
     assert spanish.lep == _figures("Michigan", "Spanish")[1] + _figures("Ohio", "Spanish")[1]
     # Arabic: 2nd in Michigan, 4th in Ohio; together 2nd. Pennsylvania Dutch (Ohio only) stays on.
     assert combined.languages[:2] == ("es", "ar") and "pdc" in combined.languages
+
+
+def test_a_category_mapped_to_a_tag_without_a_tagline_is_refused(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "locales/notice", tmp_path / "notice")
+    categories = json.loads((tmp_path / "notice/census/categories.json").read_text(encoding="utf-8"))
+    categories["tags"]["Syriac"] = "syr"
+    (tmp_path / "notice/census/categories.json").write_text(json.dumps(categories), encoding="utf-8")
+    with pytest.raises(ConfigError, match="no tagline in taglines.json for syr"):
+        read_category_map(tmp_path / "notice/census/categories.json")

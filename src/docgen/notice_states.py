@@ -162,7 +162,12 @@ def read_census_table(path: Path) -> dict[str, list[dict[str, str]]]:
 
 
 def read_category_map(path: Path) -> CategoryMap:
+    """categories.json, every tagline it names checked against taglines.json beside states.json."""
     data = json.loads(path.read_text(encoding="utf-8"))
+    named = {*data["tags"].values(), *(tag for tags in data.get("tags_by_state", {}).values() for tag in tags.values())}
+    taglines = json.loads((path.parents[1] / "taglines.json").read_text(encoding="utf-8"))["taglines"]
+    if missing := sorted(named - set(taglines)):
+        raise ConfigError(f"{path}: no tagline in taglines.json for {', '.join(missing)}")
     return CategoryMap(
         whole=frozenset(data["counted_whole"]),
         tags=data["tags"],
