@@ -1,6 +1,6 @@
 """Instructions per document, counted by Valgrind: a measure that repeats to ~0.01%.
 
-    .venv/bin/python bench/instructions.py [--kind confirmation] [--baseline REV]
+    .venv/bin/python bench/instructions.py [--kind confirmation|summary|health-fsa-claim|...] [--baseline REV]
 
 CPU time on this VM varies ~10% between runs, more than most single changes buy. This runs
 docgen under `valgrind --tool=cachegrind --cache-sim=no` twice, rendering 1 and then 4 of
@@ -46,6 +46,13 @@ def html_to_pdf(html: str, *, tagged: bool) -> bytes:
 
 
 EXTRA = 3
+#: Each kind measured, with the options compare.py renders it with (the claim forms have none).
+OPTIONS: dict[str, dict[str, str] | None] = {
+    "summary": None,
+    "health-fsa-claim": None,
+    "dependent-care-claim": None,
+    **{kind: options or None for kind, options in KINDS.items()},
+}
 
 
 #: The notice of language assistance in a document's HTML (templates/partials/language_assistance.html).
@@ -63,13 +70,13 @@ def render(kind: str, count: int, untagged: bool = False, language: str | None =
     for data in members(count, language):
         with held():  # as the CLI, API and batch workers render (render.collector since issue 19)
             if untagged:  # the same HTML through the same engine, written without the structure tree
-                html = pipeline.document_html(pipeline.prepare(kind, data, KINDS[kind] or None))
+                html = pipeline.document_html(pipeline.prepare(kind, data, OPTIONS.get(kind)))
                 html_to_pdf(html, tagged=False)
             elif not notice:  # the same HTML less the notice, tagged as the pipeline writes it
-                html = pipeline.document_html(pipeline.prepare(kind, data, KINDS[kind] or None))
+                html = pipeline.document_html(pipeline.prepare(kind, data, OPTIONS.get(kind)))
                 html_to_pdf(without_notice(html), tagged=True)
             else:
-                pipeline.render_document(kind, data, KINDS[kind] or None)
+                pipeline.render_document(kind, data, OPTIONS.get(kind))
 
 
 def pdf_bytes(kind: str) -> tuple[int, int]:
@@ -78,8 +85,8 @@ def pdf_bytes(kind: str) -> tuple[int, int]:
 
     use_checkout_fonts()
     data = members(1)[0]
-    html = pipeline.document_html(pipeline.prepare(kind, data, KINDS[kind] or None))
-    return len(pipeline.render_document(kind, data, KINDS[kind] or None)), len(
+    html = pipeline.document_html(pipeline.prepare(kind, data, OPTIONS.get(kind)))
+    return len(pipeline.render_document(kind, data, OPTIONS.get(kind))), len(
         html_to_pdf(without_notice(html), tagged=True)
     )
 
@@ -125,7 +132,7 @@ def per_document(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--kind", default="confirmation", choices=sorted(KINDS))
+    parser.add_argument("--kind", default="confirmation", choices=sorted(OPTIONS))
     parser.add_argument("--baseline", metavar="REV")
     parser.add_argument("--tagging", action="store_true", help="compare with the same documents written untagged")
     parser.add_argument("--spanish", action="store_true", help="compare with the same members reading Spanish")
