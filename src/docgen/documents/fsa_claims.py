@@ -319,10 +319,12 @@ class ClaimFormView:
     @property
     def page_guess(self) -> int:
         """The form page, the continued sheet's pages, for dependent care the provider
-        certification, and the instructions, from the rows' estimated heights. Only a first try:
-        a wrong guess costs a second layout, never a wrong page count (issue 25's worst input
-        took 8 pages where 3 were guessed, and was laid out twice)."""
-        return (3 if self.is_dependent_care else 2) + self.layout.continued_pages
+        certification, the instructions, and the notice of language assistance when it takes a
+        page of its own, from the rows' estimated heights. Only a first try: a wrong guess costs
+        a second layout, never a wrong page count (issue 25's worst input took 8 pages where 3
+        were guessed, and was laid out twice; every form was, until the notice's page counted)."""
+        forms = 3 if self.is_dependent_care else 2
+        return forms + self.layout.continued_pages + (1 if self.language_assistance_page else 0)
 
     def page_mark_alt(self, page: int, pages: int) -> str:
         """What page `page`'s QR code holds, said to a screen reader (issue 21)."""
