@@ -30,9 +30,9 @@ TABLE = read_census_table(ROOT / CENSUS_TABLE)
 MAPPING = read_category_map(ROOT / CATEGORIES)
 
 
-def _figures(sheet: str, language: str) -> tuple[int, int]:
-    row = next(row for row in TABLE[sheet] if row["language"].lstrip(".") == language)
-    return int(row["speakers"]), int(row["lep"])
+def _figures(sheet: str, language: str) -> tuple[int | None, int | None]:
+    row = next(row for row in TABLE[sheet] if row.language.lstrip(".") == language)
+    return row.speakers, row.lep
 
 
 def test_the_committed_lists_are_the_ones_the_census_table_gives() -> None:
@@ -63,8 +63,11 @@ def test_a_ranking_counts_broad_categories_by_their_languages_and_chinese_whole(
     assert {"Cushite", "Dutch", "Ukrainian", "Romanian"} <= set(names)
     assert "Other West Germanic languages" not in names and "Mandarin" not in names
     assert [category.lep for category in ohio] == sorted((category.lep for category in ohio), reverse=True)
-    # No group total, population line or withheld estimate is ranked.
-    assert all(category.name.isupper() is False and category.lep >= 0 for category in ohio)
+    # No group, total or uncoded answer is ranked, nor a language whose estimate the table withholds.
+    ranked = {category.name for category in ohio}
+    assert ranked.isdisjoint({"SPANISH AND SPANISH CREOLE", "Population 5 years and over", "Uncodable"})
+    assert _figures("Ohio", "Danish")[1] is None and "Danish" not in ranked
+    assert "Luxembourgian" not in ranked  # counted in German
 
 
 def test_a_category_without_a_tagline_is_passed_over_with_its_reason() -> None:
@@ -114,8 +117,10 @@ def test_a_plan_serving_several_states_ranks_their_speakers_added_together() -> 
     states = json.loads((ROOT / STATES).read_text(encoding="utf-8"))["states"]
     assert list(combined_languages(["OH"], ROOT).languages) == states["OH"]["languages"]
     combined = combined_languages(["MI", "OH"], ROOT)
+    assert combined == combined_languages(["OH", "MI", "OH"], ROOT)  # whatever the order, once each
     spanish = next(ranked.category for ranked in combined.ranking if ranked.category.name == "Spanish")
-    assert spanish.lep == _figures("Michigan", "Spanish")[1] + _figures("Ohio", "Spanish")[1]
+    michigan, ohio = _figures("Michigan", "Spanish")[1], _figures("Ohio", "Spanish")[1]
+    assert michigan is not None and ohio is not None and spanish.lep == michigan + ohio
     # Arabic: 2nd in Michigan, 4th in Ohio; together 2nd. Pennsylvania Dutch (Ohio only) stays on.
     assert combined.languages[:2] == ("es", "ar") and "pdc" in combined.languages
 
@@ -126,4 +131,20 @@ def test_a_category_mapped_to_a_tag_without_a_tagline_is_refused(tmp_path: Path)
     categories["tags"]["Syriac"] = "syr"
     (tmp_path / "notice/census/categories.json").write_text(json.dumps(categories), encoding="utf-8")
     with pytest.raises(ConfigError, match="no tagline in taglines.json for syr"):
+        read_category_map(tmp_path / "notice/census/categories.json")
+
+
+def test_an_estimate_the_table_does_not_mark_is_refused_with_its_line(tmp_path: Path) -> None:
+    # A figure with a thousands separator, as a spreadsheet might write it, is not read as withheld.
+    table = (ROOT / CENSUS_TABLE).read_text(encoding="utf-8")
+    table = table.replace("Alabama,..Spanish,151385,2607,78970,", 'Alabama,..Spanish,151385,2607,"78,970",')
+    (tmp_path / "table.csv").write_text(table, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"table.csv:6: '78,970' is neither an estimate"):
+        read_census_table(tmp_path / "table.csv")
+
+
+def test_a_broken_categories_file_is_a_config_error(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "locales/notice", tmp_path / "notice")
+    (tmp_path / "notice/census/categories.json").write_text('{"tags": {}}', encoding="utf-8")
+    with pytest.raises(ConfigError, match="counted_whole"):
         read_category_map(tmp_path / "notice/census/categories.json")

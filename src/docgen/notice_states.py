@@ -29,6 +29,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict
+
 from docgen.config import get_settings
 from docgen.errors import ConfigError
 from docgen.files import write_atomic
@@ -120,12 +122,30 @@ def _label(row_label: str) -> str:
     return _FOOTNOTE.sub("", row_label.lstrip("."))
 
 
-def _count(text: str) -> int | None:
-    """An estimate, or None where the table withholds it ((D), (B)) or it does not apply ((X))."""
-    return int(text) if text.isdigit() else None
+#: The table's marks for an estimate it does not give: withheld (D), too few observations (B, --),
+#: not applicable (X) (the notes under each sheet).
+_NO_ESTIMATE = {"(D)", "(B)", "(X)", "--"}
 
 
-def ranked_categories(rows: Iterable[Mapping[str, str]], whole: frozenset[str]) -> list[Category]:
+@dataclass(frozen=True)
+class CensusRow:
+    """One line of a state's sheet: its label as printed (level dots, footnote digits) and its
+    estimates, None where the table gives none."""
+
+    language: str
+    speakers: int | None
+    lep: int | None
+
+
+def _estimate(text: str, where: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if text in _NO_ESTIMATE:
+        return None
+    raise ConfigError(f"{where}: {text!r} is neither an estimate nor one of {', '.join(sorted(_NO_ESTIMATE))}")
+
+
+def ranked_categories(rows: Sequence[CensusRow], whole: frozenset[str]) -> list[Category]:
     """One state's language categories by LEP speakers, highest first (ties in the table's order).
 
     A category the table details (".Other Pacific Island languages" over "..Ilocano") is counted
@@ -134,45 +154,61 @@ def ranked_categories(rows: Iterable[Mapping[str, str]], whole: frozenset[str]) 
     "Pennsylvania Dutch" and "Cushite", detailed languages of broader categories (Ohio's list as
     transcribed second-hand, SOURCES.md).
     """
-    rows = list(rows)
     categories: list[Category] = []
     parent = ""  # the row a detailed language belongs to: a category, or a group ("SPANISH ...")
     for row, following in zip(rows, [*rows[1:], None], strict=True):
-        label = row["language"]
+        label = row.language
         if label.startswith(_DETAILED):
             counted = not parent.startswith(_CATEGORY) or _label(parent) not in whole
         else:
             parent = label
-            detailed = following is not None and following["language"].startswith(_DETAILED)
+            detailed = following is not None and following.language.startswith(_DETAILED)
             # a group ("ASIAN AND PACIFIC ISLAND LANGUAGES") or a total is never counted itself
             counted = label.startswith(_CATEGORY) and (not detailed or _label(label) in whole)
-        lep = _count(row["lep"])
-        if counted and lep is not None and _label(label) not in _NOT_LANGUAGES:
-            categories.append(Category(_label(label), lep))
+        if counted and row.lep is not None and _label(label) not in _NOT_LANGUAGES:
+            categories.append(Category(_label(label), row.lep))
     return sorted(categories, key=lambda category: -category.lep)
 
 
-def read_census_table(path: Path) -> dict[str, list[dict[str, str]]]:
+def read_census_table(path: Path) -> dict[str, list[CensusRow]]:
     """The table's rows by state sheet, in the table's order."""
-    states: dict[str, list[dict[str, str]]] = {}
-    with path.open(encoding="utf-8", newline="") as file:
-        for row in csv.DictReader(file):
-            states.setdefault(row["state"], []).append(row)
+    states: dict[str, list[CensusRow]] = {}
+    try:
+        with path.open(encoding="utf-8", newline="") as file:
+            for line, row in enumerate(csv.DictReader(file), start=2):
+                where = f"{path}:{line}"
+                states.setdefault(row["state"], []).append(
+                    CensusRow(row["language"], _estimate(row["speakers"], where), _estimate(row["lep"], where))
+                )
+    except (OSError, KeyError, csv.Error) as exc:
+        raise ConfigError(f"{path}: {exc!r}") from exc
     return states
+
+
+class _CategoriesFile(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    counted_whole: tuple[str, ...]
+    tags: dict[str, str]
+    tags_by_state: dict[str, dict[str, str]] = {}
+    no_tagline: dict[str, str]
 
 
 def read_category_map(path: Path) -> CategoryMap:
     """categories.json, every tagline it names checked against taglines.json beside states.json."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    named = {*data["tags"].values(), *(tag for tags in data.get("tags_by_state", {}).values() for tag in tags.values())}
-    taglines = json.loads((path.parents[1] / "taglines.json").read_text(encoding="utf-8"))["taglines"]
+    try:
+        data = _CategoriesFile.model_validate_json(path.read_bytes())
+        taglines = json.loads((path.parents[1] / "taglines.json").read_text(encoding="utf-8"))["taglines"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise ConfigError(f"{path}: {' '.join(str(exc).split())}") from exc
+    named = {*data.tags.values(), *(tag for tags in data.tags_by_state.values() for tag in tags.values())}
     if missing := sorted(named - set(taglines)):
         raise ConfigError(f"{path}: no tagline in taglines.json for {', '.join(missing)}")
     return CategoryMap(
-        whole=frozenset(data["counted_whole"]),
-        tags=data["tags"],
-        tags_by_state=data.get("tags_by_state", {}),
-        no_tagline=data["no_tagline"],
+        whole=frozenset(data.counted_whole),
+        tags=data.tags,
+        tags_by_state=data.tags_by_state,
+        no_tagline=data.no_tagline,
     )
 
 
@@ -224,7 +260,7 @@ def choose_languages(categories: Iterable[Category], mapping: CategoryMap, state
     return LanguageList(tuple(languages), tuple(ranking))
 
 
-def summed_categories(tables: Iterable[list[dict[str, str]]], whole: frozenset[str]) -> list[Category]:
+def summed_categories(tables: Iterable[Sequence[CensusRow]], whole: frozenset[str]) -> list[Category]:
     """Several states' categories added together, highest first (a category withheld in a state
     counts 0 there): how OCR's FAQ on plans serving several states lets them rank their languages."""
     totals: dict[str, int] = {}
@@ -241,8 +277,11 @@ def combined_languages(codes: Sequence[str], home: Path | None = None) -> Langua
     or Activities in More than One State")."""
     home = home or get_settings().home
     tables = {STATE_CODES[sheet]: rows for sheet, rows in read_census_table(home / CENSUS_TABLE).items()}
+    if unknown := sorted(set(codes) - set(tables)):
+        raise ValueError(f"no Census figures for {', '.join(unknown)}")
     mapping = read_category_map(home / CATEGORIES)
-    chosen = list(dict.fromkeys(codes))
+    # In code order, whatever order they were given in: equal sums keep the first state's order.
+    chosen = sorted(set(codes))
     return choose_languages(summed_categories((tables[code] for code in chosen), mapping.whole), mapping, chosen)
 
 
