@@ -3,9 +3,9 @@
 A health plan's significant communications tell the member, in English and in at least the 15
 languages most commonly spoken by people with limited English proficiency in the state, that free
 language assistance and auxiliary aids are available and how to ask for them. Which languages:
-locales/notice/states.json (each state's, DC's and territory's top 15, ranked from the Census data of
-OCR's list by docgen.notice_states, and a national list for a state without one), unless the group
-names its own (`group.language_assistance`). What each
+locales/notice/states.json (each state's and DC's top 15, ranked from the Census data of OCR's list
+by docgen.notice_states; the territories' lists, unverified; and a national list for a state code
+without one), unless the group names its own (`group.language_assistance`). What each
 says: locales/notice/taglines.json, the project's own translations, reviewed and replaceable as
 data. Both files are read once per process; a fault in them is the installation's (ConfigError).
 """
@@ -13,6 +13,7 @@ data. Both files are read once per process; a fault in them is the installation'
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ class StateEntry(_Entry):
 
 
 class StatesFile(_Entry):
-    #: The published list the data comes from (title, publisher, URL, date, how it was transcribed).
+    #: Where the lists come from: the Census table and how it is ranked (docgen.notice_states.SOURCE).
     source: dict[str, object]
     national: tuple[str, ...] = Field(min_length=15)
     states: dict[str, StateEntry]
@@ -160,6 +161,17 @@ OWN_PAGE_FROM = 9
 def fills_own_page(taglines: tuple[Tagline, ...]) -> bool:
     """Whether the notice prints on a page of its own (OWN_PAGE_FROM)."""
     return len(taglines) >= OWN_PAGE_FROM
+
+
+#: About how many taglines a page of the notice holds: a state's 16 take one page; all 71 of
+#: taglines.json, four (a group may list up to 100 languages).
+TAGLINES_PER_PAGE = 22
+
+
+def notice_pages(taglines: tuple[Tagline, ...]) -> int:
+    """The pages of its own the notice takes, an estimate (0: it closes the last page): what the
+    claim forms' page guess adds for it."""
+    return math.ceil(len(taglines) / TAGLINES_PER_PAGE) if fills_own_page(taglines) else 0
 
 
 def _printed(entry: TaglineEntry, phone: str) -> str:

@@ -27,10 +27,12 @@ from docgen.documents.pipeline import (
     document_html,
     documents_of,
     prepare,
+    render,
     render_document,
 )
 from docgen.errors import InputError, Problem
 from docgen.language import SUPPORTED, language_for
+from docgen.language_assistance import ENGLISH, language_assistance_data
 from docgen.render.raster import page_images
 from tests.conftest import (
     ENROLLMENT_EXAMPLES,
@@ -143,6 +145,16 @@ def test_the_examples_page_count_is_guessed_so_each_is_laid_out_once(kind: str, 
     view = prepare(kind, example.read_bytes()).view
     assert isinstance(view, ClaimFormView)
     assert view.page_guess == len(page_codes(rendered(kind, example)))
+
+
+@pytest.mark.parametrize("languages", [20, 40, 70])
+def test_a_group_s_long_notice_is_counted_in_the_page_guess(jane: dict[str, Any], languages: int) -> None:
+    # A group may list up to 100 languages; the notice then runs over several pages of its own.
+    tags = [tag for tag in language_assistance_data().taglines if tag != ENGLISH]
+    jane["group"]["language_assistance"] = tags[:languages]
+    prepared = prepare("health-fsa-claim", json.dumps(jane).encode())
+    assert isinstance(prepared.view, ClaimFormView)
+    assert prepared.view.page_guess == len(PdfReader(io.BytesIO(render(prepared).content)).pages)
 
 
 def test_qr_text_format() -> None:

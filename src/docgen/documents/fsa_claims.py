@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from docgen.documents.kind import DocumentKind, NoOptions, without_options
 from docgen.documents.shapes import ENROLLMENT
-from docgen.documents.statements import CLAIM_HEADER_WIDTH_PT, enrollment_metadata, header_name, member_language
+from docgen.documents.statements import enrollment_metadata, header_name, member_language
 from docgen.enrollment import businessdays, rules
 from docgen.enrollment.expenses import (
     ACCOUNT_TITLES,
@@ -22,7 +22,7 @@ from docgen.enrollment.model import Enrollment, ExpenseLine, FlexAccount, FlexSe
 from docgen.errors import InputError, Problem
 from docgen.glyphs import FONT_BOLD, FONT_REGULAR, wrapped_lines
 from docgen.language import N_, Language, input_word
-from docgen.language_assistance import Tagline, fills_own_page, language_assistance
+from docgen.language_assistance import Tagline, fills_own_page, language_assistance, notice_pages
 from docgen.money import ZERO
 from docgen.render.barcodes import qr_data_uri
 from docgen.render.metadata import DocumentMetadata
@@ -107,6 +107,8 @@ class ExpenseRow:
 # blank line is 16 pt high and padded, under a 0.75 pt rule; the note pointing to the
 # continued sheet is one line padded 3 pt.
 _TABLE_WIDTH_PT = (8.5 - 2 * 0.6) * POINTS_PER_INCH
+#: The running header: claim.css's top-left margin box, 80% of the text width (the QR code has the rest).
+_HEADER_WIDTH_PT = 0.80 * _TABLE_WIDTH_PT
 _WRAPPING_COLUMNS = (0.23, 0.20, 0.30)
 _TYPE_PT, _LEADING = 9.0, 1.3
 # A cell's text is its column less 8 pt of padding and its share of the rules (collapsed: a
@@ -319,12 +321,12 @@ class ClaimFormView:
     @property
     def page_guess(self) -> int:
         """The form page, the continued sheet's pages, for dependent care the provider
-        certification, the instructions, and the notice of language assistance when it takes a
-        page of its own, from the rows' estimated heights. Only a first try: a wrong guess costs
+        certification, the instructions, and the notice of language assistance's own pages, from
+        the rows' and taglines' estimated heights. Only a first try: a wrong guess costs
         a second layout, never a wrong page count (issue 25's worst input took 8 pages where 3
         were guessed, and was laid out twice; every form was, until the notice's page counted)."""
         forms = 3 if self.is_dependent_care else 2
-        return forms + self.layout.continued_pages + (1 if self.language_assistance_page else 0)
+        return forms + self.layout.continued_pages + notice_pages(self.language_assistance)
 
     def page_mark_alt(self, page: int, pages: int) -> str:
         """What page `page`'s QR code holds, said to a screen reader (issue 21)."""
@@ -437,7 +439,7 @@ def build_claim_form(enrollment: Enrollment, kind: str) -> ClaimFormView:
         expenses_title=_(_EXPENSES_TITLES[account]),
         is_dependent_care=account is FlexAccount.DEPENDENT_CARE,
         participant_name=name,
-        header_name=header_name(person, language, CLAIM_HEADER_WIDTH_PT),
+        header_name=header_name(person, language, _HEADER_WIDTH_PT),
         participant_id=person.participant_id,
         address_lines=address_lines,
         # "Daytime phone" is the number a claims processor calls about a missing receipt, in

@@ -42,8 +42,6 @@ _GRID_FONT = TableFont(cell_pt=9, header_pt=8, padding_pt=6)
 #: printable area. A name too long for them prints with its middle, then its first name, cut
 #: to an initial there, then as "LAST, F M" (the Personal Information section prints it whole).
 STATEMENT_HEADER_WIDTH_PT = 0.65 * _TEXT_WIDTH_PT
-#: The claim forms' running header: the whole top-left margin box (claim.css: 80% of the text width).
-CLAIM_HEADER_WIDTH_PT = 0.80 * _TEXT_WIDTH_PT
 _HEADER_NAME_LINES = 2
 _HEADER_PT = 8
 
