@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -55,7 +54,7 @@ from docgen.documents import KINDS, get_kind
 from docgen.store import AuditEntry, Scope, Store, now
 from docgen.store.database import open_engine
 from docgen.store.schema import upgrade
-from services import Nginx, Postgres
+from services import Nginx, Postgres, free_port
 
 CASES = (("confirmation", ""), ("id-card", "format=png"))
 CONCURRENCY = (1, 4, 16)
@@ -88,9 +87,7 @@ def start_server(
     folder: Path, workers: int, queue: int | None, db: Database | None = None, name: str = "bench"
 ) -> tuple[subprocess.Popen[bytes], str, str]:
     """`docgen serve` on a free port; on `db` (default: a new SQLite file) with a new key `name`."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     db = folder / f"bench-queue-{queue if queue is not None else 'default'}.db" if db is None else db
     store = Store(db)
     key = store.create_key(name, frozenset(Scope))

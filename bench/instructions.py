@@ -46,7 +46,7 @@ def html_to_pdf(html: str, *, tagged: bool) -> bytes:
 
 
 EXTRA = 3
-#: Each kind measured, with the options compare.py renders it with (the claim forms have none).
+#: Each kind this measures, with its options: compare.py's for the kinds it compares, none for the rest.
 OPTIONS: dict[str, dict[str, str] | None] = {
     "summary": None,
     "health-fsa-claim": None,
