@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from docgen.errors import ConfigError
 from docgen.notice_states import (
@@ -148,3 +151,14 @@ def test_a_broken_categories_file_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "notice/census/categories.json").write_text('{"tags": {}}', encoding="utf-8")
     with pytest.raises(ConfigError, match="counted_whole"):
         read_category_map(tmp_path / "notice/census/categories.json")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(sorted(STATE_CODES.values())), min_size=1, max_size=6), st.randoms())
+def test_any_states_combined_give_fifteen_printable_languages_in_any_order(codes: list[str], random: Any) -> None:
+    taglines = json.loads((ROOT / "locales/notice/taglines.json").read_text(encoding="utf-8"))["taglines"]
+    combined = combined_languages(codes, ROOT)
+    assert len(set(combined.languages)) == LIST_LENGTH and set(combined.languages) <= set(taglines)
+    shuffled = list(codes)
+    random.shuffle(shuffled)
+    assert combined_languages(shuffled, ROOT) == combined
