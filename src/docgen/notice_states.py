@@ -204,6 +204,8 @@ def read_category_map(path: Path) -> CategoryMap:
     named = {*data.tags.values(), *(tag for tags in data.tags_by_state.values() for tag in tags.values())}
     if missing := sorted(named - set(taglines)):
         raise ConfigError(f"{path}: no tagline in taglines.json for {', '.join(missing)}")
+    if both := sorted(data.no_tagline.keys() & {*data.tags, *data.tags_by_state}):
+        raise ConfigError(f"{path}: given a tagline and a reason for none: {', '.join(both)}")
     return CategoryMap(
         whole=frozenset(data.counted_whole),
         tags=data.tags,

@@ -82,7 +82,7 @@ def test_every_tagline_is_drawn_by_the_bundled_fonts_and_asks_for_the_phone_once
     for tag, tagline in language_assistance_data().taglines.items():
         assert tagline.text.count("{phone}") == 1, tag
         assert undrawable(tagline.text.replace("{phone}", PHONE)) == [], tag
-        assert (tagline.dir == "rtl") == (tagline.script in {"Arab", "Hebr"}), tag
+        assert (tagline.dir == "rtl") == (tagline.script in {"Arab", "Hebr", "Syrc"}), tag
         assert "review" in tagline.reviewed.lower() and tagline.compared_with, tag
 
 
@@ -184,7 +184,7 @@ def test_pdftotext_finds_each_tagline_and_the_phone_reads_left_to_right_in_every
     # Each left-to-right tagline's marked content carries its text as /ActualText (render.tagging):
     # shaped scripts (Khmer, Thai, the Indic ones) come back whole and in logical order, not as
     # their glyphs' one-text-per-glyph mapping gives them.
-    for state in ("CA", "NY", "MN", "TX", "WA"):
+    for state in ("CA", "NY", "MN", "TX", "WA", "MI"):  # MI: Arabic and Syriac
         data = _jane(state)
         notice = _squeezed(pdftotext(_render("confirmation", data)).split("FREE LANGUAGE ASSISTANCE")[1])
         right_to_left = ""
