@@ -51,6 +51,11 @@ class ScriptFace:
     bold: str | None
     #: Unicode 15.0 Blocks.txt ranges of the script (inclusive).
     blocks: tuple[Block, ...]
+    #: Combining marks of U+0300-036F the script writes with (Syriac's seyame U+0308, the tilde
+    #: below of ܓ̰ and ܟ̰ U+0330). Declared for this face too, but Pango takes a mark from the first
+    #: family that has it, "Docgen Sans", whose mark sits off the letter (and, right to left, under
+    #: the next one); so a word holding one is set in this face first (render.marked_words).
+    marks: tuple[Block, ...] = ()
 
     @property
     def family(self) -> str:
@@ -111,7 +116,9 @@ SCRIPT_FACES = (
     # Syriac and Syriac Supplement (Assyrian and Chaldean Neo-Aramaic, Turoyo). Noto Sans Syriac
     # has no Bold (Debian's fonts-noto-core 20201225: Thin, Regular, Black): a bold name prints
     # in Regular outlines, as CJK does.
-    ScriptFace("Syriac", "NotoSansSyriac-Regular.ttf", None, ((0x0700, 0x074F), (0x0860, 0x086F))),
+    ScriptFace(
+        "Syriac", "NotoSansSyriac-Regular.ttf", None, ((0x0700, 0x074F), (0x0860, 0x086F)), marks=((0x0300, 0x036F),)
+    ),
     # The Cherokee syllabary and its lower-case letters (Cherokee Supplement).
     _noto("Cherokee", (0x13A0, 0x13FF), (0xAB70, 0xABBF)),
     # The notice's Chinese, Japanese and Korean taglines (issue 23) in a face of just their
@@ -130,6 +137,9 @@ SCRIPT_FACES = (
         CJK_BLOCKS,
     ),
 )
+
+#: The faces whose script writes with combining marks of U+0300-036F.
+MARKED_FACES = tuple(face for face in SCRIPT_FACES if face.marks)
 
 
 def _cmap(font_file: str) -> frozenset[int]:
@@ -150,7 +160,14 @@ def declared(face: ScriptFace) -> frozenset[int]:
     drawn = frozenset.intersection(*(_cmap(name) for name in face.files))
     earlier = SCRIPT_FACES[: SCRIPT_FACES.index(face)]
     taken = frozenset().union(*(declared(other) for other in earlier))
-    return frozenset(code for code in drawn if any(first <= code <= last for first, last in face.blocks)) - taken
+    ranges = (*face.blocks, *face.marks)
+    return frozenset(code for code in drawn if any(first <= code <= last for first, last in ranges)) - taken
+
+
+def letters_and_marks(face: ScriptFace) -> tuple[frozenset[int], frozenset[int]]:
+    """The code points a face is declared for in its script's blocks, and the combining marks (`marks`)."""
+    marks = frozenset(code for code in declared(face) if any(first <= code <= last for first, last in face.marks))
+    return declared(face) - marks, marks
 
 
 def runs(codes: frozenset[int]) -> list[Block]:
@@ -169,9 +186,11 @@ def families() -> tuple[str, ...]:
     return (LATIN_FAMILY, *(face.family for face in SCRIPT_FACES))
 
 
-def font_family() -> str:
-    """The CSS font-family value of every rule that sets one."""
-    return ", ".join(f'"{name}"' for name in families())
+def font_family(first: ScriptFace | None = None) -> str:
+    """The CSS font-family value of every rule that sets one; with `first`, that face's family
+    before the list (the words with combining marks of its script, `ScriptFace.marks`)."""
+    named = families() if first is None else (first.family, *(name for name in families() if name != first.family))
+    return ", ".join(f'"{name}"' for name in named)
 
 
 def svg_font_family() -> str:

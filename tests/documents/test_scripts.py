@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
 import pytest
 import zxingcpp
 from PIL import Image
@@ -120,3 +121,35 @@ def test_each_card_prints_its_member_and_its_barcode_decodes_the_name_exactly(
     front = Image.open(io.BytesIO(_render("id-card", member=member, format="png", side="front"))).convert("L")
     # The name's line is drawn (not blank, not boxes: a .notdef would have failed the test's log check).
     assert front.getextrema()[0] < 64
+
+
+def _mark_faces(pdf: bytes) -> set[str]:
+    """The faces that draw the combining marks of U+0300-036F, subset tags dropped."""
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return {
+            char["fontname"].partition("+")[2]
+            for page in document.pages
+            for char in page.chars
+            if char["text"] and "\u0300" <= char["text"][0] <= "\u036f"
+        }
+
+
+def test_a_syriac_name_s_marks_are_drawn_by_the_syriac_face_and_read_back_from_the_card() -> None:
+    # ܓ̰ (gamal with the tilde below, U+0330) writes "j", ܟ̰ "ch": Liberation Sans drew the tilde,
+    # under the next letter, until such words were set in the Syriac face (render.marked_words).
+    data = copy.deepcopy(_family())
+    data["participant"].update(first_name="ܓ̰ܘܢ", last_name="ܒܝܬ ܟ̰ܐܢ")
+    data["dependents"][1].update(first_name="Zoë", last_name="Spın̈al")  # a Latin mark stays Latin
+    assert _mark_faces(_render("confirmation", data)) == {"Docgen-Syriac", "Docgen-Sans"}
+    # On a claim form the name is also a prefilled field's value (a <textarea>): its expense line.
+    line = {"service_start": "2016-08-01", "provider": "ܕܟ̰ܝ", "description": "X", "amount": "10.00"}
+    data["claims"] = [{"account": "medical_spending_account", **line}]
+    pdf = _render("health-fsa-claim", data)
+    assert _mark_faces(pdf) == {"Docgen-Syriac"}
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        tildes = sum(char["text"] == "\u0330" for char in document.pages[0].chars)
+    assert tildes == 2 + 2 + 2 + 1  # the header, step 1, the line's person and its provider
+    assert _mark_faces(_render("id-card", data, member="00")) == {"Docgen-Syriac"}
+    back = Image.open(io.BytesIO(_render("id-card", data, member="00", format="png", side="back"))).convert("RGB")
+    (found,) = zxingcpp.read_barcodes(back, formats=zxingcpp.BarcodeFormat.PDF417)
+    assert "\nNAM=ܒܝܬ ܟ̰ܐܢ/ܓ̰ܘܢ\n".encode() in found.bytes

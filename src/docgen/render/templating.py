@@ -12,6 +12,7 @@ from markupsafe import Markup
 from docgen.config import get_settings
 from docgen.errors import RenderError
 from docgen.language import ENGLISH_TAG, language_for
+from docgen.render.marked_words import with_marked_words_in_their_face
 from docgen.render.metadata import DocumentMetadata
 
 
@@ -97,7 +98,7 @@ def render_html(template: str, view: object, metadata: DocumentMetadata) -> str:
         )
     except jinja2.TemplateError as exc:
         raise RenderError(f"template {template}: {exc}") from exc
-    return compact_html(html)
+    return with_marked_words_in_their_face(compact_html(html))
 
 
 def with_stylesheet(html: str, css: str) -> str:
