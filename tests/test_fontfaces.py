@@ -41,6 +41,15 @@ def test_no_two_families_claim_a_code_point() -> None:
         seen |= declared(face)
 
 
+def test_a_face_declared_for_combining_marks_draws_some_that_no_other_face_was_given() -> None:
+    # render.marked_words tells a script's words apart by its letters, and sets those holding one
+    # of its marks in its face: each such face needs both.
+    for face in fontfaces.MARKED_FACES:
+        letters, marks = fontfaces.letters_and_marks(face)
+        assert letters and marks and {0x0308, 0x0330} <= marks, face.script
+    assert [face.script for face in fontfaces.MARKED_FACES] == ["Syriac"]
+
+
 def _noto_files() -> list[Path]:
     return sorted((ROOT / "fonts").glob("Noto*"))
 

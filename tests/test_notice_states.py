@@ -83,8 +83,9 @@ def test_a_category_without_a_tagline_is_passed_over_with_its_reason() -> None:
 def test_michigan_s_fourth_language_prints_in_syriac() -> None:
     # Syriac (Assyrian and Chaldean Neo-Aramaic, 11,725 people in Michigan) has a tagline since
     # November 2026: it takes its rank, where it had been passed over for Romanian, the 16th.
-    michigan = json.loads((ROOT / STATES).read_text(encoding="utf-8"))["states"]["MI"]
-    assert michigan["languages"][3] == "syr" and "ro" not in michigan["languages"]
+    states = json.loads((ROOT / STATES).read_text(encoding="utf-8"))["states"]
+    assert states["MI"]["languages"][3] == "syr" and "ro" not in states["MI"]["languages"]
+    assert states["AZ"]["languages"][10] == "syr" and "ro" not in states["AZ"]["languages"]  # 11th, 2,110 people
 
 
 def test_a_state_s_speakers_of_a_category_may_read_another_tagline() -> None:
@@ -147,6 +148,12 @@ def test_a_category_mapped_to_a_tag_without_a_tagline_is_refused(tmp_path: Path)
     (tmp_path / "notice/census/categories.json").write_text(json.dumps(categories), encoding="utf-8")
     with pytest.raises(ConfigError, match="given a tagline and a reason for none: Cherokee"):
         read_category_map(tmp_path / "notice/census/categories.json")
+    # One state's tagline for a category keeps its reason for the others.
+    del categories["tags"]["Cherokee"]
+    categories["tags_by_state"]["Cherokee"] = {"OK": "en"}
+    (tmp_path / "notice/census/categories.json").write_text(json.dumps(categories), encoding="utf-8")
+    mapping = read_category_map(tmp_path / "notice/census/categories.json")
+    assert mapping.tag("Cherokee", ["OK"]) == "en" and mapping.tag("Cherokee", ["NC"]) is None
 
 
 def test_an_estimate_the_table_does_not_mark_is_refused_with_its_line(tmp_path: Path) -> None:

@@ -55,6 +55,7 @@ class ScriptFace:
     #: below of ܓ̰ and ܟ̰ U+0330). Declared for this face too, but Pango takes a mark from the first
     #: family that has it, "Docgen Sans", whose mark sits off the letter (and, right to left, under
     #: the next one); so a word holding one is set in this face first (render.marked_words).
+    #: At most one face may have marks: its words are told apart by their letters.
     marks: tuple[Block, ...] = ()
 
     @property

@@ -39,7 +39,8 @@ def drawable() -> frozenset[int]:
 
 @cache
 def _script_faces() -> dict[int, fontfaces.ScriptFace]:
-    """The script face that draws each code point Liberation Sans does not (the ranges never overlap)."""
+    """The script face that draws each code point Liberation Sans does not (the script faces' ranges
+    never overlap; Syriac's combining marks are Liberation's too, and zero-width in both)."""
     return {code: face for face in fontfaces.SCRIPT_FACES for code in fontfaces.declared(face)}
 
 

@@ -204,7 +204,8 @@ def read_category_map(path: Path) -> CategoryMap:
     named = {*data.tags.values(), *(tag for tags in data.tags_by_state.values() for tag in tags.values())}
     if missing := sorted(named - set(taglines)):
         raise ConfigError(f"{path}: no tagline in taglines.json for {', '.join(missing)}")
-    if both := sorted(data.no_tagline.keys() & {*data.tags, *data.tags_by_state}):
+    # A category in tags_by_state alone prints in the states it names, and needs its reason elsewhere.
+    if both := sorted(data.no_tagline.keys() & data.tags.keys()):
         raise ConfigError(f"{path}: given a tagline and a reason for none: {', '.join(both)}")
     return CategoryMap(
         whole=frozenset(data.counted_whole),

@@ -17,12 +17,16 @@ def test_only_the_syriac_words_holding_a_mark_are_set_in_the_syriac_face() -> No
     assert SYRIAC_FIRST.startswith('"Docgen Syriac", "Docgen Sans", ') and SYRIAC_FIRST.count("Syriac") == 1
 
 
-def test_tags_attributes_titles_and_svg_are_left_alone_and_a_field_takes_the_style() -> None:
-    untouched = '<img alt="ܓ̰ܘܢ"><title>ܓ̰ܘܢ</title><svg><text>ܓ̰ܘܢ</text></svg><!-- ܓ̰ܘܢ -->'
-    assert with_marked_words_in_their_face(untouched) == untouched
-    field = '<textarea class="field" name="expense-1-person">ܓ̰ܘܢ (self)</textarea>'
-    assert with_marked_words_in_their_face(field) == (
-        f'<textarea {STYLE} class="field" name="expense-1-person">ܓ̰ܘܢ (self)</textarea>'
+def test_tags_attributes_titles_svg_and_form_fields_are_left_alone() -> None:
+    # A <textarea>'s content is its value: a span there would print as text (docs/fonts.md).
+    untouched = (
+        '<img alt="ܓ̰ܘܢ"><title>ܓ̰ܘܢ</title><svg><text>ܓ̰ܘܢ</text></svg><!-- ܓ̰ܘܢ -->'
+        '<textarea class="field" name="expense-1-person">ܓ̰ܘܢ (self)</textarea>'
     )
-    plain = '<textarea class="field">ܣܪܓܘܢ Zoë</textarea><p>ܣܪܓܘܢ</p>'
-    assert with_marked_words_in_their_face(plain) == plain
+    assert with_marked_words_in_their_face(untouched) == untouched
+    assert with_marked_words_in_their_face(f"{untouched}<p>ܓ̰ܘܢ</p>") == f"{untouched}<p><span {STYLE}>ܓ̰ܘܢ</span></p>"
+
+
+def test_a_word_joined_with_zero_width_joiners_stays_one_span() -> None:
+    word = "ܓ̰\u200dܘܢ"
+    assert with_marked_words_in_their_face(f"<p>{word}</p>") == f"<p><span {STYLE}>{word}</span></p>"

@@ -8,10 +8,11 @@ So each word of such a script holding such a mark is set with the script's face 
 (fontfaces.font_family(face)), in a span of its own.
 
 Only the document's text is touched, never a tag or what an attribute holds (the templates
-autoescape, so no `<` or `>` is ever inside one), nor the text of <title>, <style>, <script> or
-an SVG. A <textarea> (a prefilled form field) holds text only, where a tag would print as
-text: one holding such a word takes the style itself. The style is inline, where no rule of
-the stylesheets (claim.css sets `font: inherit` on form fields) can outrank it.
+autoescape, so no `<` or `>` is ever inside one), nor the text of <title>, <style>, <script>, an
+SVG or a <textarea>. A <textarea> is a prefilled form field, whose value a span would print as
+text; styling the whole field instead would move a Latin mark in it to the Syriac face, and
+WeasyPrint 70 embeds a form field's font whole (92 kB for Noto Sans Syriac). So a Syriac mark in
+a prefilled claim line still prints from Liberation Sans (docs/fonts.md).
 """
 
 from __future__ import annotations
@@ -42,9 +43,6 @@ class _MarkedScript:
     word: re.Pattern[str]
     mark: re.Pattern[str]
 
-    def marked_words(self, text: str) -> list[str]:
-        return [found.group() for found in self.word.finditer(text) if self.mark.search(found.group())]
-
     def wrapped(self, found: re.Match[str]) -> str:
         """A word found in the text, in a span of the style when it holds a mark."""
         word = found.group()
@@ -72,15 +70,6 @@ def _wrap_words(text: str) -> str:
     return text
 
 
-def _styled_textarea(element: str) -> str:
-    """A <textarea> element given the style of the first script whose marked word its value holds."""
-    value = element[element.index(">") + 1 :]
-    for script in _marked_scripts():
-        if script.marked_words(value):
-            return element.replace("<textarea", f"<textarea style='{script.style}'", 1)
-    return element
-
-
 def with_marked_words_in_their_face(html: str) -> str:
     """The HTML with each word of a MARKED_FACES script that holds a combining mark set in its face."""
     if not any(script.mark.search(html) for script in _marked_scripts()):
@@ -88,8 +77,7 @@ def with_marked_words_in_their_face(html: str) -> str:
     out, position = [], 0
     for element in _NOT_TEXT.finditer(html):
         out.append(_wrap_words(html[position : element.start()]))
-        is_textarea = (element.group(1) or "").lower() == "textarea"
-        out.append(_styled_textarea(element.group()) if is_textarea else element.group())
+        out.append(element.group())
         position = element.end()
     out.append(_wrap_words(html[position:]))
     return "".join(out)
