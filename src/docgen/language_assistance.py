@@ -163,7 +163,7 @@ def fills_own_page(taglines: tuple[Tagline, ...]) -> bool:
     return len(taglines) >= OWN_PAGE_FROM
 
 
-#: About how many taglines a page of the notice holds: a state's 16 take one page; all 71 of
+#: About how many taglines a page of the notice holds: a state's 16 take one page; all 72 of
 #: taglines.json, four (a group may list up to 100 languages).
 TAGLINES_PER_PAGE = 22
 
