@@ -91,8 +91,10 @@ def test_notice_languages_prints_a_multi_state_plan_s_list_for_its_input(capsys:
     assert main(["notice-languages", "MI", "OH", "--ranking"]) == 0
     lines = capsys.readouterr().out.splitlines()
     chosen = json.loads(lines[-1])["language_assistance"]
-    assert len(chosen) == 15 and chosen[:2] == ["es", "ar"]
-    assert any(line.split()[1:3] == ["-", "Syriac"] for line in lines[:-1])  # passed over, with why
+    assert len(chosen) == 15 and chosen[:2] == ["es", "ar"] and "syr" in chosen and "pdc" in chosen
+    assert main(["notice-languages", "OK", "--ranking"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.split()[1:3] == ["-", "Cherokee"] for line in lines[:-1])  # passed over, with why
     # A territory has no Census figures: a usage error naming the choices.
     with pytest.raises(SystemExit) as caught:
         main(["notice-languages", "GU"])
