@@ -163,7 +163,9 @@ def _read(ref: IndirectObject) -> tuple[FaceKey, _Subset]:
     to_unicode = _stream(font.raw_get("/ToUnicode"))
     head = _face(_decoded(program))["head"]
     key = (
-        str(font["/BaseFont"]),
+        # Without its subset tag (PDF 32000-1:2008, 9.6.4): the notice's page, laid out once per
+        # process (render.closing_page), embeds the same face under another tag.
+        str(font["/BaseFont"]).partition("+")[2] or str(font["/BaseFont"]),
         str(descriptor.get("/FontFamily")),
         *(str(descriptor.get(name)) for name in ("/ItalicAngle", "/Ascent", "/Descent", "/StemV")),
         *(str(getattr(head, name)) for name in ("unitsPerEm", "created", "modified", "fontRevision")),
