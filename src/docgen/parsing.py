@@ -118,11 +118,20 @@ def _problem(error: ErrorDetails, model: type[BaseModel] | None) -> Problem:
 def _unknown_field_message(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> str:
     """'is not a field ...; did you mean last_name?' when a field of that object is close."""
     fields = _fields_at(model, loc[:-1]) if model else []
-    key = loc[-1] if loc else ""
-    close = difflib.get_close_matches(str(key).lower(), fields, n=1, cutoff=0.6)
+    key = str(loc[-1]) if loc else ""
+    # The same words in another order first ("birth_date" is date_of_birth, not first_name), then
+    # the closest spelling ("lastname", "firstName").
+    same_words = [field for field in fields if _words(field) == _words(key)]
+    close = same_words or difflib.get_close_matches(key.lower(), fields, n=1, cutoff=0.6)
     if close:
         return f"is not a field of this document; did you mean {close[0]}?"
     return "is not a field of this document; check its spelling"
+
+
+def _words(name: str) -> frozenset[str]:
+    """A field name's words, camelCase and joiners aside: `date_of_birth`, `birthDate` -> {birth, date}."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    return frozenset(word for word in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if word and word not in {"of", "the"})
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:

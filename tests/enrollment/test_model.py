@@ -227,6 +227,27 @@ def test_unknown_field_suggests_the_nearest_name(jane: dict[str, Any]) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("given", "meant"),
+    [
+        ("lastname", "last_name"),
+        ("firstName", "first_name"),
+        ("birth_date", "date_of_birth"),
+        ("birthDate", "date_of_birth"),
+    ],
+)
+def test_an_unknown_field_names_the_field_meant(jane: dict[str, Any], given: str, meant: str) -> None:
+    jane["participant"]["nickname"] = "J"
+    jane["participant"][given] = "x"
+    with pytest.raises(InputError) as caught:
+        parse_enrollment(json.dumps(jane))
+    messages = {p.path: p.message for p in caught.value.problems if p.rule == "unknown-field"}
+    assert messages == {
+        "participant.nickname": "is not a field of this document; check its spelling",
+        f"participant.{given}": f"is not a field of this document; did you mean {meant}?",
+    }
+
+
 def test_a_key_shaped_like_an_ssn_is_masked_in_the_path(jane: dict[str, Any]) -> None:
     jane["dependents"][0]["889-88-9988"] = True
     jane["participant"]["x" * 300] = 1
