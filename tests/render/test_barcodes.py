@@ -1,20 +1,17 @@
-"""QR images: deterministic SVG, and decoded back by zxing-cpp after WeasyPrint and pdfium have drawn them."""
+"""QR images: deterministic PNG, and decoded back by zxing-cpp after WeasyPrint and pdfium have drawn them."""
 
 from __future__ import annotations
 
 import base64
+import io
 
+import pdfplumber
 import pytest
 import zxingcpp
+from PIL import Image
 
+from docgen.render.barcodes import QR_PIXELS_PER_MODULE, pdf417_svg, qr_image, qr_matrix, svg_data_uri
 from docgen.render.barcodes import QR_QUIET_ZONE as QUIET_ZONE
-from docgen.render.barcodes import (
-    pdf417_svg,
-    qr_data_uri,
-    qr_matrix,
-    qr_svg,
-    svg_data_uri,
-)
 from docgen.render.engine import html_to_pdf
 from docgen.render.raster import page_images
 
@@ -32,38 +29,56 @@ def test_matrix_has_a_quiet_zone_and_a_finder_pattern() -> None:
     assert size == 37 + 2 * QUIET_ZONE
 
 
-def test_svg_is_deterministic_and_sized() -> None:
-    svg = qr_svg(TEXT, "0.8in")
-    assert svg == qr_svg(TEXT, "0.8in")
-    assert 'width="0.8in" height="0.8in"' in svg and 'viewBox="0 0 45 45"' in svg
-    assert qr_svg(TEXT.replace("1/2", "2/2"), "0.8in") != svg
+def test_png_is_deterministic_and_draws_each_module_as_a_square_of_pixels() -> None:
+    code = qr_image(TEXT)
+    assert code == qr_image(TEXT)
+    assert qr_image(TEXT.replace("1/2", "2/2")).png != code.png
+    matrix = qr_matrix(TEXT)
+    image = Image.open(io.BytesIO(code.png))
+    assert image.format == "PNG" and image.mode == "L"
+    assert image.size == (code.pixels, code.pixels) == (45 * QR_PIXELS_PER_MODULE,) * 2
+    for row, modules in enumerate(matrix):
+        for column, dark in enumerate(modules):
+            left, top = column * QR_PIXELS_PER_MODULE, row * QR_PIXELS_PER_MODULE
+            square = image.crop((left, top, left + QR_PIXELS_PER_MODULE, top + QR_PIXELS_PER_MODULE))
+            assert square.getextrema() == ((0, 0) if dark else (255, 255)), (row, column)
 
 
-def test_data_uri_carries_the_svg() -> None:
-    uri = qr_data_uri(TEXT, "1in")
-    prefix = "data:image/svg+xml;base64,"
-    assert uri.startswith(prefix)
-    assert base64.b64decode(uri.removeprefix(prefix)).decode() == qr_svg(TEXT, "1in")
+def test_data_uri_carries_the_png_and_the_resolution_gives_the_size() -> None:
+    code = qr_image(TEXT)
+    prefix = "data:image/png;base64,"
+    assert code.data_uri().startswith(prefix)
+    assert base64.b64decode(code.data_uri().removeprefix(prefix)) == code.png
+    assert code.pixels / code.resolution_dpi(0.8) == pytest.approx(0.8)
 
 
-@pytest.mark.parametrize(("dpi", "size"), [(96, "0.8in"), (150, "0.8in"), (200, "0.6in")])
-def test_decodes_from_a_rendered_page(dpi: int, size: str) -> None:
-    html = (
+def _page_with_the_code(inches: float) -> str:
+    """A 2-inch page holding the code `inches` wide, as a claim form's margin draws it."""
+    code = qr_image(TEXT)
+    return (
         '<html lang="en"><head><style>@page { size: 2in 2in; margin: 0.25in }</style></head>'
-        f'<body><img alt="QR code" src="{qr_data_uri(TEXT, size)}"></body></html>'
+        f'<body><img alt="QR code" src="{code.data_uri()}"'
+        f' style="image-resolution: {code.resolution_dpi(inches):g}dpi; image-rendering: pixelated"></body></html>'
     )
-    (image,) = page_images(html_to_pdf(html), dpi=dpi)
+
+
+@pytest.mark.parametrize(("dpi", "inches"), [(96, 0.8), (150, 0.8), (200, 0.6)])
+def test_decodes_from_a_rendered_page(dpi: int, inches: float) -> None:
+    pdf = html_to_pdf(_page_with_the_code(inches))
+    (image,) = page_images(pdf, dpi=dpi)
     found = zxingcpp.read_barcodes(image)
     assert [(code.format, code.text) for code in found] == [(zxingcpp.BarcodeFormat.QRCode, TEXT)]
+    # Drawn at the size asked for, every pixel embedded, and marked not to be smoothed.
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        (drawn,) = document.pages[0].images
+        assert drawn["width"] / 72 == pytest.approx(inches)
+        assert drawn["srcsize"] == (qr_image(TEXT).pixels,) * 2
+        assert drawn["stream"]["Interpolate"] is False
 
 
 def test_decodes_from_a_black_and_white_fax_resolution_scan() -> None:
     # A faxed form arrives at about 200 dpi, one bit per pixel.
-    html = (
-        '<html lang="en"><head><style>@page { size: 2in 2in; margin: 0.25in }</style></head>'
-        f'<body><img alt="QR code" src="{qr_data_uri(TEXT, "0.8in")}"></body></html>'
-    )
-    (image,) = page_images(html_to_pdf(html), dpi=200)
+    (image,) = page_images(html_to_pdf(_page_with_the_code(0.8)), dpi=200)
     fax = image.convert("1")
     assert [code.text for code in zxingcpp.read_barcodes(fax)] == [TEXT]
 

@@ -21,7 +21,7 @@ from docgen.config import get_settings
 from docgen.documents.pipeline import document_html, prepare, render
 from docgen.errors import RenderError
 from docgen.render import engine, tagging
-from docgen.render.barcodes import qr_data_uri
+from docgen.render.barcodes import qr_image
 from tests.render.test_reading_order import KINDS as READING_KINDS
 from tests.render.test_reading_order import MARGINS
 
@@ -208,7 +208,7 @@ def test_the_chart_names_the_two_amounts_it_compares(rendered: dict[str, Path]) 
 def test_a_margin_image_without_a_text_alternative_is_refused() -> None:
     html = (
         '<!DOCTYPE html><html lang="en"><head><title>t</title><style>@page { size: 3in 3in; margin: 1in;'
-        f' @top-right {{ content: url("{qr_data_uri("x", "0.5in")}") }} }}</style></head><body><p>a</p></body></html>'
+        f' @top-right {{ content: url("{qr_image("x").data_uri()}") }} }}</style></head><body><p>a</p></body></html>'
     )
     with pytest.raises(RenderError, match="page 1's margins has no text alternative"):
         engine.html_to_pdf(html)

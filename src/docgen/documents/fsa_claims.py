@@ -24,7 +24,7 @@ from docgen.glyphs import FONT_BOLD, FONT_REGULAR, wrapped_lines
 from docgen.language import N_, Language, input_word
 from docgen.language_assistance import Tagline, fills_own_page, language_assistance, notice_pages
 from docgen.money import ZERO
-from docgen.render.barcodes import qr_data_uri
+from docgen.render.barcodes import qr_image
 from docgen.render.metadata import DocumentMetadata
 from docgen.units import POINTS_PER_INCH
 
@@ -45,7 +45,8 @@ _FORM_TITLES = {
 BLANK_EXPENSE_LINES = 8
 MIN_BLANK_EXPENSE_LINES = 3
 #: Printed side of the QR code in the page's top-right margin box.
-QR_SIZE = "0.8in"
+#: The QR code's width and height on the page, quiet zone included.
+QR_SIZE_IN = 0.8
 # IRC §21(d)(2), as seed 003 puts it: a disabled or full-time-student spouse is treated as
 # earning $250 a month (one qualifying person) or $500 a month (two or more).
 DEEMED_INCOME_ONE = Decimal("250.00")
@@ -341,11 +342,14 @@ class ClaimFormView:
         The count is known only after layout: render.marked_pdf lays the form out with the
         marks for `page_guess` pages and again when the count differs (many expense lines).
         """
-        return "\n".join(
-            f'@page :nth({page}) {{ @top-right {{ content: url("'
-            f'{qr_data_uri(self.page_index(page, pages).text(), QR_SIZE)}"); }} }}'
-            for page in range(1, pages + 1)
-        )
+        rules = []
+        for page in range(1, pages + 1):
+            code = qr_image(self.page_index(page, pages).text())
+            rules.append(
+                f'@page :nth({page}) {{ @top-right {{ content: url("{code.data_uri()}");'
+                f" image-resolution: {code.resolution_dpi(QR_SIZE_IN):g}dpi; }} }}"
+            )
+        return "\n".join(rules)
 
 
 def declined_problem(enrollment: Enrollment, account: FlexAccount) -> Problem | None:
