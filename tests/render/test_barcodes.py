@@ -10,7 +10,14 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from docgen.render.barcodes import QR_PIXELS_PER_MODULE, pdf417_svg, qr_image, qr_matrix, svg_data_uri
+from docgen.render.barcodes import (
+    PDF417_QUIET_ZONE,
+    PDF417_ROW_RATIO,
+    PIXELS_PER_MODULE,
+    pdf417_image,
+    qr_image,
+    qr_matrix,
+)
 from docgen.render.barcodes import QR_QUIET_ZONE as QUIET_ZONE
 from docgen.render.engine import html_to_pdf
 from docgen.render.raster import page_images
@@ -36,11 +43,11 @@ def test_png_is_deterministic_and_draws_each_module_as_a_square_of_pixels() -> N
     matrix = qr_matrix(TEXT)
     image = Image.open(io.BytesIO(code.png))
     assert image.format == "PNG" and image.mode == "L"
-    assert image.size == (code.pixels, code.pixels) == (45 * QR_PIXELS_PER_MODULE,) * 2
+    assert image.size == (code.width_px, code.height_px) == (45 * PIXELS_PER_MODULE,) * 2
     for row, modules in enumerate(matrix):
         for column, dark in enumerate(modules):
-            left, top = column * QR_PIXELS_PER_MODULE, row * QR_PIXELS_PER_MODULE
-            square = image.crop((left, top, left + QR_PIXELS_PER_MODULE, top + QR_PIXELS_PER_MODULE))
+            left, top = column * PIXELS_PER_MODULE, row * PIXELS_PER_MODULE
+            square = image.crop((left, top, left + PIXELS_PER_MODULE, top + PIXELS_PER_MODULE))
             assert square.getextrema() == ((0, 0) if dark else (255, 255)), (row, column)
 
 
@@ -49,7 +56,7 @@ def test_data_uri_carries_the_png_and_the_resolution_gives_the_size() -> None:
     prefix = "data:image/png;base64,"
     assert code.data_uri().startswith(prefix)
     assert base64.b64decode(code.data_uri().removeprefix(prefix)) == code.png
-    assert code.pixels / code.resolution_dpi(0.8) == pytest.approx(0.8)
+    assert code.width_px / code.resolution_dpi(0.8) == pytest.approx(0.8)
 
 
 def _page_with_the_code(inches: float) -> str:
@@ -72,7 +79,7 @@ def test_decodes_from_a_rendered_page(dpi: int, inches: float) -> None:
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         (drawn,) = document.pages[0].images
         assert drawn["width"] / 72 == pytest.approx(inches)
-        assert drawn["srcsize"] == (qr_image(TEXT).pixels,) * 2
+        assert drawn["srcsize"] == (qr_image(TEXT).width_px,) * 2
         assert drawn["stream"]["Interpolate"] is False
 
 
@@ -81,6 +88,26 @@ def test_decodes_from_a_black_and_white_fax_resolution_scan() -> None:
     (image,) = page_images(html_to_pdf(_page_with_the_code(0.8)), dpi=200)
     fax = image.convert("1")
     assert [code.text for code in zxingcpp.read_barcodes(fax)] == [TEXT]
+
+
+def test_pdf417_image_has_its_quiet_zone_and_rows_three_modules_high() -> None:
+    code = pdf417_image("HIC1\nNAM=EXAMPLE/JANE", aspect=78.6 / 11.0)
+    image = Image.open(io.BytesIO(code.png))
+    assert image.mode == "L" and image.size == (code.width_px, code.height_px)
+    quiet = PDF417_QUIET_ZONE * PIXELS_PER_MODULE
+    inside = (quiet, quiet, code.width_px - quiet, code.height_px - quiet)
+    assert image.crop(inside).getextrema() == (0, 255)
+    for margin in (
+        (0, 0, code.width_px, quiet),
+        (0, code.height_px - quiet, code.width_px, code.height_px),
+        (0, 0, quiet, code.height_px),
+        (code.width_px - quiet, 0, code.width_px, code.height_px),
+    ):
+        assert image.crop(margin).getextrema() == (255, 255), margin
+    # Whole modules across, and rows PDF417_ROW_RATIO modules high down the symbol.
+    row_px = PDF417_ROW_RATIO * PIXELS_PER_MODULE
+    assert (code.height_px - 2 * quiet) % row_px == 0 and code.width_px % PIXELS_PER_MODULE == 0
+    assert code == pdf417_image("HIC1\nNAM=EXAMPLE/JANE", aspect=78.6 / 11.0)
 
 
 @pytest.mark.parametrize(
@@ -93,8 +120,8 @@ def test_pdf417_carries_utf8_under_eci_26_and_decodes_to_the_exact_text(name: st
     payload = f"HIC1\nNAM={name}"
     html = (
         '<html lang="en"><head><style>@page { size: 3.5in 1in; margin: 0.1in }</style></head>'
-        '<body><img alt="PDF417" style="width: 3.2in; height: 0.6in" '
-        f'src="{svg_data_uri(pdf417_svg(payload, aspect=3.2 / 0.6))}">'
+        '<body><img alt="PDF417" style="width: 3.2in; height: 0.6in; image-rendering: pixelated" '
+        f'src="{pdf417_image(payload, aspect=3.2 / 0.6).data_uri()}">'
         "</body></html>"
     )
     (image,) = page_images(html_to_pdf(html), dpi=300)

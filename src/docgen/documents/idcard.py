@@ -28,9 +28,8 @@ from docgen.language import Language
 from docgen.parsing import Rule
 from docgen.render.barcodes import (
     MIN_MODULE_MM,
+    pdf417_image,
     pdf417_module_mm,
-    pdf417_svg,
-    svg_data_uri,
 )
 from docgen.render.metadata import DocumentMetadata
 
@@ -448,7 +447,7 @@ def _card_view(
         website=card.website or admin.website or None,
         claims_to=tuple(field.text for field in _claims_fields(admin.name, card)),
         notice=card.notice,
-        barcode_uri=svg_data_uri(pdf417_svg(payload, aspect=BARCODE_BOX_MM[0] / BARCODE_BOX_MM[1])),
+        barcode_uri=pdf417_image(payload, aspect=BARCODE_BOX_MM[0] / BARCODE_BOX_MM[1]).data_uri(),
         barcode_alt=_(
             "Barcode (PDF417) with the member ID {id}, the member's name, the group and the pharmacy numbers "
             "printed on this card, for a provider's scanner"

@@ -1,12 +1,11 @@
-"""Machine-readable symbols as data: URIs: PDF417 as vector SVG (crisp at any print or raster resolution),
-QR codes as PNG images (QrImage says why)."""
+"""Machine-readable symbols (PDF417, QR) as PNG data: URIs, whole pixels a module (SymbolImage says why)."""
 
 from __future__ import annotations
 
 import base64
 import io
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import qrcode
@@ -73,6 +72,43 @@ def _length_descriptor(data_count: int, columns: int, security_level: int) -> in
     return length
 
 
+#: Image pixels a module is wide and high. A document asks for no smoothing (image-rendering:
+#: pixelated, so /Interpolate false); a viewer that smooths an enlarged image anyway then blurs
+#: only an eighth of a module at each edge.
+PIXELS_PER_MODULE = 8
+
+
+@dataclass(frozen=True)
+class SymbolImage:
+    """A symbol as a greyscale PNG, PIXELS_PER_MODULE pixels a module, quiet zone included.
+
+    A raster image, not SVG paths: WeasyPrint parses and draws a path of hundreds of module runs
+    in Python each time it is drawn, and an image is embedded as it is (a claim form costs 1.17x
+    fewer instructions, docs/performance.md). The same symbol always gives the same bytes.
+    """
+
+    png: bytes
+    width_px: int
+    height_px: int
+
+    def data_uri(self) -> str:
+        return data_uri("image/png", self.png)
+
+    def resolution_dpi(self, width_in: float) -> float:
+        """The CSS `image-resolution` that prints the image `width_in` inches wide."""
+        return self.width_px / width_in
+
+
+def symbol_image(dark: Sequence[Sequence[bool]]) -> SymbolImage:
+    """Rows of modules (True = dark) as a SymbolImage."""
+    height, width = len(dark), len(dark[0])
+    modules_image = Image.frombytes("L", (width, height), bytes(0 if cell else 255 for row in dark for cell in row))
+    size = (width * PIXELS_PER_MODULE, height * PIXELS_PER_MODULE)
+    buffer = io.BytesIO()
+    modules_image.resize(size, Image.Resampling.NEAREST).save(buffer, format="PNG")
+    return SymbolImage(buffer.getvalue(), *size)
+
+
 #: The narrowest PDF417 module docgen prints, in mm: the minimum X-dimension of the AAMVA DL/ID
 #: Card Design Standard (0.170 mm, 6.7 mil) for the PDF417 on a wallet card.
 MIN_MODULE_MM = 0.170
@@ -119,8 +155,8 @@ def _best_fit(payload: str, aspect: float, security_level: int) -> list[list[int
     return list(encode_rows(list(chunks(words, columns)), columns, security_level))
 
 
-def pdf417_svg(payload: str, aspect: float = 4.0, security_level: int = 3) -> str:
-    """A PDF417 symbol as SVG, one unit per module, quiet zone included.
+def pdf417_image(payload: str, aspect: float = 4.0, security_level: int = 3) -> SymbolImage:
+    """A PDF417 symbol, quiet zone included, each row PDF417_ROW_RATIO modules high.
 
     The column count is chosen so the symbol fills a box `aspect` times wider than tall with
     the largest modules, which is what decides whether a scanner reads it.
@@ -128,18 +164,11 @@ def pdf417_svg(payload: str, aspect: float = 4.0, security_level: int = 3) -> st
     codes = _best_fit(payload, aspect, security_level)
     width, height = barcode_size(codes)
     quiet = PDF417_QUIET_ZONE
-    # One path of bar rectangles, not one element per bar: WeasyPrint draws each SVG node with
-    # its own graphics state, and a card's symbol has hundreds of bars (half the card's render).
-    bars = "".join(
-        f"M{start + quiet} {row * PDF417_ROW_RATIO + quiet}h{length}v{PDF417_ROW_RATIO}h{-length}z"
-        for row, start, length in dark_runs(modules(codes))
-    )
-    total_w, total_h = width + 2 * quiet, height * PDF417_ROW_RATIO + 2 * quiet
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {total_w} {total_h}"'
-        f' width="{total_w}" height="{total_h}" shape-rendering="crispEdges">'
-        f'<rect width="{total_w}" height="{total_h}" fill="#fff"/><path d="{bars}" fill="#000"/></svg>'
-    )
+    rows = [[False] * (width + 2 * quiet) for _ in range(height)]
+    for column, row in modules(codes):
+        rows[row][column + quiet] = True
+    margin = [[False] * (width + 2 * quiet)] * quiet
+    return symbol_image([*margin, *(row for row in rows for _ in range(PDF417_ROW_RATIO)), *margin])
 
 
 def svg_data_uri(svg: str) -> str:
@@ -163,39 +192,8 @@ def qr_matrix(text: str) -> list[list[bool]]:
     return [[bool(module) for module in row] for row in code.get_matrix()]
 
 
-#: Image pixels per QR module. The PDF asks for no smoothing (image-rendering: pixelated), but a
-#: viewer that smooths an enlarged image anyway then blurs only an eighth of a module at each edge.
-QR_PIXELS_PER_MODULE = 8
-
-
-@dataclass(frozen=True)
-class QrImage:
-    """A QR code as a greyscale PNG, quiet zone included, `pixels` wide and high.
-
-    A raster image, not SVG paths: WeasyPrint parses and draws a path of ~500 module runs in
-    Python on each page, and an image is embedded as it is (a claim form costs 1.17x fewer
-    instructions, docs/performance.md). The same text always gives the same bytes.
-    """
-
-    png: bytes
-    pixels: int
-
-    def data_uri(self) -> str:
-        return data_uri("image/png", self.png)
-
-    def resolution_dpi(self, inches: float) -> float:
-        """The CSS `image-resolution` that prints the image `inches` wide."""
-        return self.pixels / inches
-
-
-def qr_image(text: str) -> QrImage:
-    matrix = qr_matrix(text)
-    modules = len(matrix)
-    symbol = Image.frombytes("L", (modules, modules), bytes(0 if dark else 255 for row in matrix for dark in row))
-    pixels = modules * QR_PIXELS_PER_MODULE
-    buffer = io.BytesIO()
-    symbol.resize((pixels, pixels), Image.Resampling.NEAREST).save(buffer, format="PNG")
-    return QrImage(buffer.getvalue(), pixels)
+def qr_image(text: str) -> SymbolImage:
+    return symbol_image(qr_matrix(text))
 
 
 def data_uri(mime_type: str, body: bytes) -> str:
