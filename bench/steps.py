@@ -14,7 +14,7 @@ round and keeping each way's least and median CPU ms per document:
      render path (render.html_to_pdf).
 
 Changes that are in the templates and CSS themselves (separate borders, fixed table layout,
-the PDF417 path) are in all four; bench/compare.py --baseline measures them against an older
+the PDF417 image) are in all four; bench/compare.py --baseline measures them against an older
 commit. Not part of `make test`.
 """
 

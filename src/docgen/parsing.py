@@ -121,7 +121,8 @@ def _unknown_field_message(model: type[BaseModel] | None, loc: tuple[int | str, 
     key = str(loc[-1]) if loc else ""
     # The same words in another order first ("birth_date" is date_of_birth, not first_name), then
     # the closest spelling ("lastname", "firstName").
-    same_words = [field for field in fields if _words(field) == _words(key)]
+    words = _words(key)
+    same_words = [field for field in fields if _words(field) == words]
     close = same_words or difflib.get_close_matches(key.lower(), fields, n=1, cutoff=0.6)
     if close:
         return f"is not a field of this document; did you mean {close[0]}?"

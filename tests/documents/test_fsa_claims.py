@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from docgen.documents.fsa_claims import (
     BLANK_EXPENSE_LINES,
     MIN_BLANK_EXPENSE_LINES,
+    QR_SIZE_IN,
     ClaimFormView,
     ClaimPageIndex,
 )
@@ -33,7 +34,9 @@ from docgen.documents.pipeline import (
 from docgen.errors import InputError, Problem
 from docgen.language import SUPPORTED, language_for
 from docgen.language_assistance import ENGLISH, language_assistance_data
+from docgen.render.barcodes import PIXELS_PER_MODULE
 from docgen.render.raster import page_images
+from docgen.units import POINTS_PER_INCH
 from tests.conftest import (
     ENROLLMENT_EXAMPLES,
     EXAMPLES,
@@ -141,6 +144,18 @@ def test_each_page_s_qr_code_prints_inside_a_home_printer_s_margins(kind: str) -
         ys = [corner.y for corner in (corners.top_left, corners.top_right, corners.bottom_left, corners.bottom_right)]
         assert min(xs) >= safe and min(ys) >= safe, (number, min(xs), min(ys))
         assert max(xs) <= image.width - safe and max(ys) <= image.height - safe, (number, max(xs), max(ys))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_page_s_qr_code_is_drawn_0_8_in_wide_and_unsmoothed(kind: str) -> None:
+    # Whole pixels a module (render.barcodes.symbol_image): smoothing would blur every module's edge.
+    with pdfplumber.open(io.BytesIO(rendered(kind, LARGE))) as document:
+        for page in document.pages:
+            (code,) = page.images
+            assert code["width"] / POINTS_PER_INCH == pytest.approx(QR_SIZE_IN), page.page_number
+            assert code["stream"]["Interpolate"] is False, page.page_number
+            # Version 5 (37 modules and the quiet zone's 2 x 4), every pixel of the PNG embedded.
+            assert code["srcsize"] == (45 * PIXELS_PER_MODULE,) * 2
 
 
 def test_page_counts_of_the_examples() -> None:

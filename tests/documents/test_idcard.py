@@ -19,14 +19,16 @@ from pypdf import PdfReader
 from docgen.cli import main
 from docgen.config import get_settings
 from docgen.documents import cardfit
-from docgen.documents.idcard import CardOptions, cardholders
+from docgen.documents.idcard import BARCODE_BOX_MM, CardOptions, cardholders
 from docgen.documents.pipeline import document_html, prepare, render
 from docgen.enrollment.model import parse_enrollment
 from docgen.errors import InputError
 from docgen.language import language_for
 from docgen.parsing import json_path
+from docgen.render.barcodes import PIXELS_PER_MODULE
 from docgen.render.engine import ConfinedFetcher
 from docgen.render.raster import CARD_PIXELS
+from docgen.units import POINTS_PER_INCH
 from tests.conftest import (
     EXAMPLES,
     JANE,
@@ -93,6 +95,20 @@ def test_payload_carries_issuer_number_and_no_personal_data() -> None:
     data = json.loads(FEATURES.read_bytes())
     assert data["participant"]["date_of_birth"] not in payload
     assert "1954" not in payload and "SSN" not in payload
+
+
+def test_the_barcode_is_drawn_in_its_box_unsmoothed() -> None:
+    # Whole pixels a module (render.barcodes.symbol_image): smoothing would blur every bar's edge.
+    with pdfplumber.open(io.BytesIO(card())) as document:
+        front, back = document.pages
+        assert front.images == []
+        (code,) = back.images
+    assert code["stream"]["Interpolate"] is False
+    assert code["srcsize"][0] % PIXELS_PER_MODULE == 0 and code["srcsize"][1] % PIXELS_PER_MODULE == 0
+    # object-fit: contain in the 78.6 x 11 mm box (BARCODE_BOX_MM): as wide as the box, or as tall.
+    width_mm, height_mm = (code[side] / POINTS_PER_INCH * 25.4 for side in ("width", "height"))
+    assert width_mm <= BARCODE_BOX_MM[0] + 0.01 and height_mm <= BARCODE_BOX_MM[1] + 0.01
+    assert max(width_mm / BARCODE_BOX_MM[0], height_mm / BARCODE_BOX_MM[1]) == pytest.approx(1, abs=0.001)
 
 
 def test_pdf_has_a_front_and_a_back_at_card_size() -> None:

@@ -208,7 +208,7 @@ def test_the_longest_names_keep_the_running_header_to_two_lines(jane: dict[str, 
     pdf = render_document(kind, json.dumps(jane))
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         for page in document.pages:
-            # The header's rule spans the text width (a claim page's QR code is a narrower square above it).
+            # The header's rule spans the text width (a claim page's QR code is a narrower square beside it).
             rules = [rect for rect in page.rects if rect["top"] < page.height / 8 and rect["width"] > page.width / 2]
             header = min(rules, key=lambda rect: rect["top"])
             words = [w for w in page.extract_words() if w["top"] < header["bottom"]]

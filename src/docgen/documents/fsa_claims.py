@@ -44,8 +44,7 @@ _FORM_TITLES = {
 #: than the second, printed lines or not, so a member can always add expenses (issues 17, 18).
 BLANK_EXPENSE_LINES = 8
 MIN_BLANK_EXPENSE_LINES = 3
-#: Printed side of the QR code in the page's top-right margin box.
-#: The QR code's width and height on the page, quiet zone included.
+#: The QR code's width and height in the page's top-right margin box, quiet zone included.
 QR_SIZE_IN = 0.8
 # IRC §21(d)(2), as seed 003 puts it: a disabled or full-time-student spouse is treated as
 # earning $250 a month (one qualifying person) or $500 a month (two or more).
@@ -347,7 +346,7 @@ class ClaimFormView:
             code = qr_image(self.page_index(page, pages).text())
             rules.append(
                 f'@page :nth({page}) {{ @top-right {{ content: url("{code.data_uri()}");'
-                f" image-resolution: {code.resolution_dpi(QR_SIZE_IN):g}dpi; }} }}"
+                f" image-resolution: {code.resolution_dpi(QR_SIZE_IN)!r}dpi; }} }}"
             )
         return "\n".join(rules)
 

@@ -1,4 +1,5 @@
-"""Machine-readable symbols (PDF417, QR) as PNG data: URIs, whole pixels a module (SymbolImage says why)."""
+"""Machine-readable symbols: PDF417 and QR as PNG data: URIs, whole pixels a module (SymbolImage says
+why); `dark_runs` for the inserter marks drawn into the PDF, `svg_data_uri` for the mail barcode's SVG."""
 
 from __future__ import annotations
 
@@ -92,6 +93,7 @@ class SymbolImage:
     height_px: int
 
     def data_uri(self) -> str:
+        """The PNG as a data: URI, for an `<img>` or a margin box's `content`."""
         return data_uri("image/png", self.png)
 
     def resolution_dpi(self, width_in: float) -> float:
@@ -193,6 +195,7 @@ def qr_matrix(text: str) -> list[list[bool]]:
 
 
 def qr_image(text: str) -> SymbolImage:
+    """A QR code of `text` as a SymbolImage (qr_matrix's version and quiet zone)."""
     return symbol_image(qr_matrix(text))
 
 

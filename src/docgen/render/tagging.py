@@ -223,7 +223,8 @@ def _pagination() -> pydyf.Dictionary:
 
 def _mark_margins(stream: pydyf.Stream, orphans: set[int], page_number: int) -> set[int]:
     """Make the page's orphan marked content pagination artifacts, except sequences that paint without
-    showing text (the margin's image: a QR code is drawn as paths), which keep their MCID; returns those."""
+    showing text (the margin's image: a claim form's QR code, drawn as an image `Do`), which keep their MCID;
+    returns those."""
     images: set[int] = set()
     chunks = stream.stream
     for mcid, tag, end in list(_margin_sequences(stream, orphans, page_number)):
